@@ -1,0 +1,275 @@
+//! Configuration: the original's `config.toml` sections and option names, parsed strictly
+//! (an unknown key is an error naming the key and the file), then validated once into a
+//! typed [`Config`] that runtime code uses without further checks.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use psc_wire::AuthType;
+use serde::Deserialize;
+
+/// Where the original puts its socket, and where clients look by default.
+pub const DEFAULT_SOCKET_PATH: &str = "/run/parsec/parsec.sock";
+
+/// Why a configuration was refused.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ConfigError {
+    /// The file could not be read.
+    #[error("cannot read {path}: {source}")]
+    Read {
+        /// The file.
+        path: PathBuf,
+        /// The cause.
+        source: std::io::Error,
+    },
+    /// The file is not valid TOML for our schema (unknown key, wrong type, …).
+    #[error("{path}: {message}")]
+    Parse {
+        /// The file.
+        path: PathBuf,
+        /// The parser's message, which names the offending key and its line.
+        message: String,
+    },
+    /// An option holds a value we refuse.
+    #[error("{path}: option `{option}`: {reason}")]
+    Invalid {
+        /// The file.
+        path: PathBuf,
+        /// The option, as `section.key`.
+        option: &'static str,
+        /// Why.
+        reason: String,
+    },
+}
+
+/// The validated configuration.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Config {
+    /// The Unix socket the service listens on.
+    pub socket_path: PathBuf,
+    /// The deadline for reading a request and for writing its response.
+    pub timeout: Duration,
+    /// Size and concurrency limits.
+    pub limits: Limits,
+    /// Whether the service may run as root.
+    pub allow_root: bool,
+    /// Whether keys using deprecated primitives may be generated.
+    pub allow_deprecated: bool,
+    /// The number of worker threads (0 = one per CPU).
+    pub threads: usize,
+    /// The accepted authenticators, preferred first (clients pick the first they support).
+    pub authenticators: Vec<AuthenticatorConfig>,
+}
+
+/// Size and concurrency limits.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Limits {
+    /// The largest request body accepted, in bytes.
+    pub body_len_limit: u32,
+    /// The largest response buffer a request may ask for (e.g. random bytes).
+    pub buffer_size_limit: u32,
+    /// The most connections served at once; more are refused at accept.
+    pub max_connections: usize,
+}
+
+/// One accepted authenticator and its administrators.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AuthenticatorConfig {
+    /// Direct or UnixPeerCredentials.
+    pub auth_type: AuthType,
+    /// Application names (for peer credentials: decimal UIDs) with admin rights.
+    pub admins: Vec<String>,
+}
+
+impl Default for Config {
+    fn default() -> Config {
+        Config {
+            socket_path: PathBuf::from(DEFAULT_SOCKET_PATH),
+            timeout: Duration::from_millis(DEFAULT_TIMEOUT_MS),
+            limits: Limits {
+                body_len_limit: DEFAULT_BUFFER_LIMIT,
+                buffer_size_limit: DEFAULT_BUFFER_LIMIT,
+                max_connections: DEFAULT_MAX_CONNECTIONS,
+            },
+            allow_root: false,
+            allow_deprecated: false,
+            threads: 0,
+            authenticators: vec![AuthenticatorConfig {
+                auth_type: AuthType::UnixPeerCredentials,
+                admins: Vec::new(),
+            }],
+        }
+    }
+}
+
+const DEFAULT_TIMEOUT_MS: u64 = 1_000;
+const DEFAULT_BUFFER_LIMIT: u32 = 1 << 20;
+const DEFAULT_MAX_CONNECTIONS: usize = 1_024;
+
+impl Config {
+    /// Reads and validates a configuration file.
+    ///
+    /// # Errors
+    /// [`ConfigError`] naming the file and, where there is one, the offending option.
+    pub fn load(path: &Path) -> Result<Config, ConfigError> {
+        let text = std::fs::read_to_string(path)
+            .map_err(|source| ConfigError::Read { path: path.to_owned(), source })?;
+        Config::parse(&text, path)
+    }
+
+    /// Validates configuration text; `path` names it in errors.
+    ///
+    /// # Errors
+    /// [`ConfigError`] naming the file and, where there is one, the offending option.
+    pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
+        let raw: RawConfig = toml::from_str(text).map_err(|e| ConfigError::Parse {
+            path: path.to_owned(),
+            message: e.to_string().trim_end().replace('\n', " "),
+        })?;
+        raw.validate(path)
+    }
+}
+
+/// The file as written. Every table denies unknown keys; defaults are the original's.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+struct RawConfig {
+    core_settings: RawCoreSettings,
+    listener: RawListener,
+    authenticator: Option<OneOrMany<RawAuthenticator>>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+struct RawCoreSettings {
+    allow_root: bool,
+    thread_pool_size: Option<usize>,
+    /// Accepted for compatibility; our accept loop never sleeps.
+    idle_listener_sleep_duration: Option<u64>,
+    log_level: Option<String>,
+    log_timestamp: Option<bool>,
+    log_error_details: Option<bool>,
+    body_len_limit: Option<u32>,
+    buffer_size_limit: Option<u32>,
+    allow_deprecated: bool,
+    max_connections: Option<usize>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+struct RawListener {
+    listener_type: Option<String>,
+    timeout: Option<u64>,
+    socket_path: Option<PathBuf>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawAuthenticator {
+    auth_type: String,
+    #[serde(default)]
+    admins: Vec<RawAdmin>,
+    /// JWT-SVID only (not supported yet); accepted so the error names the real problem.
+    workload_endpoint: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawAdmin {
+    name: String,
+}
+
+/// `[authenticator]` (the original: one) or `[[authenticator]]` (ours: several).
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+enum OneOrMany<T> {
+    One(T),
+    Many(Vec<T>),
+}
+
+impl RawConfig {
+    fn validate(self, path: &Path) -> Result<Config, ConfigError> {
+        let invalid = |option, reason: String| ConfigError::Invalid {
+            path: path.to_owned(),
+            option,
+            reason,
+        };
+        let defaults = Config::default();
+        let core = self.core_settings;
+        if let Some(level) = &core.log_level
+            && !matches!(level.as_str(), "off" | "error" | "warn" | "info" | "debug" | "trace")
+        {
+            return Err(invalid("core_settings.log_level", format!("unknown level {level:?}")));
+        }
+        let limits = Limits {
+            body_len_limit: nonzero(core.body_len_limit, defaults.limits.body_len_limit)
+                .ok_or_else(|| invalid("core_settings.body_len_limit", "must be > 0".into()))?,
+            buffer_size_limit: nonzero(core.buffer_size_limit, defaults.limits.buffer_size_limit)
+                .ok_or_else(|| invalid("core_settings.buffer_size_limit", "must be > 0".into()))?,
+            max_connections: nonzero(core.max_connections, defaults.limits.max_connections)
+                .ok_or_else(|| invalid("core_settings.max_connections", "must be > 0".into()))?,
+        };
+        let listener = self.listener;
+        if let Some(kind) = listener.listener_type.filter(|k| k != "DomainSocket") {
+            return Err(invalid("listener.listener_type", format!("{kind:?} is not supported; use \"DomainSocket\"")));
+        }
+        let timeout_ms = nonzero(listener.timeout, DEFAULT_TIMEOUT_MS)
+            .ok_or_else(|| invalid("listener.timeout", "must be > 0 milliseconds".into()))?;
+        let socket_path = listener.socket_path.unwrap_or(defaults.socket_path);
+        if !socket_path.is_absolute() {
+            return Err(invalid("listener.socket_path", format!("{} is not absolute", socket_path.display())));
+        }
+        let authenticators = match self.authenticator {
+            None => defaults.authenticators,
+            Some(OneOrMany::One(one)) => vec![authenticator(one).map_err(|r| invalid("authenticator.auth_type", r))?],
+            Some(OneOrMany::Many(many)) => many
+                .into_iter()
+                .map(authenticator)
+                .collect::<Result<_, _>>()
+                .map_err(|r| invalid("authenticator.auth_type", r))?,
+        };
+        check_unique_authenticators(&authenticators).map_err(|r| invalid("authenticator.auth_type", r))?;
+        Ok(Config {
+            socket_path,
+            timeout: Duration::from_millis(timeout_ms),
+            limits,
+            allow_root: core.allow_root,
+            allow_deprecated: core.allow_deprecated,
+            threads: core.thread_pool_size.unwrap_or(0),
+            authenticators,
+        })
+    }
+}
+
+/// `Some(default)` when unset, `None` when set to zero.
+fn nonzero<T: Default + PartialEq>(value: Option<T>, default: T) -> Option<T> {
+    match value {
+        None => Some(default),
+        Some(v) if v == T::default() => None,
+        Some(v) => Some(v),
+    }
+}
+
+fn authenticator(raw: RawAuthenticator) -> Result<AuthenticatorConfig, String> {
+    let auth_type = match raw.auth_type.as_str() {
+        "Direct" => AuthType::Direct,
+        "UnixPeerCredentials" => AuthType::UnixPeerCredentials,
+        "JwtSvid" => return Err("JwtSvid is not supported yet; use Direct or UnixPeerCredentials".into()),
+        other => return Err(format!("unknown authenticator {other:?}; use Direct or UnixPeerCredentials")),
+    };
+    let _ = raw.workload_endpoint;
+    Ok(AuthenticatorConfig { auth_type, admins: raw.admins.into_iter().map(|a| a.name).collect() })
+}
+
+fn check_unique_authenticators(list: &[AuthenticatorConfig]) -> Result<(), String> {
+    for (i, a) in list.iter().enumerate() {
+        if list[..i].iter().any(|b| b.auth_type == a.auth_type) {
+            return Err(format!("{:?} is configured twice", a.auth_type));
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests;

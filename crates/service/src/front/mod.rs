@@ -1,0 +1,26 @@
+//! The front end: the listener, one task per connection, and the translation of errors to
+//! wire statuses.
+
+mod connection;
+mod listener;
+
+pub use listener::run;
+
+use psc_psa::Status;
+
+use crate::auth::CallerError;
+use crate::error::Error;
+
+/// The only translation of a service error to the status a client sees.
+pub(crate) fn status_of(error: &Error) -> Status {
+    match error {
+        Error::Wire(wire) => wire.status(),
+        Error::Io(_) | Error::TimedOut => Status::ConnectionError,
+        Error::Caller(CallerError::NotRegistered(_)) => Status::AuthenticatorNotRegistered,
+        Error::Caller(CallerError::Rejected(_)) => Status::AuthenticationError,
+        Error::ProviderNotRegistered(_) => Status::ProviderNotRegistered,
+        Error::NotSupported { .. } => Status::PsaErrorNotSupported,
+        Error::NotAuthenticated(_) => Status::NotAuthenticated,
+        Error::NotAdmin(_) => Status::AdminOperation,
+    }
+}
