@@ -58,7 +58,11 @@ fn start(args: Args) -> anyhow::Result<()> {
     if config.threads > 0 {
         runtime.worker_threads(config.threads);
     }
-    runtime.enable_all().build().context("cannot start the runtime")?.block_on(serve(config))
+    runtime
+        .enable_all()
+        .build()
+        .context("cannot start the runtime")?
+        .block_on(serve(config))
 }
 
 async fn serve(config: Config) -> anyhow::Result<()> {
@@ -85,7 +89,10 @@ fn bind(path: &Path) -> anyhow::Result<UnixListener> {
     match std::fs::symlink_metadata(path) {
         Ok(meta) if meta.file_type().is_socket() => std::fs::remove_file(path)
             .with_context(|| format!("cannot remove the stale socket {}", path.display()))?,
-        Ok(_) => bail!("{} exists and is not a socket; refusing to replace it", path.display()),
+        Ok(_) => bail!(
+            "{} exists and is not a socket; refusing to replace it",
+            path.display()
+        ),
         Err(_) => {}
     }
     let listener =

@@ -53,7 +53,9 @@ impl Hash {
     pub fn block_len(self) -> usize {
         match self {
             Hash::Md2 => 16,
-            Hash::Md4 | Hash::Md5 | Hash::Ripemd160 | Hash::Sha1 | Hash::Sha224 | Hash::Sha256 => 64,
+            Hash::Md4 | Hash::Md5 | Hash::Ripemd160 | Hash::Sha1 | Hash::Sha224 | Hash::Sha256 => {
+                64
+            }
             Hash::Sha384 | Hash::Sha512 | Hash::Sha512_224 | Hash::Sha512_256 => 128,
             Hash::Sha3_224 => 144,
             Hash::Sha3_256 => 136,
@@ -265,8 +267,10 @@ impl AsymmetricSignature {
     pub fn permits(self, requested: AsymmetricSignature) -> bool {
         match (self.sign_hash(), requested.sign_hash()) {
             (_, Some(SignHash::Any)) => false,
-            (Some(SignHash::Any), Some(specific)) => self == requested.with_hash(SignHash::Any)
-                && matches!(specific, SignHash::Specific(_)),
+            (Some(SignHash::Any), Some(specific)) => {
+                self == requested.with_hash(SignHash::Any)
+                    && matches!(specific, SignHash::Specific(_))
+            }
             _ => self == requested,
         }
     }
@@ -424,10 +428,14 @@ mod tests {
 
     #[test]
     fn wildcard_policy_permits_any_specific_hash_of_the_same_variant() {
-        let policy = AsymmetricSignature::Ecdsa { hash: SignHash::Any };
+        let policy = AsymmetricSignature::Ecdsa {
+            hash: SignHash::Any,
+        };
         assert!(policy.permits(AsymmetricSignature::Ecdsa { hash: SHA256 }));
         assert!(!policy.permits(AsymmetricSignature::DeterministicEcdsa { hash: SHA256 }));
-        assert!(!policy.permits(AsymmetricSignature::Ecdsa { hash: SignHash::Any }));
+        assert!(!policy.permits(AsymmetricSignature::Ecdsa {
+            hash: SignHash::Any
+        }));
         assert!(!policy.permits(AsymmetricSignature::EcdsaAny));
     }
 
@@ -447,7 +455,10 @@ mod tests {
         let deprecated = [
             Algorithm::AsymmetricSignature(AsymmetricSignature::RsaPss { hash: sha1 }),
             Algorithm::AsymmetricEncryption(AsymmetricEncryption::RsaOaep { hash: Hash::Md5 }),
-            Algorithm::Mac(Mac::Truncated { mac: FullLengthMac::Hmac { hash: Hash::Md4 }, length: 8 }),
+            Algorithm::Mac(Mac::Truncated {
+                mac: FullLengthMac::Hmac { hash: Hash::Md4 },
+                length: 8,
+            }),
             Algorithm::KeyDerivation(KeyDerivation::Hkdf { hash: Hash::Md2 }),
         ];
         assert!(deprecated.iter().all(|alg| alg.is_deprecated()));

@@ -83,12 +83,17 @@ impl fmt::Display for PolicyError {
             PolicyError::UsageNotAllowed(usage) => {
                 write!(f, "the key's usage flags do not allow {usage:?}")
             }
-            PolicyError::AlgorithmNotPermitted => f.write_str("the key's policy forbids the algorithm"),
+            PolicyError::AlgorithmNotPermitted => {
+                f.write_str("the key's policy forbids the algorithm")
+            }
             PolicyError::IncompatibleAlgorithm => {
                 f.write_str("the algorithm does not fit the key's type and size")
             }
             PolicyError::InvalidLength { expected, actual } => {
-                write!(f, "input of {actual} bytes where the algorithm needs {expected}")
+                write!(
+                    f,
+                    "input of {actual} bytes where the algorithm needs {expected}"
+                )
             }
         }
     }
@@ -119,7 +124,11 @@ impl Attributes {
     ///
     /// # Errors
     /// The first check that fails, as a [`PolicyError`].
-    pub fn check_sign_hash(&self, alg: AsymmetricSignature, hash: &[u8]) -> Result<(), PolicyError> {
+    pub fn check_sign_hash(
+        &self,
+        alg: AsymmetricSignature,
+        hash: &[u8],
+    ) -> Result<(), PolicyError> {
         self.check_use(Usage::SignHash, Algorithm::AsymmetricSignature(alg))?;
         check_hash_len(alg, hash)
     }
@@ -154,9 +163,10 @@ impl Attributes {
                 KeyType::EccKeyPair { curve_family } | KeyType::EccPublicKey { curve_family },
                 alg,
             ) => ecc_fits(curve_family, alg),
-            (KeyType::DhKeyPair { .. } | KeyType::DhPublicKey { .. }, Algorithm::KeyAgreement(ka)) => {
-                ka.raw() == RawKeyAgreement::Ffdh
-            }
+            (
+                KeyType::DhKeyPair { .. } | KeyType::DhPublicKey { .. },
+                Algorithm::KeyAgreement(ka),
+            ) => ka.raw() == RawKeyAgreement::Ffdh,
             (KeyType::Hmac, Algorithm::Mac(mac)) => {
                 matches!(mac.full_length(), FullLengthMac::Hmac { .. }) && mac_length_fits(mac, 0)
             }

@@ -118,7 +118,10 @@ impl KeyType {
 
     /// Whether this is an asymmetric key pair (it holds a private key).
     pub fn is_key_pair(self) -> bool {
-        matches!(self, KeyType::RsaKeyPair | KeyType::EccKeyPair { .. } | KeyType::DhKeyPair { .. })
+        matches!(
+            self,
+            KeyType::RsaKeyPair | KeyType::EccKeyPair { .. } | KeyType::DhKeyPair { .. }
+        )
     }
 
     /// Whether this is an asymmetric key, public or pair.
@@ -161,7 +164,9 @@ impl KeyType {
             KeyType::DhKeyPair { .. } | KeyType::DhPublicKey { .. } => {
                 matches!(bits, 2048 | 3072 | 4096 | 6144 | 8192)
             }
-            KeyType::RawData | KeyType::Hmac | KeyType::Derive => bits > 0 && bits.is_multiple_of(8),
+            KeyType::RawData | KeyType::Hmac | KeyType::Derive => {
+                bits > 0 && bits.is_multiple_of(8)
+            }
         }
     }
 
@@ -258,7 +263,10 @@ impl Attributes {
         Attributes {
             key_type,
             bits,
-            policy: Policy { usage_flags, permitted_algorithm: Algorithm::AsymmetricSignature(alg) },
+            policy: Policy {
+                usage_flags,
+                permitted_algorithm: Algorithm::AsymmetricSignature(alg),
+            },
         }
     }
 

@@ -138,7 +138,10 @@ impl Status {
 
     /// Whether the Go client can decode this status (it rejects 22 and 1153).
     pub fn known_to_all_clients(self) -> bool {
-        !matches!(self, Status::DeprecatedPrimitive | Status::PsaErrorDataInvalid)
+        !matches!(
+            self,
+            Status::DeprecatedPrimitive | Status::PsaErrorDataInvalid
+        )
     }
 }
 

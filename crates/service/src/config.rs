@@ -113,8 +113,10 @@ impl Config {
     /// # Errors
     /// [`ConfigError`] naming the file and, where there is one, the offending option.
     pub fn load(path: &Path) -> Result<Config, ConfigError> {
-        let text = std::fs::read_to_string(path)
-            .map_err(|source| ConfigError::Read { path: path.to_owned(), source })?;
+        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+            path: path.to_owned(),
+            source,
+        })?;
         Config::parse(&text, path)
     }
 
@@ -123,9 +125,20 @@ impl Config {
     /// # Errors
     /// [`ConfigError`] naming the file and, where there is one, the offending option.
     pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
-        let raw: RawConfig = toml::from_str(text).map_err(|e| ConfigError::Parse {
-            path: path.to_owned(),
-            message: e.to_string().trim_end().replace('\n', " "),
+        let raw: RawConfig = toml::from_str(text).map_err(|e| {
+            // The line number and the line itself, so the message names the offending key.
+            let message = match e.span() {
+                Some(span) => {
+                    let number = text[..span.start].matches('\n').count() + 1;
+                    let line = text.lines().nth(number - 1).unwrap_or_default().trim();
+                    format!("line {number} `{line}`: {}", e.message())
+                }
+                None => e.message().to_owned(),
+            };
+            ConfigError::Parse {
+                path: path.to_owned(),
+                message,
+            }
         })?;
         raw.validate(path)
     }
@@ -137,7 +150,9 @@ impl Config {
 struct RawConfig {
     core_settings: RawCoreSettings,
     listener: RawListener,
-    authenticator: Option<OneOrMany<RawAuthenticator>>,
+    /// `[authenticator]` (the original: one) or `[[authenticator]]` (ours: several, in order
+    /// of preference).
+    authenticator: Option<toml::Value>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -180,14 +195,6 @@ struct RawAdmin {
     name: String,
 }
 
-/// `[authenticator]` (the original: one) or `[[authenticator]]` (ours: several).
-#[derive(Debug, Deserialize)]
-#[serde(untagged)]
-enum OneOrMany<T> {
-    One(T),
-    Many(Vec<T>),
-}
-
 impl RawConfig {
     fn validate(self, path: &Path) -> Result<Config, ConfigError> {
         let invalid = |option, reason: String| ConfigError::Invalid {
@@ -198,38 +205,53 @@ impl RawConfig {
         let defaults = Config::default();
         let core = self.core_settings;
         if let Some(level) = &core.log_level
-            && !matches!(level.as_str(), "off" | "error" | "warn" | "info" | "debug" | "trace")
+            && !matches!(
+                level.as_str(),
+                "off" | "error" | "warn" | "info" | "debug" | "trace"
+            )
         {
-            return Err(invalid("core_settings.log_level", format!("unknown level {level:?}")));
+            return Err(invalid(
+                "core_settings.log_level",
+                format!("unknown level {level:?}"),
+            ));
         }
         let limits = Limits {
             body_len_limit: nonzero(core.body_len_limit, defaults.limits.body_len_limit)
                 .ok_or_else(|| invalid("core_settings.body_len_limit", "must be > 0".into()))?,
             buffer_size_limit: nonzero(core.buffer_size_limit, defaults.limits.buffer_size_limit)
-                .ok_or_else(|| invalid("core_settings.buffer_size_limit", "must be > 0".into()))?,
+                .ok_or_else(|| {
+                invalid("core_settings.buffer_size_limit", "must be > 0".into())
+            })?,
             max_connections: nonzero(core.max_connections, defaults.limits.max_connections)
                 .ok_or_else(|| invalid("core_settings.max_connections", "must be > 0".into()))?,
         };
         let listener = self.listener;
         if let Some(kind) = listener.listener_type.filter(|k| k != "DomainSocket") {
-            return Err(invalid("listener.listener_type", format!("{kind:?} is not supported; use \"DomainSocket\"")));
+            return Err(invalid(
+                "listener.listener_type",
+                format!("{kind:?} is not supported; use \"DomainSocket\""),
+            ));
         }
         let timeout_ms = nonzero(listener.timeout, DEFAULT_TIMEOUT_MS)
             .ok_or_else(|| invalid("listener.timeout", "must be > 0 milliseconds".into()))?;
         let socket_path = listener.socket_path.unwrap_or(defaults.socket_path);
         if !socket_path.is_absolute() {
-            return Err(invalid("listener.socket_path", format!("{} is not absolute", socket_path.display())));
+            return Err(invalid(
+                "listener.socket_path",
+                format!("{} is not absolute", socket_path.display()),
+            ));
         }
         let authenticators = match self.authenticator {
             None => defaults.authenticators,
-            Some(OneOrMany::One(one)) => vec![authenticator(one).map_err(|r| invalid("authenticator.auth_type", r))?],
-            Some(OneOrMany::Many(many)) => many
+            Some(value) => raw_authenticators(value)
+                .map_err(|e| invalid("authenticator", e.message().to_owned()))?
                 .into_iter()
                 .map(authenticator)
                 .collect::<Result<_, _>>()
                 .map_err(|r| invalid("authenticator.auth_type", r))?,
         };
-        check_unique_authenticators(&authenticators).map_err(|r| invalid("authenticator.auth_type", r))?;
+        check_unique_authenticators(&authenticators)
+            .map_err(|r| invalid("authenticator.auth_type", r))?;
         Ok(Config {
             socket_path,
             timeout: Duration::from_millis(timeout_ms),
@@ -251,15 +273,32 @@ fn nonzero<T: Default + PartialEq>(value: Option<T>, default: T) -> Option<T> {
     }
 }
 
+/// One table or an array of tables.
+fn raw_authenticators(value: toml::Value) -> Result<Vec<RawAuthenticator>, toml::de::Error> {
+    match value {
+        toml::Value::Array(many) => many.into_iter().map(toml::Value::try_into).collect(),
+        one => Ok(vec![one.try_into()?]),
+    }
+}
+
 fn authenticator(raw: RawAuthenticator) -> Result<AuthenticatorConfig, String> {
     let auth_type = match raw.auth_type.as_str() {
         "Direct" => AuthType::Direct,
         "UnixPeerCredentials" => AuthType::UnixPeerCredentials,
-        "JwtSvid" => return Err("JwtSvid is not supported yet; use Direct or UnixPeerCredentials".into()),
-        other => return Err(format!("unknown authenticator {other:?}; use Direct or UnixPeerCredentials")),
+        "JwtSvid" => {
+            return Err("JwtSvid is not supported yet; use Direct or UnixPeerCredentials".into());
+        }
+        other => {
+            return Err(format!(
+                "unknown authenticator {other:?}; use Direct or UnixPeerCredentials"
+            ));
+        }
     };
     let _ = raw.workload_endpoint;
-    Ok(AuthenticatorConfig { auth_type, admins: raw.admins.into_iter().map(|a| a.name).collect() })
+    Ok(AuthenticatorConfig {
+        auth_type,
+        admins: raw.admins.into_iter().map(|a| a.name).collect(),
+    })
 }
 
 fn check_unique_authenticators(list: &[AuthenticatorConfig]) -> Result<(), String> {

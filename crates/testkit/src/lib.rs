@@ -71,11 +71,18 @@ impl TestDaemon {
                 let shutdown = async {
                     let _ = stopped.await;
                 };
-                psc_service::run(listener, service, shutdown).await.expect("the service runs");
+                psc_service::run(listener, service, shutdown)
+                    .await
+                    .expect("the service runs");
             });
         });
         ready_rx.recv().expect("the service thread starts");
-        TestDaemon { socket, stop: Some(stop), thread: Some(thread), _dir: dir }
+        TestDaemon {
+            socket,
+            stop: Some(stop),
+            thread: Some(thread),
+            _dir: dir,
+        }
     }
 
     /// The socket path.
@@ -108,7 +115,9 @@ impl TestDaemon {
     /// If the socket cannot be reached.
     pub fn connect(&self) -> UnixStream {
         let stream = UnixStream::connect(&self.socket).expect("connect to the test daemon");
-        stream.set_read_timeout(Some(Duration::from_secs(10))).expect("set a read timeout");
+        stream
+            .set_read_timeout(Some(Duration::from_secs(10)))
+            .expect("set a read timeout");
         stream
     }
 
@@ -137,10 +146,12 @@ impl Drop for TestDaemon {
 /// peer credentials, and a read timeout short enough for tests of stalled clients.
 pub fn test_config() -> Config {
     let mut config = Config::default();
-    config.authenticators.push(psc_service::config::AuthenticatorConfig {
-        auth_type: psc_wire::AuthType::Direct,
-        admins: vec!["admin".into()],
-    });
+    config
+        .authenticators
+        .push(psc_service::config::AuthenticatorConfig {
+            auth_type: psc_wire::AuthType::Direct,
+            admins: vec!["admin".into()],
+        });
     config.timeout = Duration::from_millis(500);
     config
 }

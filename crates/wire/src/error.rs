@@ -106,7 +106,10 @@ pub(crate) fn enum_value<T>(
     from_code: fn(u32) -> Option<T>,
     name: &'static str,
 ) -> Result<T, Error> {
-    u32::try_from(value).ok().and_then(from_code).ok_or(Error::InvalidField(name))
+    u32::try_from(value)
+        .ok()
+        .and_then(from_code)
+        .ok_or(Error::InvalidField(name))
 }
 
 /// The protobuf value of a contract enum.

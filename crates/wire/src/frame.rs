@@ -22,7 +22,11 @@ pub struct RequestFrame<'a> {
 ///
 /// # Errors
 /// [`Error::TooLong`] when the body or the auth field does not fit its length field.
-pub fn encode_request(mut header: RequestHeader, body: &[u8], auth: &[u8]) -> Result<Vec<u8>, Error> {
+pub fn encode_request(
+    mut header: RequestHeader,
+    body: &[u8],
+    auth: &[u8],
+) -> Result<Vec<u8>, Error> {
     header.body_len = fit(body.len(), "body")?;
     header.auth_len = fit(auth.len(), "auth")?;
     let mut frame = Vec::with_capacity(HEADER_LEN + body.len() + auth.len());
@@ -68,7 +72,10 @@ pub fn decode_request(
 pub fn decode_response(bytes: &[u8]) -> Result<(ResponseHeader, &[u8]), Error> {
     let (raw, rest) = split_header(bytes)?;
     if (raw.version_major, raw.version_minor) != (1, 0) {
-        return Err(Error::Version { major: raw.version_major, minor: raw.version_minor });
+        return Err(Error::Version {
+            major: raw.version_major,
+            minor: raw.version_minor,
+        });
     }
     if raw.reserved1 != 0 || raw.reserved2 != 0 {
         return Err(Error::ReservedNotZero);
@@ -80,18 +87,26 @@ pub fn decode_response(bytes: &[u8]) -> Result<(ResponseHeader, &[u8]), Error> {
 
 fn split_header(bytes: &[u8]) -> Result<(RawHeader, &[u8]), Error> {
     let (prefix, rest) = take(bytes, PREFIX_LEN)?;
-    let size = decode_prefix(prefix.try_into().map_err(|_| Error::Truncated { missing: 0 })?)?;
+    let size = decode_prefix(
+        prefix
+            .try_into()
+            .map_err(|_| Error::Truncated { missing: 0 })?,
+    )?;
     if size != HEADER_SIZE {
         return Err(Error::HeaderSize(size));
     }
     let (fields, rest) = take(rest, HEADER_SIZE.into())?;
-    let fields = fields.try_into().map_err(|_| Error::Truncated { missing: 0 })?;
+    let fields = fields
+        .try_into()
+        .map_err(|_| Error::Truncated { missing: 0 })?;
     Ok((RawHeader::decode(fields), rest))
 }
 
 fn take(bytes: &[u8], len: usize) -> Result<(&[u8], &[u8]), Error> {
     if bytes.len() < len {
-        return Err(Error::Truncated { missing: len - bytes.len() });
+        return Err(Error::Truncated {
+            missing: len - bytes.len(),
+        });
     }
     Ok(bytes.split_at(len))
 }

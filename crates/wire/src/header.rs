@@ -216,13 +216,19 @@ impl RawHeader {
     /// [`Error::Version`], [`Error::ReservedNotZero`] or [`Error::BodyTooLarge`].
     pub fn check_framing(&self, body_limit: u32) -> Result<(), Error> {
         if (self.version_major, self.version_minor) != (1, 0) {
-            return Err(Error::Version { major: self.version_major, minor: self.version_minor });
+            return Err(Error::Version {
+                major: self.version_major,
+                minor: self.version_minor,
+            });
         }
         if self.reserved1 != 0 || self.reserved2 != 0 {
             return Err(Error::ReservedNotZero);
         }
         if self.body_len > body_limit {
-            return Err(Error::BodyTooLarge { len: self.body_len, limit: body_limit });
+            return Err(Error::BodyTooLarge {
+                len: self.body_len,
+                limit: body_limit,
+            });
         }
         Ok(())
     }
@@ -295,7 +301,15 @@ pub struct RequestHeader {
 impl RequestHeader {
     /// A header for `opcode` to `provider`, with lengths filled in by [`crate::encode_request`].
     pub fn new(provider: ProviderId, auth_type: AuthType, opcode: Opcode) -> RequestHeader {
-        RequestHeader { flags: 0, provider, session: 0, auth_type, opcode, body_len: 0, auth_len: 0 }
+        RequestHeader {
+            flags: 0,
+            provider,
+            session: 0,
+            auth_type,
+            opcode,
+            body_len: 0,
+            auth_len: 0,
+        }
     }
 
     /// The raw form of this header.

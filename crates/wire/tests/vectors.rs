@@ -74,11 +74,26 @@ fn request_header(
     body_len: u32,
     auth_len: u16,
 ) -> RequestHeader {
-    RequestHeader { body_len, auth_len, ..RequestHeader::new(provider, auth_type, opcode) }
+    RequestHeader {
+        body_len,
+        auth_len,
+        ..RequestHeader::new(provider, auth_type, opcode)
+    }
 }
 
-fn response_header(provider: ProviderId, opcode: Opcode, status: Status, body_len: u32) -> ResponseHeader {
-    ResponseHeader { provider, session: 0, opcode, status, body_len }
+fn response_header(
+    provider: ProviderId,
+    opcode: Opcode,
+    status: Status,
+    body_len: u32,
+) -> ResponseHeader {
+    ResponseHeader {
+        provider,
+        session: 0,
+        opcode,
+        status,
+        body_len,
+    }
 }
 
 /// The four flags parsec-tool sets on signing keys (sign/verify, hash and message).
@@ -93,7 +108,9 @@ fn signing_flags() -> UsageFlags {
 }
 
 fn ecdsa_sha256() -> AsymmetricSignature {
-    AsymmetricSignature::Ecdsa { hash: SignHash::Specific(Hash::Sha256) }
+    AsymmetricSignature::Ecdsa {
+        hash: SignHash::Specific(Hash::Sha256),
+    }
 }
 
 fn discovery_vectors() -> Result<Vec<(&'static str, Expect)>, Box<dyn StdError>> {
@@ -151,7 +168,9 @@ fn discovery_vectors() -> Result<Vec<(&'static str, Expect)>, Box<dyn StdError>>
             "ListProviders response (mbed-crypto then core)",
             Expect::Response(
                 response_header(Core, Opcode::ListProviders, Status::Success, 99),
-                Some(Response::ListProviders(ListProvidersResponse { providers: vec![mbed, core] })),
+                Some(Response::ListProviders(ListProvidersResponse {
+                    providers: vec![mbed, core],
+                })),
             ),
         ),
         (
@@ -167,7 +186,9 @@ fn discovery_vectors() -> Result<Vec<(&'static str, Expect)>, Box<dyn StdError>>
             "ListOpcodes request for provider 1 (Direct auth 'app')",
             Expect::Request(
                 request_header(Core, AuthType::Direct, Opcode::ListOpcodes, 2, 3),
-                Request::ListOpcodes(ListOpcodesRequest { provider_id: MbedCrypto }),
+                Request::ListOpcodes(ListOpcodesRequest {
+                    provider_id: MbedCrypto,
+                }),
                 b"app",
             ),
         ),
@@ -177,7 +198,9 @@ fn discovery_vectors() -> Result<Vec<(&'static str, Expect)>, Box<dyn StdError>>
 fn key_vectors() -> Vec<(&'static str, Expect)> {
     use ProviderId::MbedCrypto;
     let ecc = Attributes {
-        key_type: KeyType::EccKeyPair { curve_family: EccFamily::SecpR1 },
+        key_type: KeyType::EccKeyPair {
+            curve_family: EccFamily::SecpR1,
+        },
         bits: 256,
         policy: Policy {
             usage_flags: signing_flags(),
@@ -190,7 +213,9 @@ fn key_vectors() -> Vec<(&'static str, Expect)> {
         policy: Policy {
             usage_flags: signing_flags(),
             permitted_algorithm: Algorithm::AsymmetricSignature(
-                AsymmetricSignature::RsaPkcs1v15Sign { hash: SignHash::Any },
+                AsymmetricSignature::RsaPkcs1v15Sign {
+                    hash: SignHash::Any,
+                },
             ),
         },
     };
@@ -199,8 +224,17 @@ fn key_vectors() -> Vec<(&'static str, Expect)> {
             "PsaGenerateKey 'k' ECC P-256 ECDSA-SHA256 (parsec-tool template), provider 1, \
              UnixPeerCredentials uid 1000",
             Expect::Request(
-                request_header(MbedCrypto, AuthType::UnixPeerCredentials, Opcode::PsaGenerateKey, 36, 4),
-                Request::PsaGenerateKey(GenerateKeyRequest { key_name: "k".into(), attributes: ecc }),
+                request_header(
+                    MbedCrypto,
+                    AuthType::UnixPeerCredentials,
+                    Opcode::PsaGenerateKey,
+                    36,
+                    4,
+                ),
+                Request::PsaGenerateKey(GenerateKeyRequest {
+                    key_name: "k".into(),
+                    attributes: ecc,
+                }),
                 UID_1000,
             ),
         ),
@@ -208,7 +242,10 @@ fn key_vectors() -> Vec<(&'static str, Expect)> {
             "PsaGenerateKey 'r' RSA-2048 PKCS1v15 any-hash, Direct 'app'",
             Expect::Request(
                 request_header(MbedCrypto, AuthType::Direct, Opcode::PsaGenerateKey, 34, 3),
-                Request::PsaGenerateKey(GenerateKeyRequest { key_name: "r".into(), attributes: rsa }),
+                Request::PsaGenerateKey(GenerateKeyRequest {
+                    key_name: "r".into(),
+                    attributes: rsa,
+                }),
                 b"app",
             ),
         ),
@@ -228,7 +265,10 @@ fn crypto_vectors() -> Vec<(&'static str, Expect)> {
         key_type: KeyType::Aes,
         bits: 0,
         policy: Policy {
-            usage_flags: UsageFlags { encrypt: true, ..UsageFlags::default() },
+            usage_flags: UsageFlags {
+                encrypt: true,
+                ..UsageFlags::default()
+            },
             permitted_algorithm: Algorithm::Aead(Aead::DefaultTag(AeadAlg::Gcm)),
         },
     };
@@ -260,7 +300,13 @@ fn crypto_vectors() -> Vec<(&'static str, Expect)> {
         (
             "PsaAsymmetricEncrypt 'r' OAEP-SHA256 pt=0x01 no salt",
             Expect::Request(
-                request_header(MbedCrypto, AuthType::Direct, Opcode::PsaAsymmetricEncrypt, 12, 3),
+                request_header(
+                    MbedCrypto,
+                    AuthType::Direct,
+                    Opcode::PsaAsymmetricEncrypt,
+                    12,
+                    3,
+                ),
                 Request::PsaAsymmetricEncrypt(AsymmetricEncryptRequest {
                     key_name: "r".into(),
                     alg: AsymmetricEncryption::RsaOaep { hash: Hash::Sha256 },
@@ -272,7 +318,10 @@ fn crypto_vectors() -> Vec<(&'static str, Expect)> {
         ),
         (
             "Error response AdminOperation for ListClients",
-            Expect::Response(response_header(Core, Opcode::ListClients, Status::AdminOperation, 0), None),
+            Expect::Response(
+                response_header(Core, Opcode::ListClients, Status::AdminOperation, 0),
+                None,
+            ),
         ),
         (
             "Response::from_status(InvalidHeader) (header-level failure)",
@@ -300,7 +349,10 @@ fn check_request(v: &Vector, header: &RequestHeader, body: &Request, auth: &[u8]
     let encoded = frame::encode_request(*header, &body.encode(), auth)?;
     assert_eq!(hex::encode(&encoded), hex::encode(&v.full));
     let short = frame::decode_request(&v.full[..v.full.len() - 1], BODY_LIMIT);
-    assert_eq!(short.map_err(|(_, e)| e.status()).err(), Some(Status::ConnectionError));
+    assert_eq!(
+        short.map_err(|(_, e)| e.status()).err(),
+        Some(Status::ConnectionError)
+    );
     Ok(())
 }
 
@@ -324,13 +376,19 @@ fn check_response(v: &Vector, header: &ResponseHeader, body: Option<&Response>) 
     let encoded = frame::encode_response(*header, &body_bytes)?;
     assert_eq!(hex::encode(&encoded), hex::encode(&v.full));
     let short = frame::decode_response(&v.full[..v.full.len() - 1]);
-    assert_eq!(short.map_err(|e| e.status()).err(), Some(Status::ConnectionError));
+    assert_eq!(
+        short.map_err(|e| e.status()).err(),
+        Some(Status::ConnectionError)
+    );
     Ok(())
 }
 
 fn check_header_error(v: &Vector, status: Status) -> TestResult {
     let header = ResponseHeader::header_error(None, status);
-    assert_eq!(header, response_header(ProviderId::Core, Opcode::Ping, status, 0));
+    assert_eq!(
+        header,
+        response_header(ProviderId::Core, Opcode::Ping, status, 0)
+    );
     let encoded = frame::encode_response(header, &[])?;
     assert_eq!(hex::encode(&encoded), hex::encode(&v.full));
     let (parsed, body) = frame::decode_response(&v.full)?;
@@ -339,13 +397,21 @@ fn check_header_error(v: &Vector, status: Status) -> TestResult {
 }
 
 /// Runs `check` on every vector whose expectation it accepts; returns how many it checked.
-fn for_each_vector(check: impl Fn(&Vector, &Expect) -> Option<TestResult>) -> Result<usize, Box<dyn StdError>> {
+fn for_each_vector(
+    check: impl Fn(&Vector, &Expect) -> Option<TestResult>,
+) -> Result<usize, Box<dyn StdError>> {
     let vectors = parse_vectors()?;
     let mut checked = 0;
     for (title, expect) in expectations()? {
-        let v = vectors.get(title).ok_or_else(|| format!("missing vector {title}"))?;
+        let v = vectors
+            .get(title)
+            .ok_or_else(|| format!("missing vector {title}"))?;
         if let Some(header) = &v.header {
-            assert_eq!(header[..], v.full[..36], "{title}: header line is the frame's prefix");
+            assert_eq!(
+                header[..],
+                v.full[..36],
+                "{title}: header line is the frame's prefix"
+            );
         }
         if let Some(outcome) = check(v, &expect) {
             outcome.map_err(|e| format!("{title}: {e}"))?;
@@ -359,7 +425,10 @@ fn for_each_vector(check: impl Fn(&Vector, &Expect) -> Option<TestResult>) -> Re
 #[test]
 fn every_vector_of_the_data_file_has_an_expectation() -> TestResult {
     let file: Vec<String> = parse_vectors()?.into_keys().collect();
-    let mut expected: Vec<String> = expectations()?.into_iter().map(|(t, _)| t.to_owned()).collect();
+    let mut expected: Vec<String> = expectations()?
+        .into_iter()
+        .map(|(t, _)| t.to_owned())
+        .collect();
     expected.sort_unstable();
     assert_eq!(file, expected);
     assert_eq!(file.len(), 14);
@@ -404,12 +473,18 @@ fn header_error_vector_is_header_error_invalid_header() -> TestResult {
 /// The ECC generate-key body decodes field by field as WIRE.md §7 annotates it.
 #[test]
 fn generate_key_body_annotation_of_wire_md() -> TestResult {
-    let body = hex::decode("0a016b121f0a045a0208021080021a140a0830013801400148011208320622040a021007")?;
+    let body =
+        hex::decode("0a016b121f0a045a0208021080021a140a0830013801400148011208320622040a021007")?;
     let Request::PsaGenerateKey(request) = Request::decode(Opcode::PsaGenerateKey, &body)? else {
         return Err("not a generate-key request".into());
     };
     assert_eq!(request.key_name, "k");
-    assert_eq!(request.attributes.key_type, KeyType::EccKeyPair { curve_family: EccFamily::SecpR1 });
+    assert_eq!(
+        request.attributes.key_type,
+        KeyType::EccKeyPair {
+            curve_family: EccFamily::SecpR1
+        }
+    );
     assert_eq!(request.attributes.bits, 256);
     assert_eq!(request.attributes.policy.usage_flags, signing_flags());
     assert_eq!(

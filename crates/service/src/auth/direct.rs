@@ -38,8 +38,17 @@ mod tests {
 
     #[test]
     fn the_name_is_the_identity_and_must_be_non_empty_utf8() {
-        assert_eq!(DirectAuthenticator.authenticate(b"app", None), Ok("app".to_owned()));
-        assert_eq!(DirectAuthenticator.authenticate(b"", None), Err(AuthError::Empty));
-        assert_eq!(DirectAuthenticator.authenticate(&[0xff, 0xfe], None), Err(AuthError::NotUtf8));
+        assert_eq!(
+            DirectAuthenticator.authenticate(b"app", None),
+            Ok("app".to_owned())
+        );
+        assert_eq!(
+            DirectAuthenticator.authenticate(b"", None),
+            Err(AuthError::Empty)
+        );
+        assert_eq!(
+            DirectAuthenticator.authenticate(&[0xff, 0xfe], None),
+            Err(AuthError::NotUtf8)
+        );
     }
 }

@@ -77,7 +77,11 @@ pub trait Authenticator: Send + Sync + fmt::Debug {
     ///
     /// # Errors
     /// [`AuthError`] when the request is not authentic.
-    fn authenticate(&self, auth: &[u8], peer: Option<&PeerCredentials>) -> Result<String, AuthError>;
+    fn authenticate(
+        &self,
+        auth: &[u8],
+        peer: Option<&PeerCredentials>,
+    ) -> Result<String, AuthError>;
 }
 
 /// The configured authenticators, preferred first, with their administrators.
@@ -166,11 +170,20 @@ impl Authenticators {
             .ok_or(CallerError::NotRegistered(auth_type))?;
         let name = entry.authenticator.authenticate(auth, peer)?;
         let admin = entry.admins.contains(&name);
-        Ok(Caller::App { app: Application { auth: auth_type, name }, admin })
+        Ok(Caller::App {
+            app: Application {
+                auth: auth_type,
+                name,
+            },
+            admin,
+        })
     }
 
     /// What ListAuthenticators answers: every configured authenticator, preferred first.
     pub fn infos(&self) -> Vec<AuthenticatorInfo> {
-        self.entries.iter().map(|e| e.authenticator.info()).collect()
+        self.entries
+            .iter()
+            .map(|e| e.authenticator.info())
+            .collect()
     }
 }

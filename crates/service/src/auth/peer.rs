@@ -22,12 +22,21 @@ impl Authenticator for UnixPeerAuthenticator {
         }
     }
 
-    fn authenticate(&self, auth: &[u8], peer: Option<&PeerCredentials>) -> Result<String, AuthError> {
-        let declared: [u8; 4] = auth.try_into().map_err(|_| AuthError::WrongLength(auth.len()))?;
+    fn authenticate(
+        &self,
+        auth: &[u8],
+        peer: Option<&PeerCredentials>,
+    ) -> Result<String, AuthError> {
+        let declared: [u8; 4] = auth
+            .try_into()
+            .map_err(|_| AuthError::WrongLength(auth.len()))?;
         let declared = u32::from_le_bytes(declared);
         let peer = peer.ok_or(AuthError::NoPeerCredentials)?;
         if declared != peer.uid {
-            return Err(AuthError::UidMismatch { declared, peer: peer.uid });
+            return Err(AuthError::UidMismatch {
+                declared,
+                peer: peer.uid,
+            });
         }
         Ok(declared.to_string())
     }
@@ -37,21 +46,39 @@ impl Authenticator for UnixPeerAuthenticator {
 mod tests {
     use super::*;
 
-    const PEER: PeerCredentials = PeerCredentials { uid: 1000, gid: 1000 };
+    const PEER: PeerCredentials = PeerCredentials {
+        uid: 1000,
+        gid: 1000,
+    };
 
     #[test]
     fn the_declared_uid_must_be_the_peers() {
         let auth = UnixPeerAuthenticator;
-        assert_eq!(auth.authenticate(&1000u32.to_le_bytes(), Some(&PEER)), Ok("1000".to_owned()));
+        assert_eq!(
+            auth.authenticate(&1000u32.to_le_bytes(), Some(&PEER)),
+            Ok("1000".to_owned())
+        );
         assert_eq!(
             auth.authenticate(&0u32.to_le_bytes(), Some(&PEER)),
-            Err(AuthError::UidMismatch { declared: 0, peer: 1000 })
+            Err(AuthError::UidMismatch {
+                declared: 0,
+                peer: 1000
+            })
         );
-        assert_eq!(auth.authenticate(b"1000", Some(&PEER)), Err(AuthError::UidMismatch {
-            declared: u32::from_le_bytes(*b"1000"),
-            peer: 1000
-        }));
-        assert_eq!(auth.authenticate(&[1, 2, 3], Some(&PEER)), Err(AuthError::WrongLength(3)));
-        assert_eq!(auth.authenticate(&1000u32.to_le_bytes(), None), Err(AuthError::NoPeerCredentials));
+        assert_eq!(
+            auth.authenticate(b"1000", Some(&PEER)),
+            Err(AuthError::UidMismatch {
+                declared: u32::from_le_bytes(*b"1000"),
+                peer: 1000
+            })
+        );
+        assert_eq!(
+            auth.authenticate(&[1, 2, 3], Some(&PEER)),
+            Err(AuthError::WrongLength(3))
+        );
+        assert_eq!(
+            auth.authenticate(&1000u32.to_le_bytes(), None),
+            Err(AuthError::NoPeerCredentials)
+        );
     }
 }

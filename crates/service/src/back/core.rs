@@ -1,8 +1,8 @@
 //! The core provider (id 0): discovery and administration, no cryptography.
 
+use psc_wire::Opcode;
 use psc_wire::ProviderId;
 use psc_wire::ops::list_providers::{ListProvidersResponse, ProviderInfo};
-use psc_wire::Opcode;
 use uuid::Uuid;
 
 /// The core provider's description of itself.
@@ -16,8 +16,12 @@ const CORE_UUID: Uuid = Uuid::from_u128(0x4704_9873_2a43_4845_9d72_831e_ab66_878
 
 impl CoreProvider {
     /// The operations the dispatcher answers for the core provider.
-    pub(crate) const IMPLEMENTS: &'static [Opcode] =
-        &[Opcode::Ping, Opcode::ListProviders, Opcode::ListOpcodes, Opcode::ListAuthenticators];
+    pub(crate) const IMPLEMENTS: &'static [Opcode] = &[
+        Opcode::Ping,
+        Opcode::ListProviders,
+        Opcode::ListOpcodes,
+        Opcode::ListAuthenticators,
+    ];
 
     pub(crate) fn new() -> CoreProvider {
         let version = |part: &str| part.parse().unwrap_or(0);
@@ -36,6 +40,8 @@ impl CoreProvider {
 
     /// The providers, in priority order, the core provider last.
     pub(crate) fn list_providers(&self) -> ListProvidersResponse {
-        ListProvidersResponse { providers: vec![self.info.clone()] }
+        ListProvidersResponse {
+            providers: vec![self.info.clone()],
+        }
     }
 }

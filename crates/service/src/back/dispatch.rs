@@ -24,7 +24,11 @@ impl Service {
     /// Builds the service from a validated configuration.
     pub fn new(config: Config) -> Service {
         let authenticators = Authenticators::new(&config.authenticators);
-        Service { config, authenticators, core: CoreProvider::new() }
+        Service {
+            config,
+            authenticators,
+            core: CoreProvider::new(),
+        }
     }
 
     /// The configuration this service runs with.
@@ -76,12 +80,16 @@ impl Service {
             Request::Ping(_) => PingResponse { major: 1, minor: 0 }.into(),
             Request::ListProviders(_) => self.core.list_providers().into(),
             Request::ListOpcodes(r) => self.list_opcodes(r.provider_id)?.into(),
-            Request::ListAuthenticators(_) => {
-                ListAuthenticatorsResponse { authenticators: self.authenticators.infos() }.into()
+            Request::ListAuthenticators(_) => ListAuthenticatorsResponse {
+                authenticators: self.authenticators.infos(),
             }
+            .into(),
             other => {
                 let opcode = other.opcode();
-                return Err(Error::NotSupported { opcode, provider: ProviderId::Core });
+                return Err(Error::NotSupported {
+                    opcode,
+                    provider: ProviderId::Core,
+                });
             }
         })
     }

@@ -32,14 +32,20 @@ struct Refused {
 
 impl<E: Into<Error>> From<E> for Refused {
     fn from(error: E) -> Refused {
-        Refused { raw: None, error: error.into() }
+        Refused {
+            raw: None,
+            error: error.into(),
+        }
     }
 }
 
 /// Serves one connection.
 pub(crate) async fn handle(mut stream: UnixStream, service: &Service) {
     let started = Instant::now();
-    let peer = stream.peer_cred().ok().map(|c| PeerCredentials { uid: c.uid(), gid: c.gid() });
+    let peer = stream.peer_cred().ok().map(|c| PeerCredentials {
+        uid: c.uid(),
+        gid: c.gid(),
+    });
     let timeout = service.config().timeout;
     let limit = service.config().limits.body_len_limit;
     let read = tokio::time::timeout(timeout, read_request(&mut stream, limit)).await;
@@ -47,7 +53,10 @@ pub(crate) async fn handle(mut stream: UnixStream, service: &Service) {
         Ok(Ok(incoming)) => incoming,
         Ok(Err(refused)) => return refuse(&mut stream, service, refused).await,
         Err(_) => {
-            let refused = Refused { raw: None, error: Error::TimedOut };
+            let refused = Refused {
+                raw: None,
+                error: Error::TimedOut,
+            };
             return refuse(&mut stream, service, refused).await;
         }
     };
@@ -83,13 +92,23 @@ async fn read_request(stream: &mut UnixStream, body_limit: u32) -> Result<Incomi
     let mut fields = [0u8; HEADER_SIZE as usize];
     stream.read_exact(&mut fields).await?;
     let raw = RawHeader::decode(&fields);
-    let with_raw = |error: Error| Refused { raw: Some(raw), error };
-    raw.check_framing(body_limit).map_err(|e| with_raw(e.into()))?;
+    let with_raw = |error: Error| Refused {
+        raw: Some(raw),
+        error,
+    };
+    raw.check_framing(body_limit)
+        .map_err(|e| with_raw(e.into()))?;
     // Both lengths are bounded now: the body by the configured limit, auth by its u16 field.
     let mut body = Zeroizing::new(vec![0u8; raw.body_len as usize]);
-    stream.read_exact(&mut body).await.map_err(|e| with_raw(e.into()))?;
+    stream
+        .read_exact(&mut body)
+        .await
+        .map_err(|e| with_raw(e.into()))?;
     let mut auth = Zeroizing::new(vec![0u8; raw.auth_len.into()]);
-    stream.read_exact(&mut auth).await.map_err(|e| with_raw(e.into()))?;
+    stream
+        .read_exact(&mut auth)
+        .await
+        .map_err(|e| with_raw(e.into()))?;
     let header = raw.into_request().map_err(|e| with_raw(e.into()))?;
     Ok(Incoming { header, body, auth })
 }
@@ -100,6 +119,28 @@ async fn refuse(stream: &mut UnixStream, service: &Service, refused: Refused) {
     tracing::warn!(error = %refused.error, %status, "malformed request");
     let reply = ResponseHeader::header_error(refused.raw.as_ref(), status);
     write_response(stream, service, reply, &[]).await;
+    if !matches!(refused.error, Error::Io(_) | Error::TimedOut) {
+        drain(stream, service).await;
+    }
+}
+
+/// Discards what the client still sends after a refusal, up to one maximal request and the
+/// configured timeout. Closing a Unix socket with unread input makes the peer's next read fail
+/// with ECONNRESET, which clients that read to end of stream (the Go client) report as an
+/// error instead of our answer.
+async fn drain(stream: &mut UnixStream, service: &Service) {
+    let limits = service.config().limits;
+    let mut budget = limits.body_len_limit as usize + psc_wire::header::MAX_AUTH_LEN + 64;
+    let mut scratch = [0u8; 4096];
+    let discard = async {
+        while budget > 0 {
+            match stream.read(&mut scratch).await {
+                Ok(0) | Err(_) => break,
+                Ok(n) => budget = budget.saturating_sub(n),
+            }
+        }
+    };
+    let _ = tokio::time::timeout(service.config().timeout, discard).await;
 }
 
 async fn write_response(
@@ -109,8 +150,12 @@ async fn write_response(
     body: &[u8],
 ) {
     // Only a body over 4 GiB could fail to encode; then the status alone is sent.
-    let fallback = ResponseHeader { status: Status::SerializingBodyFailed, ..header };
-    let encoded = frame::encode_response(header, body).or_else(|_| frame::encode_response(fallback, &[]));
+    let fallback = ResponseHeader {
+        status: Status::SerializingBodyFailed,
+        ..header
+    };
+    let encoded =
+        frame::encode_response(header, body).or_else(|_| frame::encode_response(fallback, &[]));
     let Ok(bytes) = encoded.map(Zeroizing::new) else {
         return;
     };

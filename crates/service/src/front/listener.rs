@@ -55,10 +55,15 @@ pub async fn run(
             drop(slot);
         });
     }
-    tracing::info!(in_flight = tasks.len(), "shutting down: draining in-flight requests");
-    if tokio::time::timeout(DRAIN_DEADLINE, async { while tasks.join_next().await.is_some() {} })
-        .await
-        .is_err()
+    tracing::info!(
+        in_flight = tasks.len(),
+        "shutting down: draining in-flight requests"
+    );
+    if tokio::time::timeout(DRAIN_DEADLINE, async {
+        while tasks.join_next().await.is_some() {}
+    })
+    .await
+    .is_err()
     {
         tracing::warn!(abandoned = tasks.len(), "drain deadline passed");
     }

@@ -302,7 +302,9 @@ impl TryFrom<Algorithm> for psa::Algorithm {
             Variant::Mac(mac) => psa::Algorithm::Mac(mac.try_into()?),
             Variant::Cipher(value) => psa::Algorithm::Cipher(cipher(value)?),
             Variant::Aead(aead) => psa::Algorithm::Aead(aead.try_into()?),
-            Variant::AsymmetricSignature(sig) => psa::Algorithm::AsymmetricSignature(sig.try_into()?),
+            Variant::AsymmetricSignature(sig) => {
+                psa::Algorithm::AsymmetricSignature(sig.try_into()?)
+            }
             Variant::AsymmetricEncryption(enc) => {
                 psa::Algorithm::AsymmetricEncryption(enc.try_into()?)
             }
@@ -317,7 +319,9 @@ impl TryFrom<FullLength> for psa::FullLengthMac {
 
     fn try_from(message: FullLength) -> Result<Self, Error> {
         Ok(match required(message.variant, "mac.full_length")? {
-            FullLengthVariant::Hmac(hmac) => psa::FullLengthMac::Hmac { hash: hash_alg(hmac)? },
+            FullLengthVariant::Hmac(hmac) => psa::FullLengthMac::Hmac {
+                hash: hash_alg(hmac)?,
+            },
             FullLengthVariant::CbcMac(_) => psa::FullLengthMac::CbcMac,
             FullLengthVariant::Cmac(_) => psa::FullLengthMac::Cmac,
         })
@@ -370,12 +374,20 @@ impl TryFrom<AsymmetricSignature> for psa::AsymmetricSignature {
     fn try_from(message: AsymmetricSignature) -> Result<Self, Error> {
         use psa::AsymmetricSignature as Sig;
         Ok(match required(message.variant, "asymmetric_signature")? {
-            SignatureVariant::RsaPkcs1v15Sign(h) => Sig::RsaPkcs1v15Sign { hash: h.try_into()? },
+            SignatureVariant::RsaPkcs1v15Sign(h) => Sig::RsaPkcs1v15Sign {
+                hash: h.try_into()?,
+            },
             SignatureVariant::RsaPkcs1v15SignRaw(_) => Sig::RsaPkcs1v15SignRaw,
-            SignatureVariant::RsaPss(h) => Sig::RsaPss { hash: h.try_into()? },
-            SignatureVariant::Ecdsa(h) => Sig::Ecdsa { hash: h.try_into()? },
+            SignatureVariant::RsaPss(h) => Sig::RsaPss {
+                hash: h.try_into()?,
+            },
+            SignatureVariant::Ecdsa(h) => Sig::Ecdsa {
+                hash: h.try_into()?,
+            },
             SignatureVariant::EcdsaAny(_) => Sig::EcdsaAny,
-            SignatureVariant::DeterministicEcdsa(h) => Sig::DeterministicEcdsa { hash: h.try_into()? },
+            SignatureVariant::DeterministicEcdsa(h) => Sig::DeterministicEcdsa {
+                hash: h.try_into()?,
+            },
         })
     }
 }
@@ -386,9 +398,9 @@ impl TryFrom<AsymmetricEncryption> for psa::AsymmetricEncryption {
     fn try_from(message: AsymmetricEncryption) -> Result<Self, Error> {
         Ok(match required(message.variant, "asymmetric_encryption")? {
             EncryptionVariant::RsaPkcs1v15Crypt(_) => psa::AsymmetricEncryption::RsaPkcs1v15Crypt,
-            EncryptionVariant::RsaOaep(oaep) => {
-                psa::AsymmetricEncryption::RsaOaep { hash: hash_alg(oaep)? }
-            }
+            EncryptionVariant::RsaOaep(oaep) => psa::AsymmetricEncryption::RsaOaep {
+                hash: hash_alg(oaep)?,
+            },
         })
     }
 }
@@ -424,7 +436,9 @@ impl TryFrom<KeyDerivation> for psa::KeyDerivation {
 // ---- PSA -> protobuf -------------------------------------------------------------------------
 
 fn hash_message(hash: psa::Hash) -> HashAlg {
-    HashAlg { hash_alg: enum_code(hash.code()) }
+    HashAlg {
+        hash_alg: enum_code(hash.code()),
+    }
 }
 
 impl From<psa::Algorithm> for Algorithm {
@@ -440,7 +454,9 @@ impl From<psa::Algorithm> for Algorithm {
             psa::Algorithm::KeyAgreement(ka) => Variant::KeyAgreement(ka.into()),
             psa::Algorithm::KeyDerivation(kdf) => Variant::KeyDerivation(kdf.into()),
         };
-        Algorithm { variant: Some(variant) }
+        Algorithm {
+            variant: Some(variant),
+        }
     }
 }
 
@@ -451,7 +467,9 @@ impl From<psa::FullLengthMac> for FullLength {
             psa::FullLengthMac::CbcMac => FullLengthVariant::CbcMac(Empty {}),
             psa::FullLengthMac::Cmac => FullLengthVariant::Cmac(Empty {}),
         };
-        FullLength { variant: Some(variant) }
+        FullLength {
+            variant: Some(variant),
+        }
     }
 }
 
@@ -464,14 +482,18 @@ impl From<psa::Mac> for Mac {
                 mac_length: length,
             }),
         };
-        Mac { variant: Some(variant) }
+        Mac {
+            variant: Some(variant),
+        }
     }
 }
 
 impl From<psa::Aead> for Aead {
     fn from(aead: psa::Aead) -> Self {
         let variant = match aead {
-            psa::Aead::DefaultTag(alg) => AeadVariant::AeadWithDefaultLengthTag(enum_code(alg.code())),
+            psa::Aead::DefaultTag(alg) => {
+                AeadVariant::AeadWithDefaultLengthTag(enum_code(alg.code()))
+            }
             psa::Aead::ShortenedTag { aead, tag_length } => {
                 AeadVariant::AeadWithShortenedTag(AeadWithShortenedTag {
                     aead_alg: enum_code(aead.code()),
@@ -479,7 +501,9 @@ impl From<psa::Aead> for Aead {
                 })
             }
         };
-        Aead { variant: Some(variant) }
+        Aead {
+            variant: Some(variant),
+        }
     }
 }
 
@@ -489,7 +513,11 @@ impl From<psa::SignHash> for HashAndSign {
             psa::SignHash::Any => SignHashVariant::Any(Empty {}),
             psa::SignHash::Specific(hash) => SignHashVariant::Specific(enum_code(hash.code())),
         };
-        HashAndSign { hash_alg: Some(SignHash { variant: Some(variant) }) }
+        HashAndSign {
+            hash_alg: Some(SignHash {
+                variant: Some(variant),
+            }),
+        }
     }
 }
 
@@ -504,19 +532,25 @@ impl From<psa::AsymmetricSignature> for AsymmetricSignature {
             Sig::EcdsaAny => SignatureVariant::EcdsaAny(Empty {}),
             Sig::DeterministicEcdsa { hash } => SignatureVariant::DeterministicEcdsa(hash.into()),
         };
-        AsymmetricSignature { variant: Some(variant) }
+        AsymmetricSignature {
+            variant: Some(variant),
+        }
     }
 }
 
 impl From<psa::AsymmetricEncryption> for AsymmetricEncryption {
     fn from(enc: psa::AsymmetricEncryption) -> Self {
         let variant = match enc {
-            psa::AsymmetricEncryption::RsaPkcs1v15Crypt => EncryptionVariant::RsaPkcs1v15Crypt(Empty {}),
+            psa::AsymmetricEncryption::RsaPkcs1v15Crypt => {
+                EncryptionVariant::RsaPkcs1v15Crypt(Empty {})
+            }
             psa::AsymmetricEncryption::RsaOaep { hash } => {
                 EncryptionVariant::RsaOaep(hash_message(hash))
             }
         };
-        AsymmetricEncryption { variant: Some(variant) }
+        AsymmetricEncryption {
+            variant: Some(variant),
+        }
     }
 }
 
@@ -524,14 +558,17 @@ impl From<psa::KeyAgreement> for KeyAgreement {
     fn from(ka: psa::KeyAgreement) -> Self {
         let variant = match ka {
             psa::KeyAgreement::Raw(raw) => AgreementVariant::Raw(enum_code(raw.code())),
-            psa::KeyAgreement::WithKeyDerivation { agreement, derivation } => {
-                AgreementVariant::WithKeyDerivation(WithKeyDerivation {
-                    ka_alg: enum_code(agreement.code()),
-                    kdf_alg: Some(derivation.into()),
-                })
-            }
+            psa::KeyAgreement::WithKeyDerivation {
+                agreement,
+                derivation,
+            } => AgreementVariant::WithKeyDerivation(WithKeyDerivation {
+                ka_alg: enum_code(agreement.code()),
+                kdf_alg: Some(derivation.into()),
+            }),
         };
-        KeyAgreement { variant: Some(variant) }
+        KeyAgreement {
+            variant: Some(variant),
+        }
     }
 }
 
@@ -539,11 +576,15 @@ impl From<psa::KeyDerivation> for KeyDerivation {
     fn from(kdf: psa::KeyDerivation) -> Self {
         let variant = match kdf {
             psa::KeyDerivation::Hkdf { hash } => DerivationVariant::Hkdf(hash_message(hash)),
-            psa::KeyDerivation::Tls12Prf { hash } => DerivationVariant::Tls12Prf(hash_message(hash)),
+            psa::KeyDerivation::Tls12Prf { hash } => {
+                DerivationVariant::Tls12Prf(hash_message(hash))
+            }
             psa::KeyDerivation::Tls12PskToMs { hash } => {
                 DerivationVariant::Tls12PskToMs(hash_message(hash))
             }
         };
-        KeyDerivation { variant: Some(variant) }
+        KeyDerivation {
+            variant: Some(variant),
+        }
     }
 }

@@ -24,7 +24,10 @@ pub struct KeyAttributes {
 #[derive(Clone, PartialEq, prost::Message)]
 pub struct KeyType {
     /// The type.
-    #[prost(oneof = "KeyTypeVariant", tags = "1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14")]
+    #[prost(
+        oneof = "KeyTypeVariant",
+        tags = "1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14"
+    )]
     pub variant: Option<KeyTypeVariant>,
 }
 
@@ -170,10 +173,18 @@ impl TryFrom<KeyType> for psa::KeyType {
             V::Chacha20(_) => psa::KeyType::Chacha20,
             V::RsaPublicKey(_) => psa::KeyType::RsaPublicKey,
             V::RsaKeyPair(_) => psa::KeyType::RsaKeyPair,
-            V::EccKeyPair(f) => psa::KeyType::EccKeyPair { curve_family: ecc(f)? },
-            V::EccPublicKey(f) => psa::KeyType::EccPublicKey { curve_family: ecc(f)? },
-            V::DhKeyPair(f) => psa::KeyType::DhKeyPair { group_family: dh(f)? },
-            V::DhPublicKey(f) => psa::KeyType::DhPublicKey { group_family: dh(f)? },
+            V::EccKeyPair(f) => psa::KeyType::EccKeyPair {
+                curve_family: ecc(f)?,
+            },
+            V::EccPublicKey(f) => psa::KeyType::EccPublicKey {
+                curve_family: ecc(f)?,
+            },
+            V::DhKeyPair(f) => psa::KeyType::DhKeyPair {
+                group_family: dh(f)?,
+            },
+            V::DhPublicKey(f) => psa::KeyType::DhPublicKey {
+                group_family: dh(f)?,
+            },
         })
     }
 }
@@ -211,7 +222,9 @@ impl From<psa::Attributes> for KeyAttributes {
 impl From<psa::KeyType> for KeyType {
     fn from(key_type: psa::KeyType) -> Self {
         use KeyTypeVariant as V;
-        let family = |code: u32| Family { family: enum_code(code) };
+        let family = |code: u32| Family {
+            family: enum_code(code),
+        };
         let variant = match key_type {
             psa::KeyType::RawData => V::RawData(Empty {}),
             psa::KeyType::Hmac => V::Hmac(Empty {}),
@@ -228,9 +241,13 @@ impl From<psa::KeyType> for KeyType {
                 V::EccPublicKey(family(curve_family.code()))
             }
             psa::KeyType::DhKeyPair { group_family } => V::DhKeyPair(family(group_family.code())),
-            psa::KeyType::DhPublicKey { group_family } => V::DhPublicKey(family(group_family.code())),
+            psa::KeyType::DhPublicKey { group_family } => {
+                V::DhPublicKey(family(group_family.code()))
+            }
         };
-        KeyType { variant: Some(variant) }
+        KeyType {
+            variant: Some(variant),
+        }
     }
 }
 

@@ -25,8 +25,14 @@ where
     F: Fn(S::Value) -> Result<(), TestCaseError> + Send + 'static,
 {
     let worker = thread::Builder::new().stack_size(STACK).spawn(move || {
-        let config = Config { cases, failure_persistence: None, ..Config::default() };
-        TestRunner::new(config).run(&make(), test).map_err(|e| e.to_string())
+        let config = Config {
+            cases,
+            failure_persistence: None,
+            ..Config::default()
+        };
+        TestRunner::new(config)
+            .run(&make(), test)
+            .map_err(|e| e.to_string())
     });
     match worker.map_err(|e| e.to_string())?.join() {
         Ok(outcome) => outcome,
