@@ -1,5 +1,6 @@
-//! `parsec`: the daemon. Reads the configuration, refuses to run as root unless allowed, binds
-//! the socket and serves until SIGTERM or SIGINT, letting in-flight requests finish.
+//! `parsec`: the daemon. Reads the configuration, refuses to run as root unless allowed, takes
+//! its socket from systemd or binds it, and serves until SIGTERM or SIGINT, letting in-flight
+//! requests finish. SIGHUP reloads the configuration; a bad one leaves the old one serving.
 
 use std::os::unix::fs::{FileTypeExt, PermissionsExt};
 use std::path::{Path, PathBuf};
@@ -8,16 +9,20 @@ use std::sync::Arc;
 
 use anyhow::{Context, bail};
 use clap::Parser;
+use psc_daemon::Factory;
 use psc_service::{Config, Service};
+use sd_notify::NotifyState;
 use tokio::net::UnixListener;
 use tokio::signal::unix::{SignalKind, signal};
+use tokio::sync::watch;
 
 /// A Parsec security service: opaque-key cryptography for every application on this host.
 #[derive(Debug, Parser)]
 #[command(version, about)]
 struct Args {
     /// Configuration file (the original Parsec's `config.toml` format). Without it, the
-    /// defaults apply: socket /run/parsec/parsec.sock, Unix peer credentials.
+    /// defaults apply: socket /run/parsec/parsec.sock, Unix peer credentials, the software
+    /// provider with its keys under /var/lib/parsec/psc.
     #[arg(short, long, value_name = "PATH")]
     config: Option<PathBuf>,
     /// Allow running as root (same as `core_settings.allow_root = true`).
@@ -42,12 +47,17 @@ fn main() -> ExitCode {
     }
 }
 
-fn start(args: Args) -> anyhow::Result<()> {
+fn load(args: &Args) -> anyhow::Result<Config> {
     let mut config = match &args.config {
         Some(path) => Config::load(path)?,
         None => Config::default(),
     };
     config.allow_root |= args.allow_root;
+    Ok(config)
+}
+
+fn start(args: Args) -> anyhow::Result<()> {
+    let config = load(&args)?;
     if rustix::process::geteuid().is_root() && !config.allow_root {
         bail!(
             "refusing to run as root: run as an unprivileged user, or allow it with \
@@ -62,21 +72,49 @@ fn start(args: Args) -> anyhow::Result<()> {
         .enable_all()
         .build()
         .context("cannot start the runtime")?
-        .block_on(serve(config))
+        .block_on(serve(args, config))
 }
 
-async fn serve(config: Config) -> anyhow::Result<()> {
-    let path = config.socket_path.clone();
-    let listener = bind(&path)?;
-    tracing::info!(socket = %path.display(), "listening");
-    // The endpoint on stdout, for people and scripts: `eval "$(parsec | head -1)"` style.
-    println!("PARSEC_SERVICE_ENDPOINT=unix:{}", path.display());
-    let service = Arc::new(Service::new(config));
+async fn serve(args: Args, config: Config) -> anyhow::Result<()> {
+    let (listener, bound) = listener(&config.socket_path)?;
+    let service = Service::start(config, &Factory, None)?;
+    let (services, current) = watch::channel(Arc::new(service));
     let shutdown = shutdown_signal()?;
-    psc_service::run(listener, service, shutdown).await?;
-    let _ = std::fs::remove_file(&path);
+    tokio::spawn(reload_on_sighup(args, services)?);
+    if let Some(path) = &bound {
+        tracing::info!(socket = %path.display(), "listening");
+        // The endpoint on stdout, for people and scripts.
+        println!("PARSEC_SERVICE_ENDPOINT=unix:{}", path.display());
+    }
+    notify(&[NotifyState::Ready]);
+    psc_service::run(listener, current, shutdown).await?;
+    notify(&[NotifyState::Stopping]);
+    if let Some(path) = bound {
+        let _ = std::fs::remove_file(path);
+    }
     tracing::info!("stopped");
     Ok(())
+}
+
+/// The listening socket: the one systemd passes (socket activation), else our own, bound at
+/// `path` (returned, so it is removed at exit).
+fn listener(path: &Path) -> anyhow::Result<(UnixListener, Option<PathBuf>)> {
+    let mut fds = listenfd::ListenFd::from_env();
+    if fds.len() > 1 {
+        bail!(
+            "systemd passed {} sockets; exactly one is supported",
+            fds.len()
+        );
+    }
+    if let Some(listener) = fds
+        .take_unix_listener(0)
+        .context("the socket from systemd")?
+    {
+        listener.set_nonblocking(true)?;
+        tracing::info!("listening on the socket passed by systemd");
+        return Ok((UnixListener::from_std(listener)?, None));
+    }
+    Ok((bind(path)?, Some(path.to_owned())))
 }
 
 /// Binds the socket, replacing a stale socket file but never another kind of file, and opens
@@ -99,6 +137,53 @@ fn bind(path: &Path) -> anyhow::Result<UnixListener> {
         UnixListener::bind(path).with_context(|| format!("cannot bind {}", path.display()))?;
     std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o666))?;
     Ok(listener)
+}
+
+/// Reloads the configuration on every SIGHUP. A configuration that fails to load or start is
+/// logged and the running one keeps serving (the original exits instead).
+fn reload_on_sighup(
+    args: Args,
+    services: watch::Sender<Arc<Service>>,
+) -> anyhow::Result<impl Future<Output = ()>> {
+    let mut hup = signal(SignalKind::hangup())?;
+    Ok(async move {
+        while hup.recv().await.is_some() {
+            notify(&[NotifyState::Reloading]);
+            let current = Arc::clone(&services.borrow());
+            match load(&args).and_then(|config| {
+                warn_restart_only(current.config(), &config);
+                Ok(Service::start(config, &Factory, Some(&current))?)
+            }) {
+                Ok(next) => {
+                    services.send_replace(Arc::new(next));
+                    tracing::info!("configuration reloaded");
+                }
+                Err(error) => tracing::error!(
+                    "reload refused, the previous configuration keeps serving: {error:#}"
+                ),
+            }
+            notify(&[NotifyState::Ready]);
+        }
+    })
+}
+
+/// Options that only take effect at the next start.
+fn warn_restart_only(old: &Config, new: &Config) {
+    if old.socket_path != new.socket_path
+        || old.limits.max_connections != new.limits.max_connections
+        || old.threads != new.threads
+    {
+        tracing::warn!(
+            "socket_path, max_connections and thread_pool_size change at the next restart"
+        );
+    }
+}
+
+/// Tells systemd (if it started us with Type=notify) about a state change.
+fn notify(state: &[NotifyState<'_>]) {
+    if let Err(error) = sd_notify::notify(state) {
+        tracing::debug!(%error, "sd_notify");
+    }
 }
 
 /// Completes on the first SIGTERM or SIGINT.

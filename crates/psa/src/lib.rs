@@ -55,6 +55,7 @@ macro_rules! code_enum {
 
 mod algorithm;
 mod check;
+mod encoding;
 mod key;
 mod secret;
 mod status;
@@ -64,6 +65,7 @@ pub use algorithm::{
     Hash, KeyAgreement, KeyDerivation, Mac, RawKeyAgreement, SignHash,
 };
 pub use check::{PolicyError, Usage, check_hash_len};
+pub use encoding::ATTRIBUTES_ENCODING_VERSION;
 pub use key::{Attributes, DhFamily, EccFamily, KeyType, Policy, UsageFlags};
 pub use secret::SecretBytes;
 pub use status::Status;

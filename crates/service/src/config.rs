@@ -5,7 +5,7 @@
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use psc_wire::AuthType;
+use psc_wire::{AuthType, ProviderId};
 use serde::Deserialize;
 
 /// Where the original puts its socket, and where clients look by default.
@@ -60,6 +60,32 @@ pub struct Config {
     pub threads: usize,
     /// The accepted authenticators, preferred first (clients pick the first they support).
     pub authenticators: Vec<AuthenticatorConfig>,
+    /// The crypto providers, highest priority first (clients default to the first).
+    pub providers: Vec<ProviderConfig>,
+}
+
+/// One crypto provider.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ProviderConfig {
+    /// Its name; must never change while it holds keys.
+    pub name: String,
+    /// The slot it answers on (fixed by its type).
+    pub id: ProviderId,
+    /// The key store file holding its keys' mappings.
+    pub key_store: PathBuf,
+    /// The back end and its options.
+    pub kind: ProviderKind,
+}
+
+/// A provider type and its options.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ProviderKind {
+    /// The software provider (`provider_type = "MbedCrypto"` in the original's configs).
+    Software {
+        /// The file holding the key that seals every stored private key.
+        master_key_path: PathBuf,
+    },
 }
 
 /// Size and concurrency limits.
@@ -99,9 +125,28 @@ impl Default for Config {
                 auth_type: AuthType::UnixPeerCredentials,
                 admins: Vec::new(),
             }],
+            providers: vec![ProviderConfig::software(Path::new(DEFAULT_KEY_STORE))],
         }
     }
 }
+
+impl ProviderConfig {
+    /// The software provider with its key store at `key_store` and its master key beside it.
+    pub fn software(key_store: &Path) -> ProviderConfig {
+        let dir = key_store.parent().unwrap_or(Path::new("/"));
+        ProviderConfig {
+            name: "mbed-crypto-provider".into(),
+            id: ProviderId::MbedCrypto,
+            key_store: key_store.to_owned(),
+            kind: ProviderKind::Software {
+                master_key_path: dir.join("psc-master.key"),
+            },
+        }
+    }
+}
+
+/// Where keys are recorded when no `[[key_manager]]` is configured.
+pub const DEFAULT_KEY_STORE: &str = "/var/lib/parsec/psc/keys.sqlite3";
 
 const DEFAULT_TIMEOUT_MS: u64 = 1_000;
 const DEFAULT_BUFFER_LIMIT: u32 = 1 << 20;
@@ -153,6 +198,8 @@ struct RawConfig {
     /// `[authenticator]` (the original: one) or `[[authenticator]]` (ours: several, in order
     /// of preference).
     authenticator: Option<toml::Value>,
+    key_manager: Vec<providers::RawKeyManager>,
+    provider: Vec<providers::RawProvider>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -252,6 +299,8 @@ impl RawConfig {
         };
         check_unique_authenticators(&authenticators)
             .map_err(|r| invalid("authenticator.auth_type", r))?;
+        let provider_configs = providers::validate(self.key_manager, self.provider)
+            .map_err(|(option, reason)| invalid(option, reason))?;
         Ok(Config {
             socket_path,
             timeout: Duration::from_millis(timeout_ms),
@@ -260,6 +309,7 @@ impl RawConfig {
             allow_deprecated: core.allow_deprecated,
             threads: core.thread_pool_size.unwrap_or(0),
             authenticators,
+            providers: provider_configs,
         })
     }
 }
@@ -310,5 +360,6 @@ fn check_unique_authenticators(list: &[AuthenticatorConfig]) -> Result<(), Strin
     Ok(())
 }
 
+mod providers;
 #[cfg(test)]
 mod tests;

@@ -1,9 +1,12 @@
 //! The service's error type. Each variant keeps its cause; the front end translates it to a
 //! wire status in one place (`front::status_of`) and logs it once.
 
+use psc_provider_api::ProviderError;
+use psc_psa::PolicyError;
 use psc_wire::{Opcode, ProviderId};
 
 use crate::auth::CallerError;
+use crate::keystore::StoreError;
 
 /// Why a request failed.
 #[derive(Debug, thiserror::Error)]
@@ -39,4 +42,30 @@ pub enum Error {
     /// The operation is reserved to administrators.
     #[error("{0:?} is reserved to administrators")]
     NotAdmin(Opcode),
+    /// The key name is not acceptable.
+    #[error("the key name {0}")]
+    InvalidKeyName(&'static str),
+    /// An argument is not acceptable before any provider is asked.
+    #[error("invalid argument: {0}")]
+    InvalidArgument(&'static str),
+    /// A key with a deprecated primitive may not be generated here.
+    #[error("deprecated primitives are not allowed (core_settings.allow_deprecated)")]
+    Deprecated,
+    /// The key's policy refuses the operation.
+    #[error(transparent)]
+    Policy(#[from] PolicyError),
+    /// The key store refused or failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// The provider failed.
+    #[error("provider {provider:?}: {source}")]
+    Provider {
+        /// The provider.
+        provider: ProviderId,
+        /// Its error.
+        source: ProviderError,
+    },
+    /// A request asked for more than the configured response buffer limit.
+    #[error("the response would exceed core_settings.buffer_size_limit")]
+    ResponseTooLarge,
 }

@@ -17,8 +17,9 @@ mod back;
 pub mod config;
 mod error;
 mod front;
+pub mod keystore;
 
-pub use back::Service;
+pub use back::{ProviderFactory, Service, StartError};
 pub use config::Config;
 pub use error::Error;
 pub use front::run;

@@ -56,10 +56,26 @@ fn list_opcodes_of_the_core_provider() {
         Opcode::ListProviders,
         Opcode::ListOpcodes,
         Opcode::ListAuthenticators,
+        Opcode::ListKeys,
+        Opcode::ListClients,
+        Opcode::DeleteClient,
     ]
     .into_iter()
     .collect();
     assert_eq!(opcodes, expected);
+}
+
+#[test]
+fn list_providers_puts_the_software_provider_first() {
+    let daemon = TestDaemon::start();
+    let providers = naked_client(&daemon).list_providers().unwrap();
+    let ids: Vec<_> = providers.iter().map(|p| p.id).collect();
+    assert_eq!(ids, [ProviderId::MbedCrypto, ProviderId::Core]);
+    assert_ne!(
+        providers[0].uuid.to_string(),
+        "1c1139dc-ad7c-47dc-ad6b-db6fdb466552"
+    );
+    assert_eq!(providers[0].vendor, "psc");
 }
 
 #[test]

@@ -1,8 +1,9 @@
 //! Test helpers shared by every crate's tests.
 //!
-//! [`TestDaemon`] runs the real service (the same `psc_service::run` the daemon binary runs)
-//! on a socket in a fresh temporary directory, on its own runtime thread, so tests can drive
-//! it with blocking clients, published or ours, or with raw bytes.
+//! [`TestDaemon`] runs the real service (the same `psc_service::run` and provider set the
+//! daemon binary runs) on a socket in a fresh temporary directory, with its key store and
+//! master key there too, on its own runtime thread, so tests can drive it with blocking
+//! clients, published or ours, or with raw bytes.
 //!
 //! ```
 //! let daemon = psc_testkit::TestDaemon::start();
@@ -24,37 +25,48 @@ use std::sync::Arc;
 use std::thread::JoinHandle;
 use std::time::Duration;
 
+use parsec_client::BasicClient;
+use parsec_client::auth::Authentication;
+use parsec_client::core::ipc_handler::unix_socket::Handler;
+use psc_daemon::Factory;
+use psc_service::config::{AuthenticatorConfig, ProviderConfig};
 use psc_service::{Config, Service};
-use tokio::sync::oneshot;
+use psc_wire::AuthType;
+use tokio::sync::{oneshot, watch};
 
 /// The service running in this process on a temporary socket; stopped on drop.
 #[derive(Debug)]
 pub struct TestDaemon {
     socket: PathBuf,
+    config: Config,
     stop: Option<oneshot::Sender<()>>,
+    reload: Option<watch::Sender<Arc<Service>>>,
     thread: Option<JoinHandle<()>>,
     // Last: the directory outlives the service using it.
-    _dir: tempfile::TempDir,
+    dir: Arc<tempfile::TempDir>,
 }
 
 impl TestDaemon {
-    /// Starts the service with the default configuration (peer credentials) plus Direct
-    /// authentication, on a fresh socket.
+    /// Starts the service with the [test configuration](test_config) on a fresh socket.
     pub fn start() -> TestDaemon {
         TestDaemon::start_with(|_| {})
     }
 
-    /// Starts the service with the test defaults changed by `adjust`. The socket path is
-    /// always the temporary one.
+    /// Starts the service with the test configuration changed by `adjust`.
     ///
     /// # Panics
-    /// If the temporary directory or the socket cannot be created (a broken test machine).
+    /// If the temporary directory, the socket or the service cannot be created.
     pub fn start_with(adjust: impl FnOnce(&mut Config)) -> TestDaemon {
-        let dir = tempfile::tempdir().expect("a temporary directory");
-        let socket = dir.path().join("parsec.sock");
-        let mut config = test_config();
+        let dir = Arc::new(tempfile::tempdir().expect("a temporary directory"));
+        let mut config = test_config(dir.path());
         adjust(&mut config);
-        config.socket_path = socket.clone();
+        TestDaemon::launch(config, dir)
+    }
+
+    fn launch(config: Config, dir: Arc<tempfile::TempDir>) -> TestDaemon {
+        let socket = config.socket_path.clone();
+        let service = Service::start(config.clone(), &Factory, None).expect("the service starts");
+        let (reload, services) = watch::channel(Arc::new(service));
         let (stop, stopped) = oneshot::channel();
         let (ready_tx, ready_rx) = std::sync::mpsc::channel();
         let path = socket.clone();
@@ -65,13 +77,13 @@ impl TestDaemon {
                 .build()
                 .expect("a tokio runtime");
             runtime.block_on(async move {
+                let _ = std::fs::remove_file(&path);
                 let listener = tokio::net::UnixListener::bind(&path).expect("bind the test socket");
                 ready_tx.send(()).expect("the test waits for readiness");
-                let service = Arc::new(Service::new(config));
                 let shutdown = async {
                     let _ = stopped.await;
                 };
-                psc_service::run(listener, service, shutdown)
+                psc_service::run(listener, services, shutdown)
                     .await
                     .expect("the service runs");
             });
@@ -79,10 +91,41 @@ impl TestDaemon {
         ready_rx.recv().expect("the service thread starts");
         TestDaemon {
             socket,
+            config,
             stop: Some(stop),
+            reload: Some(reload),
             thread: Some(thread),
-            _dir: dir,
+            dir,
         }
+    }
+
+    /// Stops the service and starts it again on the same socket, key store and master key,
+    /// as a daemon restart would.
+    pub fn restart(mut self) -> TestDaemon {
+        self.shutdown();
+        let config = self.config.clone();
+        TestDaemon::launch(config, Arc::clone(&self.dir))
+    }
+
+    /// Replaces the running configuration, as SIGHUP does in the daemon.
+    ///
+    /// # Errors
+    /// The start error, leaving the current configuration serving.
+    pub fn reload(&self, config: Config) -> Result<(), psc_service::StartError> {
+        let reload = self.reload.as_ref().expect("the service is running");
+        let next = Service::start(config, &Factory, Some(&reload.borrow()))?;
+        reload.send_replace(Arc::new(next));
+        Ok(())
+    }
+
+    /// The configuration the service started with.
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    /// The temporary directory holding the socket, key store and master key.
+    pub fn dir(&self) -> &Path {
+        self.dir.path()
     }
 
     /// The socket path.
@@ -109,6 +152,34 @@ impl TestDaemon {
         reply
     }
 
+    /// The published `parsec-client` `BasicClient`, unchanged, talking to this service: its
+    /// default provider chosen as it does (the first of ListProviders), with `auth`.
+    ///
+    /// # Panics
+    /// If the service does not answer ListProviders.
+    pub fn published_client(&self, auth: Authentication) -> BasicClient {
+        let mut client = self.naked_published_client();
+        client
+            .set_default_provider()
+            .expect("ListProviders answers");
+        client.set_auth_data(auth);
+        client
+    }
+
+    /// The published client as `BasicClient::new_naked()` makes it (no authentication, the
+    /// core provider), with the endpoint set programmatically instead of through the
+    /// process-wide environment.
+    ///
+    /// # Panics
+    /// If the socket does not exist.
+    pub fn naked_published_client(&self) -> BasicClient {
+        let mut client = BasicClient::default();
+        let handler = Handler::new(self.socket.clone(), Some(Duration::from_secs(10)))
+            .expect("the socket exists");
+        client.set_ipc_handler(Box::new(handler));
+        client
+    }
+
     /// A connected stream with a 10-second read timeout.
     ///
     /// # Panics
@@ -133,6 +204,7 @@ impl TestDaemon {
         if let Some(thread) = self.thread.take() {
             let _ = thread.join();
         }
+        self.reload = None;
     }
 }
 
@@ -142,16 +214,20 @@ impl Drop for TestDaemon {
     }
 }
 
-/// The configuration tests start from: defaults, with Direct authentication accepted after
-/// peer credentials, and a read timeout short enough for tests of stalled clients.
-pub fn test_config() -> Config {
-    let mut config = Config::default();
-    config
-        .authenticators
-        .push(psc_service::config::AuthenticatorConfig {
-            auth_type: psc_wire::AuthType::Direct,
-            admins: vec!["admin".into()],
-        });
-    config.timeout = Duration::from_millis(500);
+/// The configuration tests start from, everything inside `dir`: the defaults, with Direct
+/// authentication accepted after peer credentials (admin: "admin"), the software provider with
+/// its key store and master key in `dir`, and a read timeout short enough for tests of
+/// stalled clients.
+pub fn test_config(dir: &Path) -> Config {
+    let mut config = Config {
+        socket_path: dir.join("parsec.sock"),
+        timeout: Duration::from_millis(500),
+        providers: vec![ProviderConfig::software(&dir.join("keys.sqlite3"))],
+        ..Config::default()
+    };
+    config.authenticators.push(AuthenticatorConfig {
+        auth_type: AuthType::Direct,
+        admins: vec!["admin".into()],
+    });
     config
 }

@@ -46,6 +46,9 @@ pub enum Error {
     /// The provider id is not defined.
     #[error("provider id {0} does not exist")]
     Provider(u32),
+    /// A provider description carries a UUID that is not one.
+    #[error("provider UUID {0:?} is not a UUID")]
+    ProviderUuid(String),
     /// A response carries a status the protocol does not define.
     #[error("status {0} is not defined")]
     Status(u16),
@@ -79,6 +82,7 @@ impl Error {
                 Status::InvalidHeader
             }
             Error::Version { .. } => Status::WireProtocolVersionNotSupported,
+            Error::ProviderUuid(_) => Status::WrongProviderUuid,
             Error::BodyTooLarge { .. } => Status::BodySizeExceedsLimit,
             Error::ContentType(_) => Status::ContentTypeNotSupported,
             Error::AcceptType(_) => Status::AcceptTypeNotSupported,

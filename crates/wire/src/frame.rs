@@ -80,8 +80,9 @@ pub fn decode_response(bytes: &[u8]) -> Result<(ResponseHeader, &[u8]), Error> {
     if raw.reserved1 != 0 || raw.reserved2 != 0 {
         return Err(Error::ReservedNotZero);
     }
-    let header = raw.into_response()?;
+    // Like the published client: the whole frame is read before its fields are interpreted.
     let (body, _) = take(rest, raw.body_len as usize)?;
+    let header = raw.into_response()?;
     Ok((header, body))
 }
 

@@ -22,6 +22,11 @@ pub const HEADER_SIZE: u16 = 30;
 pub const PREFIX_LEN: usize = 6;
 /// The whole fixed header.
 pub const HEADER_LEN: usize = PREFIX_LEN + HEADER_SIZE as usize;
+/// Request flag of our persistent-connection extension: the client asks the service to keep
+/// the connection open for further requests. Published clients never set it; the service
+/// then answers with the same flag set if, and only if, it keeps the connection, so their
+/// responses are exactly the original's.
+pub const FLAG_KEEP_ALIVE: u16 = 0x0001;
 /// The largest auth field the u16 length allows.
 pub const MAX_AUTH_LEN: usize = u16::MAX as usize;
 
@@ -260,11 +265,12 @@ impl RawHeader {
     /// # Errors
     /// The first field that holds an undefined value.
     pub fn into_response(self) -> Result<ResponseHeader, Error> {
-        check_body_type(self.content_type).map_err(|_| Error::ContentType(self.content_type))?;
         let provider = ProviderId::from_code(self.provider)?;
+        check_body_type(self.content_type).map_err(|_| Error::ContentType(self.content_type))?;
         let opcode = Opcode::from_code(self.opcode).ok_or(Error::Opcode(self.opcode))?;
         let status = Status::from_code(self.status).ok_or(Error::Status(self.status))?;
         Ok(ResponseHeader {
+            flags: self.flags,
             provider,
             session: self.session,
             opcode,
@@ -331,6 +337,8 @@ impl RequestHeader {
 /// A validated response header.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct ResponseHeader {
+    /// Flags: 0, or [`FLAG_KEEP_ALIVE`] when the service keeps the connection open.
+    pub flags: u16,
     /// The provider that answered (echo of the request).
     pub provider: ProviderId,
     /// Echo of the request's session handle.
@@ -347,6 +355,7 @@ impl ResponseHeader {
     /// The answer to a request whose header was parsed: provider, session and opcode echoed.
     pub fn reply_to(request: &RequestHeader, status: Status) -> ResponseHeader {
         ResponseHeader {
+            flags: 0,
             provider: request.provider,
             session: request.session,
             opcode: request.opcode,
@@ -363,6 +372,7 @@ impl ResponseHeader {
         let provider = raw.and_then(|r| ProviderId::from_code(r.provider).ok());
         let opcode = raw.and_then(|r| Opcode::from_code(r.opcode));
         ResponseHeader {
+            flags: 0,
             provider: provider.unwrap_or(ProviderId::Core),
             session: 0,
             opcode: opcode.unwrap_or(Opcode::Ping),
@@ -375,6 +385,7 @@ impl ResponseHeader {
     pub fn to_raw(&self) -> RawHeader {
         RawHeader {
             version_major: 1,
+            flags: self.flags,
             provider: self.provider.code(),
             session: self.session,
             body_len: self.body_len,

@@ -7,12 +7,18 @@ mod support;
 
 #[path = "interop/bridge.rs"]
 mod bridge;
+#[path = "interop/header.rs"]
+mod header;
+#[path = "interop/native_lists.rs"]
+mod native_lists;
 #[path = "interop/native_ops.rs"]
 mod native_ops;
+#[path = "interop/native_ops_core.rs"]
+mod native_ops_core;
 #[path = "interop/native_results.rs"]
 mod native_results;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Display;
 use std::sync::{Arc, Mutex};
 
@@ -25,7 +31,6 @@ use parsec_interface::requests::{
 use proptest::collection::vec;
 use proptest::prelude::*;
 use psc_psa::{Attributes, UsageFlags};
-use psc_wire::header::RawHeader;
 use psc_wire::{
     AuthType, Opcode, ProviderId, Request, RequestHeader, Response, ResponseHeader, Status, frame,
 };
@@ -189,8 +194,7 @@ fn response_crosses(
         provider,
         session,
         opcode,
-        status: Status::Success,
-        body_len: 0,
+        ..ResponseHeader::header_error(None, Status::Success)
     };
     let body = response.encode();
     let read = bridge::their_response(header, &body);
@@ -260,8 +264,7 @@ fn every_status_reads_the_same_in_parsec_interface() -> Result<(), BoxError> {
             provider: ProviderId::Tpm,
             session: 7,
             opcode: Opcode::ListKeys,
-            status,
-            body_len: 0,
+            ..ResponseHeader::header_error(None, status)
         };
         let theirs = bridge::their_response(header, &[])?;
         assert_eq!(our_status(theirs.header.status)?, status);
@@ -304,110 +307,17 @@ fn request_header_fields_read_the_same_in_parsec_interface() -> Result<(), BoxEr
     Ok(())
 }
 
-/// A request frame with every header field drawn from a small domain around its valid
-/// values, and body/auth lengths that are exact, short by one, or above the limit.
-fn noisy_request_frame() -> impl Strategy<Value = Vec<u8>> {
-    let mostly = |good: u8, bad: u8| prop_oneof![8 => Just(good), 1 => Just(bad)];
-    let version = (mostly(1, 2), mostly(0, 1));
-    let types = (
-        mostly(0, 1),
-        mostly(0, 1),
-        0u8..=6,
-        mostly(0, 1),
-        mostly(0, 1),
-    );
-    let routing = (
-        0u8..=7,
-        0u32..=0x22,
-        any::<u16>(),
-        any::<u16>(),
-        any::<u64>(),
-    );
-    let payload = (
-        vec(any::<u8>(), 0..8),
-        vec(any::<u8>(), 0..6),
-        0u8..=9,
-        mostly(30, 31),
-    );
-    (prop::bool::weighted(0.1), version, types, routing, payload).prop_map(
-        |(bad_magic, (major, minor), types, routing, payload)| {
-            let (content_type, accept_type, auth_type, reserved1, reserved2) = types;
-            let (provider, opcode, flags, status, session) = routing;
-            let (body, auth, length_noise, size) = payload;
-            // Mostly exact lengths; sometimes one byte short, or a body above the limit.
-            let body_len = match length_noise {
-                8 => body.len() + 1,
-                9 => BODY_LIMIT as usize + 1,
-                _ => body.len(),
-            };
-            let auth_len = auth.len() + usize::from(length_noise == 7);
-            let raw = RawHeader {
-                version_major: major,
-                version_minor: minor,
-                flags,
-                provider,
-                session,
-                content_type,
-                accept_type,
-                auth_type,
-                body_len: u32::try_from(body_len).unwrap_or(u32::MAX),
-                auth_len: u16::try_from(auth_len).unwrap_or(u16::MAX),
-                opcode,
-                status,
-                reserved1,
-                reserved2,
-            };
-            let mut bytes = raw.encode().to_vec();
-            bytes[0] ^= u8::from(bad_magic);
-            bytes[4] = size;
-            bytes.extend_from_slice(&body);
-            bytes.extend_from_slice(&auth);
-            bytes.resize(bytes.len() + usize::from(size - 30), 0);
-            bytes
-        },
-    )
-}
-
-/// Our request-frame validation gives the same status as parsec-interface's
-/// `Request::read_from_stream` for frames with any mix of bad header fields (the §1.3 order),
-/// except that we know the MAC opcodes it lacks; accepted frames read the same.
-#[test]
-fn header_validation_agrees_with_parsec_interface() -> Result<(), BoxError> {
-    let limit = usize::try_from(BODY_LIMIT)?;
-    run_property(2000, noisy_request_frame, move |bytes| {
-        let ours = frame::decode_request(&bytes, BODY_LIMIT);
-        let theirs = TheirRequest::read_from_stream(&mut &bytes[..], limit);
-        let ours_failed = ours.as_ref().err().map(|(_, e)| e.status());
-        // We know 0x16/0x17 and check the provider after the opcode; they stop at the opcode.
-        let mac = matches!(
-            u32::from_le_bytes([bytes[28], bytes[29], bytes[30], bytes[31]]),
-            0x16 | 0x17
-        );
-        if mac && matches!(ours_failed, None | Some(Status::ProviderDoesNotExist)) {
-            prop_assert_eq!(theirs.err(), Some(ResponseStatus::OpcodeDoesNotExist));
-            return Ok(());
-        }
-        match (ours, theirs) {
-            (Ok(ours), Ok(theirs)) => {
-                assert_same_request_header(&theirs, &ours.header, ours.body.len(), ours.auth)
-                    .map_err(fail)?;
-            }
-            (ours, theirs) => {
-                let theirs = theirs.map(|_| ()).map_err(|e| our_status(e).ok());
-                prop_assert_eq!(ours.map(|_| ()).map_err(|(_, e)| Some(e.status())), theirs);
-            }
-        }
-        Ok(())
-    })?;
-    Ok(())
-}
-
 /// Operations hand-built with parsec-interface decode with ours to the expected values, and
 /// our re-encoding is byte-identical and decodes with theirs to an equal value.
 #[test]
 fn parsec_interface_operations_decode_with_ours() -> Result<(), BoxError> {
     let cases = native_ops::cases();
-    assert_eq!(cases.len(), 29);
+    let opcodes: BTreeSet<Opcode> = cases.iter().map(|(_, request)| request.opcode()).collect();
+    assert_eq!(
+        (cases.len(), opcodes.len()),
+        (29, 29),
+        "one case per known operation"
+    );
     for (operation, expected) in cases {
         native_ops::check(operation, &expected)?;
     }
@@ -419,7 +329,15 @@ fn parsec_interface_operations_decode_with_ours() -> Result<(), BoxError> {
 #[test]
 fn parsec_interface_results_decode_with_ours() -> Result<(), BoxError> {
     let cases = native_results::cases()?;
-    assert_eq!(cases.len(), 29);
+    let opcodes: BTreeSet<Opcode> = cases
+        .iter()
+        .map(|(_, response)| response.opcode())
+        .collect();
+    assert_eq!(
+        (cases.len(), opcodes.len()),
+        (29, 29),
+        "one case per known operation"
+    );
     for (result, expected) in cases {
         native_results::check(result, &expected)?;
     }

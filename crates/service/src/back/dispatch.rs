@@ -1,14 +1,17 @@
 //! The one dispatcher. Routing, authentication and access checks run once, in the order
-//! published clients expect (WIRE.md §1.3 steps 8–17), before the operation's match arm runs.
+//! published clients expect (WIRE.md §1.3 steps 8–17), then one match arm per operation.
 
-use psc_wire::ops::Access;
 use psc_wire::ops::list_opcodes::ListOpcodesResponse;
 use psc_wire::ops::ping::PingResponse;
-use psc_wire::ops::{ListAuthenticatorsResponse, Scope};
+use psc_wire::ops::{
+    Access, DeleteClientResponse, DestroyKeyResponse, GenerateKeyResponse, ImportKeyResponse,
+    ListAuthenticatorsResponse, ListClientsResponse, ListKeysResponse, Scope, VerifyHashResponse,
+};
 use psc_wire::{Opcode, ProviderId, Request, RequestHeader, Response};
 
-use super::core::CoreProvider;
-use crate::auth::{Authenticators, Caller, PeerCredentials};
+use super::slots::{self, ProviderFactory, Slot, StartError};
+use super::{core, crypto, keys};
+use crate::auth::{Application, Authenticators, Caller, PeerCredentials};
 use crate::config::Config;
 use crate::error::Error;
 
@@ -17,18 +20,29 @@ use crate::error::Error;
 pub struct Service {
     config: Config,
     authenticators: Authenticators,
-    core: CoreProvider,
+    slots: Vec<Slot>,
 }
 
 impl Service {
-    /// Builds the service from a validated configuration.
-    pub fn new(config: Config) -> Service {
+    /// Builds the service: providers through `factory`, their key stores opened (or shared
+    /// with `previous`, the service being replaced by a reload), interrupted operations
+    /// finished.
+    ///
+    /// # Errors
+    /// [`StartError`] naming the store or provider that could not start.
+    pub fn start(
+        config: Config,
+        factory: &dyn ProviderFactory,
+        previous: Option<&Service>,
+    ) -> Result<Service, StartError> {
+        let previous = previous.map_or(&[][..], |service| &service.slots);
+        let slots = slots::build(&config.providers, factory, previous)?;
         let authenticators = Authenticators::new(&config.authenticators);
-        Service {
+        Ok(Service {
             config,
             authenticators,
-            core: CoreProvider::new(),
-        }
+            slots,
+        })
     }
 
     /// The configuration this service runs with.
@@ -58,51 +72,98 @@ impl Service {
             }
         }
         let request = Request::decode(header.opcode, body)?;
-        if spec.access == Access::App && caller == Caller::Anonymous {
-            return Err(Error::NotAuthenticated(header.opcode));
-        }
-        self.dispatch(request)
+        let app = match (&caller, spec.access) {
+            (Caller::App { app, .. }, _) => Some(app),
+            (Caller::Anonymous, Access::Open) => None,
+            (Caller::Anonymous, _) => return Err(Error::NotAuthenticated(header.opcode)),
+        };
+        self.dispatch(header.provider, app, request)
     }
 
     /// Checks that the provider is configured and that the operation belongs to it.
     fn route(&self, provider: ProviderId, opcode: Opcode) -> Result<(), Error> {
-        if provider != ProviderId::Core {
-            return Err(Error::ProviderNotRegistered(provider));
-        }
-        if opcode.spec().scope != Scope::Core {
+        let implemented = if provider == ProviderId::Core {
+            opcode.spec().scope == Scope::Core
+        } else {
+            core::implemented(self.slot(provider)?.provider.as_ref()).contains(&opcode)
+        };
+        if !implemented {
             return Err(Error::NotSupported { opcode, provider });
         }
         Ok(())
     }
 
-    fn dispatch(&self, request: Request) -> Result<Response, Error> {
-        Ok(match request {
+    fn slot(&self, provider: ProviderId) -> Result<&Slot, Error> {
+        self.slots
+            .iter()
+            .find(|slot| slot.id == provider)
+            .ok_or(Error::ProviderNotRegistered(provider))
+    }
+
+    /// One arm per operation. `app` is `Some` whenever the operation's access rule needs it.
+    fn dispatch(
+        &self,
+        provider: ProviderId,
+        app: Option<&Application>,
+        request: Request,
+    ) -> Result<Response, Error> {
+        let app = || app.ok_or(Error::NotAuthenticated(request.opcode()));
+        let deprecated_ok = self.config.allow_deprecated;
+        Ok(match &request {
             Request::Ping(_) => PingResponse { major: 1, minor: 0 }.into(),
-            Request::ListProviders(_) => self.core.list_providers().into(),
+            Request::ListProviders(_) => core::list_providers(&self.slots).into(),
             Request::ListOpcodes(r) => self.list_opcodes(r.provider_id)?.into(),
             Request::ListAuthenticators(_) => ListAuthenticatorsResponse {
                 authenticators: self.authenticators.infos(),
             }
             .into(),
+            Request::ListKeys(_) => ListKeysResponse {
+                keys: keys::list(&self.slots, app()?)?,
+            }
+            .into(),
+            Request::ListClients(_) => ListClientsResponse {
+                clients: keys::clients(&self.slots, app()?)?,
+            }
+            .into(),
+            Request::DeleteClient(r) => {
+                keys::delete_client(&self.slots, app()?, &r.client)?;
+                DeleteClientResponse.into()
+            }
+            Request::PsaGenerateKey(r) => {
+                keys::generate(self.slot(provider)?, app()?, r, deprecated_ok)?;
+                GenerateKeyResponse.into()
+            }
+            Request::PsaImportKey(r) => {
+                keys::import(self.slot(provider)?, app()?, r, deprecated_ok)?;
+                ImportKeyResponse.into()
+            }
+            Request::PsaExportPublicKey(r) => {
+                keys::export_public(self.slot(provider)?, app()?, r)?.into()
+            }
+            Request::PsaDestroyKey(r) => {
+                keys::destroy(self.slot(provider)?, app()?, r)?;
+                DestroyKeyResponse.into()
+            }
+            Request::PsaSignHash(r) => crypto::sign_hash(self.slot(provider)?, app()?, r)?.into(),
+            Request::PsaVerifyHash(r) => {
+                crypto::verify_hash(self.slot(provider)?, app()?, r)?;
+                VerifyHashResponse.into()
+            }
             other => {
-                let opcode = other.opcode();
                 return Err(Error::NotSupported {
-                    opcode,
-                    provider: ProviderId::Core,
+                    opcode: other.opcode(),
+                    provider,
                 });
             }
         })
     }
 
     fn list_opcodes(&self, provider: ProviderId) -> Result<ListOpcodesResponse, Error> {
-        if provider != ProviderId::Core {
-            return Err(Error::ProviderNotRegistered(provider));
-        }
-        let opcodes = CoreProvider::IMPLEMENTS
-            .iter()
-            .copied()
-            .filter(|op| op.spec().published)
-            .collect();
+        let opcodes = if provider == ProviderId::Core {
+            core::core_opcodes()
+        } else {
+            core::provider_opcodes(self.slot(provider)?.provider.as_ref())
+        };
         Ok(ListOpcodesResponse { opcodes })
     }
 }

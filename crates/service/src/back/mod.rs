@@ -1,7 +1,13 @@
 //! The back end: everything after a request's header has been validated. The [`Service`]
-//! authenticates the caller, routes the request and answers it.
+//! authenticates the caller, routes the request, checks the key's policy once, and calls the
+//! provider.
 
 mod core;
+mod crypto;
 mod dispatch;
+mod keys;
+mod policy;
+mod slots;
 
 pub use dispatch::Service;
+pub use slots::{ProviderFactory, StartError};

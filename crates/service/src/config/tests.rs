@@ -140,3 +140,106 @@ fn a_wrong_type_names_the_key() {
     let message = message("[core_settings]\nallow_root = \"yes\"\n");
     assert!(message.contains("allow_root"), "{message}");
 }
+
+/// PARSEC.md §4's layout: SQLite key manager, peer credentials, Mbed Crypto.
+const ORIGINAL_LAYOUT: &str = r#"
+[core_settings]
+allow_root = false
+log_level = "info"
+
+[listener]
+listener_type = "DomainSocket"
+timeout = 200
+socket_path = "/run/parsec/parsec.sock"
+
+[authenticator]
+auth_type = "UnixPeerCredentials"
+
+[[key_manager]]
+name = "sqlite-manager"
+manager_type = "SQLite"
+sqlite_db_path = "/var/lib/parsec/kim-mappings/sqlite/sqlite-key-info-manager.sqlite3"
+
+[[provider]]
+provider_type = "MbedCrypto"
+key_info_manager = "sqlite-manager"
+"#;
+
+#[test]
+fn the_originals_provider_layout_selects_the_software_provider() {
+    let config = parse(ORIGINAL_LAYOUT).unwrap();
+    assert_eq!(config.providers.len(), 1);
+    let provider = &config.providers[0];
+    assert_eq!(provider.id, ProviderId::MbedCrypto);
+    assert_eq!(provider.name, "mbed-crypto-provider");
+    assert_eq!(
+        provider.key_store,
+        Path::new("/var/lib/parsec/kim-mappings/sqlite/sqlite-key-info-manager.sqlite3")
+    );
+    assert!(
+        matches!(&provider.kind, ProviderKind::Software { master_key_path }
+        if master_key_path == Path::new("/var/lib/parsec/kim-mappings/sqlite/psc-master.key"))
+    );
+}
+
+#[test]
+fn without_providers_the_software_provider_is_the_default() {
+    let config = parse("").unwrap();
+    assert_eq!(
+        config.providers,
+        vec![ProviderConfig::software(Path::new(DEFAULT_KEY_STORE))]
+    );
+}
+
+#[test]
+fn provider_options_are_checked_per_type() {
+    for (text, option) in [
+        (
+            "[[provider]]\nprovider_type = \"MbedCrypto\"\nlibrary_path = \"/x.so\"\n",
+            "provider.library_path",
+        ),
+        (
+            "[[provider]]\nprovider_type = \"Quantum\"\n",
+            "provider.provider_type",
+        ),
+        ("[[provider]]\nname = \"p\"\n", "provider.provider_type"),
+        (
+            "[[provider]]\nprovider_type = \"MbedCrypto\"\nkey_info_manager = \"nope\"\n",
+            "provider.key_info_manager",
+        ),
+        (
+            "[[provider]]\nprovider_type = \"MbedCrypto\"\n[[provider]]\nprovider_type = \"MbedCrypto\"\nname = \"b\"\n",
+            "provider.provider_type",
+        ),
+        (
+            "[[key_manager]]\nname = \"m\"\nmanager_type = \"Redis\"\n",
+            "key_manager.manager_type",
+        ),
+        (
+            "[[key_manager]]\nname = \"m\"\nmanager_type = \"SQLite\"\nstore_path = \"/x\"\n",
+            "key_manager.store_path",
+        ),
+        (
+            "[[provider]]\nprovider_type = \"MbedCrypto\"\nmaster_key_path = \"rel\"\n",
+            "provider.master_key_path",
+        ),
+    ] {
+        let message = message(text);
+        assert!(message.contains(option), "{text:?} gave {message}");
+    }
+    let unknown = message("[[provider]]\nprovider_type = \"MbedCrypto\"\nlibary_path = \"/x\"\n");
+    assert!(unknown.contains("libary_path"), "{unknown}");
+}
+
+#[test]
+fn an_on_disk_manager_keeps_our_file_in_its_directory() {
+    let config = parse(
+        "[[key_manager]]\nname = \"d\"\nmanager_type = \"OnDisk\"\nstore_path = \"/srv/parsec\"\n\
+         [[provider]]\nprovider_type = \"MbedCrypto\"\nkey_info_manager = \"d\"\n",
+    )
+    .unwrap();
+    assert_eq!(
+        config.providers[0].key_store,
+        Path::new("/srv/parsec/psc-keys.sqlite3")
+    );
+}

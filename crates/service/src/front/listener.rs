@@ -5,10 +5,10 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use tokio::net::UnixListener;
-use tokio::sync::Semaphore;
+use tokio::sync::{Semaphore, watch};
 use tokio::task::JoinSet;
 
-use super::connection;
+use super::connection::{self, Shared};
 use crate::back::Service;
 
 /// How long shutdown waits for in-flight requests before abandoning them.
@@ -17,17 +17,32 @@ const DRAIN_DEADLINE: Duration = Duration::from_secs(10);
 /// Serves connections on `listener` until `shutdown` completes, then stops accepting and
 /// waits for in-flight requests to finish.
 ///
-/// Connections beyond the configured cap are closed at once rather than queued, so a flood
-/// cannot make well-behaved clients wait behind it.
+/// `services` carries the current [`Service`]: sending a new one (a reload) applies to every
+/// request that arrives afterwards, while requests in flight finish with the one they began
+/// with. Limits (connection cap, workers) are taken from the service current at start.
+///
+/// Connections beyond the cap are closed at once rather than queued, so a flood cannot make
+/// well-behaved clients wait behind it.
 ///
 /// # Errors
 /// Only if the listener itself fails in a way that is not per-connection.
 pub async fn run(
     listener: UnixListener,
-    service: Arc<Service>,
+    services: watch::Receiver<Arc<Service>>,
     shutdown: impl Future<Output = ()>,
 ) -> std::io::Result<()> {
-    let slots = Arc::new(Semaphore::new(service.config().limits.max_connections));
+    let config = services.borrow().config().clone();
+    let slots = Arc::new(Semaphore::new(config.limits.max_connections));
+    let workers = match config.threads {
+        0 => std::thread::available_parallelism().map_or(2, |n| n.get()) * 2,
+        n => n,
+    };
+    let (stop, stopping) = watch::channel(false);
+    let shared = Shared {
+        services,
+        workers: Arc::new(Semaphore::new(workers)),
+        stopping,
+    };
     let mut tasks = JoinSet::new();
     tokio::pin!(shutdown);
     loop {
@@ -35,8 +50,8 @@ pub async fn run(
             accepted = listener.accept() => match accepted {
                 Ok((stream, _)) => stream,
                 Err(error) => {
-                    // Per-connection failures (e.g. the peer left, or too many open files)
-                    // must not stop the service.
+                    // Per-connection failures (the peer left, too many open files) must not
+                    // stop the service; the pause keeps a persistent error from spinning.
                     tracing::warn!(%error, "accept failed");
                     tokio::time::sleep(Duration::from_millis(5)).await;
                     continue;
@@ -49,12 +64,14 @@ pub async fn run(
             tracing::warn!("connection refused: the connection cap is reached");
             continue;
         };
-        let service = Arc::clone(&service);
+        let shared = shared.clone();
         tasks.spawn(async move {
-            connection::handle(stream, &service).await;
+            connection::handle(stream, shared).await;
             drop(slot);
         });
     }
+    drop(listener);
+    let _ = stop.send(true);
     tracing::info!(
         in_flight = tasks.len(),
         "shutting down: draining in-flight requests"

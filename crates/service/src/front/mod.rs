@@ -10,6 +10,7 @@ use psc_psa::Status;
 
 use crate::auth::CallerError;
 use crate::error::Error;
+use crate::keystore::StoreError;
 
 /// The only translation of a service error to the status a client sees.
 pub(crate) fn status_of(error: &Error) -> Status {
@@ -22,5 +23,13 @@ pub(crate) fn status_of(error: &Error) -> Status {
         Error::NotSupported { .. } => Status::PsaErrorNotSupported,
         Error::NotAuthenticated(_) => Status::NotAuthenticated,
         Error::NotAdmin(_) => Status::AdminOperation,
+        Error::InvalidKeyName(_) | Error::InvalidArgument(_) => Status::PsaErrorInvalidArgument,
+        Error::Deprecated => Status::DeprecatedPrimitive,
+        Error::Policy(policy) => policy.status(),
+        Error::Store(StoreError::AlreadyExists) => Status::PsaErrorAlreadyExists,
+        Error::Store(StoreError::DoesNotExist) => Status::PsaErrorDoesNotExist,
+        Error::Store(_) => Status::KeyInfoManagerError,
+        Error::Provider { source, .. } => source.status(),
+        Error::ResponseTooLarge => Status::ResponseTooLarge,
     }
 }

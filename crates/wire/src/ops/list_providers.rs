@@ -87,7 +87,7 @@ impl TryFrom<ProviderInfoMessage> for ProviderInfo {
 
     fn try_from(m: ProviderInfoMessage) -> Result<Self, Error> {
         Ok(ProviderInfo {
-            uuid: Uuid::parse_str(&m.uuid).map_err(|_| Error::InvalidField("uuid"))?,
+            uuid: Uuid::parse_str(&m.uuid).map_err(|_| Error::ProviderUuid(m.uuid.clone()))?,
             description: m.description,
             vendor: m.vendor,
             version_maj: m.version_maj,

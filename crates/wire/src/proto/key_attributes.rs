@@ -267,3 +267,17 @@ impl From<psa::UsageFlags> for UsageFlags {
         }
     }
 }
+
+/// Encodes attributes as their protobuf message: the stable form the key store persists.
+pub fn encode(attributes: &psa::Attributes) -> Vec<u8> {
+    prost::Message::encode_to_vec(&KeyAttributes::from(*attributes))
+}
+
+/// Decodes attributes persisted by [`encode`].
+///
+/// # Errors
+/// [`Error::Protobuf`] or [`Error::InvalidField`] for bytes that are not valid attributes.
+pub fn decode(bytes: &[u8]) -> Result<psa::Attributes, Error> {
+    let message: KeyAttributes = prost::Message::decode(bytes)?;
+    message.try_into()
+}

@@ -3,43 +3,33 @@
 
 use parsec_interface::operations::psa_algorithm as t;
 use parsec_interface::operations::psa_key_attributes::{
-    Attributes as TAttributes, DhFamily as TDhFamily, EccFamily as TEccFamily, Lifetime,
-    Policy as TPolicy, Type as TType, UsageFlags as TUsageFlags,
+    Attributes as TAttributes, EccFamily as TEccFamily, Lifetime, Policy as TPolicy, Type as TType,
+    UsageFlags as TUsageFlags,
 };
 use parsec_interface::operations::{
-    Convert, NativeOperation as Op, attest_key, can_do_crypto, delete_client, list_authenticators,
-    list_clients, list_keys, list_opcodes, list_providers, ping, prepare_key_attestation,
-    psa_aead_decrypt, psa_aead_encrypt, psa_asymmetric_decrypt, psa_asymmetric_encrypt,
-    psa_cipher_decrypt, psa_cipher_encrypt, psa_destroy_key, psa_export_key, psa_export_public_key,
-    psa_generate_key, psa_generate_random, psa_hash_compare, psa_hash_compute, psa_import_key,
-    psa_raw_key_agreement, psa_sign_hash, psa_sign_message, psa_verify_hash, psa_verify_message,
+    Convert, NativeOperation as Op, psa_aead_decrypt, psa_aead_encrypt, psa_asymmetric_decrypt,
+    psa_asymmetric_encrypt, psa_destroy_key, psa_export_key, psa_export_public_key,
+    psa_generate_key, psa_import_key, psa_sign_hash, psa_sign_message, psa_verify_hash,
+    psa_verify_message,
 };
 use parsec_interface::operations_protobuf::ProtobufConverter;
-use parsec_interface::requests::ProviderId as TProviderId;
 use parsec_interface::secrecy::Secret;
 use psc_psa::{
-    Aead, AeadAlg, Algorithm, AsymmetricEncryption, AsymmetricSignature, Attributes, Cipher,
-    DhFamily, EccFamily, FullLengthMac, Hash, KeyAgreement, KeyDerivation, KeyType, Mac, Policy,
-    RawKeyAgreement, SecretBytes, SignHash, UsageFlags,
+    Aead, AeadAlg, Algorithm, AsymmetricEncryption, AsymmetricSignature, Attributes, EccFamily,
+    FullLengthMac, Hash, KeyAgreement, KeyDerivation, KeyType, Mac, Policy, RawKeyAgreement,
+    SecretBytes, SignHash, UsageFlags,
 };
-use psc_wire::ops::attest_key::AttestationParams;
-use psc_wire::ops::can_do_crypto::CheckType;
-use psc_wire::ops::prepare_key_attestation::PrepareParams;
 use psc_wire::ops::{
     AeadDecryptRequest, AeadEncryptRequest, AsymmetricDecryptRequest, AsymmetricEncryptRequest,
-    AttestKeyRequest, CanDoCryptoRequest, CipherDecryptRequest, CipherEncryptRequest,
-    DeleteClientRequest, DestroyKeyRequest, ExportKeyRequest, ExportPublicKeyRequest,
-    GenerateKeyRequest, GenerateRandomRequest, HashCompareRequest, HashComputeRequest,
-    ImportKeyRequest, ListAuthenticatorsRequest, ListClientsRequest, ListKeysRequest,
-    ListOpcodesRequest, ListProvidersRequest, PingRequest, PrepareKeyAttestationRequest,
-    RawKeyAgreementRequest, SignHashRequest, SignMessageRequest, VerifyHashRequest,
-    VerifyMessageRequest,
+    DestroyKeyRequest, ExportKeyRequest, ExportPublicKeyRequest, GenerateKeyRequest,
+    ImportKeyRequest, SignHashRequest, SignMessageRequest, VerifyHashRequest, VerifyMessageRequest,
 };
 use psc_wire::{AuthType, ProviderId, Request, RequestHeader};
 
 use crate::bridge::{BoxError, our_opcode, their_operation};
+use crate::native_ops_core;
 
-type Case = (Op, Request);
+pub(crate) type Case = (Op, Request);
 
 /// Their attributes: persistent (the only lifetime the wire carries).
 pub(crate) fn their_attributes(
@@ -77,104 +67,112 @@ pub(crate) fn our_attributes(
 
 type Case4 = [Case; 4];
 
-fn key_management() -> Case4 {
-    let mut gen_flags = TUsageFlags::default();
-    let _ = gen_flags.set_sign_hash().set_derive();
-    let their_kdf = t::KeyAgreement::WithKeyDerivation {
+fn generate_key() -> Case {
+    let mut flags = TUsageFlags::default();
+    let _ = flags.set_sign_hash().set_derive();
+    let ecdh_hkdf = t::KeyAgreement::WithKeyDerivation {
         ka_alg: t::RawKeyAgreement::Ecdh,
         kdf_alg: t::KeyDerivation::Hkdf {
             hash_alg: t::Hash::Sha384,
         },
     };
-    let our_kdf = KeyAgreement::WithKeyDerivation {
-        agreement: RawKeyAgreement::Ecdh,
-        derivation: KeyDerivation::Hkdf { hash: Hash::Sha384 },
+    let key_type = TType::EccKeyPair {
+        curve_family: TEccFamily::SecpK1,
     };
-    let mut import_flags = TUsageFlags::default();
-    let _ = import_flags
-        .set_sign_message()
-        .set_verify_message()
-        .set_export();
-    let their_mac = t::Mac::Truncated {
-        mac_alg: t::FullLengthMac::Hmac {
-            hash_alg: t::Hash::Sha256,
-        },
-        mac_length: 20,
-    };
-    let our_mac = Mac::Truncated {
-        mac: FullLengthMac::Hmac { hash: Hash::Sha256 },
-        length: 20,
-    };
-    let generate = psa_generate_key::Operation {
+    let attributes = their_attributes(key_type, 256, flags, t::Algorithm::KeyAgreement(ecdh_hkdf));
+    let operation = psa_generate_key::Operation {
         key_name: "gen-ecc".into(),
-        attributes: their_attributes(
-            TType::EccKeyPair {
-                curve_family: TEccFamily::SecpK1,
-            },
-            256,
-            gen_flags,
-            t::Algorithm::KeyAgreement(their_kdf),
-        ),
+        attributes,
     };
-    let import = psa_import_key::Operation {
-        key_name: "hmac".into(),
-        attributes: their_attributes(TType::Hmac, 256, import_flags, t::Algorithm::Mac(their_mac)),
-        data: Secret::new(vec![0x5A; 32]),
-    };
-    let gen_ours = UsageFlags {
+    // psa-crypto's `set_sign_hash` also sets `sign_message`.
+    let flags = UsageFlags {
         sign_hash: true,
         sign_message: true,
         derive: true,
         ..UsageFlags::default()
     };
-    let import_ours = UsageFlags {
+    let ecdh_hkdf = KeyAgreement::WithKeyDerivation {
+        agreement: RawKeyAgreement::Ecdh,
+        derivation: KeyDerivation::Hkdf { hash: Hash::Sha384 },
+    };
+    let key_type = KeyType::EccKeyPair {
+        curve_family: EccFamily::SecpK1,
+    };
+    let attributes = our_attributes(key_type, 256, flags, Algorithm::KeyAgreement(ecdh_hkdf));
+    let request = GenerateKeyRequest {
+        key_name: "gen-ecc".into(),
+        attributes,
+    };
+    (
+        Op::PsaGenerateKey(operation),
+        Request::PsaGenerateKey(request),
+    )
+}
+
+fn import_key() -> Case {
+    let mut flags = TUsageFlags::default();
+    let _ = flags.set_sign_message().set_verify_message().set_export();
+    let hmac = t::FullLengthMac::Hmac {
+        hash_alg: t::Hash::Sha256,
+    };
+    let mac = t::Algorithm::Mac(t::Mac::Truncated {
+        mac_alg: hmac,
+        mac_length: 20,
+    });
+    let attributes = their_attributes(TType::Hmac, 256, flags, mac);
+    let data = Secret::new(vec![0x5A; 32]);
+    let operation = psa_import_key::Operation {
+        key_name: "hmac".into(),
+        attributes,
+        data,
+    };
+    let flags = UsageFlags {
         sign_message: true,
         verify_message: true,
         export: true,
         ..UsageFlags::default()
     };
+    let hmac = FullLengthMac::Hmac { hash: Hash::Sha256 };
+    let mac = Algorithm::Mac(Mac::Truncated {
+        mac: hmac,
+        length: 20,
+    });
+    let attributes = our_attributes(KeyType::Hmac, 256, flags, mac);
+    let data = SecretBytes::new(vec![0x5A; 32]);
+    let request = ImportKeyRequest {
+        key_name: "hmac".into(),
+        attributes,
+        data,
+    };
+    (Op::PsaImportKey(operation), Request::PsaImportKey(request))
+}
+
+/// The operations that carry only a key name.
+fn key_names() -> [Case; 3] {
+    let name = |n: &str| n.to_owned();
     [
         (
-            Op::PsaGenerateKey(generate),
-            Request::PsaGenerateKey(GenerateKeyRequest {
-                key_name: "gen-ecc".into(),
-                attributes: our_attributes(
-                    KeyType::EccKeyPair {
-                        curve_family: EccFamily::SecpK1,
-                    },
-                    256,
-                    gen_ours,
-                    Algorithm::KeyAgreement(our_kdf),
-                ),
-            }),
-        ),
-        (
-            Op::PsaImportKey(import),
-            Request::PsaImportKey(ImportKeyRequest {
-                key_name: "hmac".into(),
-                attributes: our_attributes(
-                    KeyType::Hmac,
-                    256,
-                    import_ours,
-                    Algorithm::Mac(our_mac),
-                ),
-                data: SecretBytes::new(vec![0x5A; 32]),
-            }),
-        ),
-        (
             Op::PsaDestroyKey(psa_destroy_key::Operation {
-                key_name: "old".into(),
+                key_name: name("old"),
             }),
             Request::PsaDestroyKey(DestroyKeyRequest {
-                key_name: "old".into(),
+                key_name: name("old"),
             }),
         ),
         (
             Op::PsaExportPublicKey(psa_export_public_key::Operation {
-                key_name: "pub".into(),
+                key_name: name("pub"),
             }),
             Request::PsaExportPublicKey(ExportPublicKeyRequest {
-                key_name: "pub".into(),
+                key_name: name("pub"),
+            }),
+        ),
+        (
+            Op::PsaExportKey(psa_export_key::Operation {
+                key_name: name("secret"),
+            }),
+            Request::PsaExportKey(ExportKeyRequest {
+                key_name: name("secret"),
             }),
         ),
     ]
@@ -326,182 +324,18 @@ fn asymmetric_and_aead() -> Case4 {
     ]
 }
 
-fn symmetric() -> [Case; 7] {
-    [
-        (
-            Op::PsaCipherEncrypt(psa_cipher_encrypt::Operation {
-                key_name: "c".into(),
-                alg: t::Cipher::CbcPkcs7,
-                plaintext: b"abc".to_vec().into(),
-            }),
-            Request::PsaCipherEncrypt(CipherEncryptRequest {
-                key_name: "c".into(),
-                alg: Cipher::CbcPkcs7,
-                plaintext: SecretBytes::new(b"abc".to_vec()),
-            }),
-        ),
-        (
-            Op::PsaCipherDecrypt(psa_cipher_decrypt::Operation {
-                key_name: "x".into(),
-                alg: t::Cipher::Xts,
-                ciphertext: vec![4; 32].into(),
-            }),
-            Request::PsaCipherDecrypt(CipherDecryptRequest {
-                key_name: "x".into(),
-                alg: Cipher::Xts,
-                ciphertext: vec![4; 32],
-            }),
-        ),
-        (
-            Op::PsaHashCompute(psa_hash_compute::Operation {
-                alg: t::Hash::Sha512_256,
-                input: b"in".to_vec().into(),
-            }),
-            Request::PsaHashCompute(HashComputeRequest {
-                alg: Hash::Sha512_256,
-                input: b"in".to_vec(),
-            }),
-        ),
-        (
-            Op::PsaHashCompare(psa_hash_compare::Operation {
-                alg: t::Hash::Ripemd160,
-                input: b"in".to_vec().into(),
-                hash: vec![5; 20].into(),
-            }),
-            Request::PsaHashCompare(HashCompareRequest {
-                alg: Hash::Ripemd160,
-                input: b"in".to_vec(),
-                hash: vec![5; 20],
-            }),
-        ),
-        (
-            Op::PsaRawKeyAgreement(psa_raw_key_agreement::Operation {
-                alg: t::RawKeyAgreement::Ffdh,
-                private_key_name: "dh".into(),
-                peer_key: vec![6; 256].into(),
-            }),
-            Request::PsaRawKeyAgreement(RawKeyAgreementRequest {
-                alg: RawKeyAgreement::Ffdh,
-                private_key_name: "dh".into(),
-                peer_key: vec![6; 256],
-            }),
-        ),
-        (
-            Op::PsaGenerateRandom(psa_generate_random::Operation { size: 32 }),
-            Request::PsaGenerateRandom(GenerateRandomRequest { size: 32 }),
-        ),
-        (
-            Op::PsaExportKey(psa_export_key::Operation {
-                key_name: "secret".into(),
-            }),
-            Request::PsaExportKey(ExportKeyRequest {
-                key_name: "secret".into(),
-            }),
-        ),
-    ]
-}
-
-fn core_and_experimental() -> [Case; 10] {
-    let mut derive = TUsageFlags::default();
-    let _ = derive.set_derive();
-    let ffdh = t::Algorithm::KeyAgreement(t::KeyAgreement::Raw(t::RawKeyAgreement::Ffdh));
-    let dh = TType::DhKeyPair {
-        group_family: TDhFamily::Rfc7919,
-    };
-    let our_dh = our_attributes(
-        KeyType::DhKeyPair {
-            group_family: DhFamily::Rfc7919,
-        },
-        2048,
-        UsageFlags {
-            derive: true,
-            ..UsageFlags::default()
-        },
-        Algorithm::KeyAgreement(KeyAgreement::Raw(RawKeyAgreement::Ffdh)),
-    );
-    [
-        (Op::Ping(ping::Operation), Request::Ping(PingRequest)),
-        (
-            Op::ListProviders(list_providers::Operation),
-            Request::ListProviders(ListProvidersRequest),
-        ),
-        (
-            Op::ListOpcodes(list_opcodes::Operation {
-                provider_id: TProviderId::Tpm,
-            }),
-            Request::ListOpcodes(ListOpcodesRequest {
-                provider_id: ProviderId::Tpm,
-            }),
-        ),
-        (
-            Op::ListAuthenticators(list_authenticators::Operation),
-            Request::ListAuthenticators(ListAuthenticatorsRequest),
-        ),
-        (
-            Op::ListKeys(list_keys::Operation),
-            Request::ListKeys(ListKeysRequest),
-        ),
-        (
-            Op::ListClients(list_clients::Operation),
-            Request::ListClients(ListClientsRequest),
-        ),
-        (
-            Op::DeleteClient(delete_client::Operation {
-                client: "alice".into(),
-            }),
-            Request::DeleteClient(DeleteClientRequest {
-                client: "alice".into(),
-            }),
-        ),
-        (
-            Op::AttestKey(attest_key::Operation::ActivateCredential {
-                attested_key_name: "k".into(),
-                credential_blob: vec![1, 2].into(),
-                secret: vec![3, 4].into(),
-                attesting_key_name: Some("ek".into()),
-            }),
-            Request::AttestKey(AttestKeyRequest {
-                attested_key_name: "k".into(),
-                parameters: AttestationParams::ActivateCredential {
-                    credential_blob: vec![1, 2],
-                    secret: vec![3, 4],
-                },
-                attesting_key_name: "ek".into(),
-            }),
-        ),
-        (
-            Op::PrepareKeyAttestation(prepare_key_attestation::Operation::ActivateCredential {
-                attested_key_name: "k".into(),
-                attesting_key_name: None,
-            }),
-            Request::PrepareKeyAttestation(PrepareKeyAttestationRequest {
-                parameters: PrepareParams::ActivateCredential {
-                    attested_key_name: "k".into(),
-                    attesting_key_name: String::new(),
-                },
-            }),
-        ),
-        (
-            Op::CanDoCrypto(can_do_crypto::Operation {
-                check_type: can_do_crypto::CheckType::Generate,
-                attributes: their_attributes(dh, 2048, derive, ffdh),
-            }),
-            Request::CanDoCrypto(CanDoCryptoRequest {
-                check_type: CheckType::Generate,
-                attributes: our_dh,
-            }),
-        ),
-    ]
-}
-
 /// The 29 operations parsec-interface knows, each with the request it must decode to.
 pub(crate) fn cases() -> Vec<Case> {
     let mut all = Vec::new();
-    all.extend(key_management());
+    all.push(generate_key());
+    all.push(import_key());
+    all.extend(key_names());
     all.extend(signatures());
     all.extend(asymmetric_and_aead());
-    all.extend(symmetric());
-    all.extend(core_and_experimental());
+    all.extend(native_ops_core::symmetric());
+    all.extend(native_ops_core::core());
+    all.extend(native_ops_core::attestation());
+    all.push(native_ops_core::can_do_crypto_case());
     all
 }
 

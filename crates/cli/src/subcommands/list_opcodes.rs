@@ -1,0 +1,34 @@
+//! `list-opcodes`: the operations of one provider, one per line, in opcode order (the
+//! published tool prints them in no particular order).
+
+use std::io::Write;
+
+use psc_client::ProviderId;
+
+use crate::error::Error;
+use crate::names;
+use crate::subcommands::Context;
+
+/// Which provider to ask about.
+#[derive(Debug, clap::Args)]
+pub(crate) struct ListOpcodes {
+    /// ID of the provider; without it, the global --provider, or else the core provider.
+    #[arg(short = 'p', long = "provider", value_name = "provider")]
+    provider: Option<u8>,
+}
+
+impl ListOpcodes {
+    /// Prints e.g. `0x01 (Ping)` for each operation.
+    pub(crate) fn run(&self, context: &Context, out: &mut dyn Write) -> Result<(), Error> {
+        let provider = match self.provider {
+            Some(id) => ProviderId::from_code(id).map_err(|_| Error::UnknownProvider(id))?,
+            None => context.provider,
+        };
+        let opcodes = context.client.list_opcodes(provider)?;
+        log::info!("Available opcodes for {}:", names::provider(provider));
+        for opcode in opcodes {
+            writeln!(out, "0x{:02x} ({opcode:?})", opcode.code())?;
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,99 @@
+//! `parsec-tool` as a script sees it: stdout, stderr and exit status.
+//!
+//! The snapshot cases live in `tests/cmd/`: `service/` runs against the real service started
+//! in-process, `offline/` needs no service. Regenerate the expected outputs after an intended
+//! change with `TRYCMD=overwrite cargo test -p psc-cli`.
+
+use std::io::Read;
+use std::os::unix::net::UnixListener;
+use std::process::{Command, Output};
+
+use psc_testkit::TestDaemon;
+
+const TOOL: &str = env!("CARGO_BIN_EXE_parsec-tool");
+const ENDPOINT: &str = "PARSEC_SERVICE_ENDPOINT";
+
+type TestResult = Result<(), Box<dyn std::error::Error>>;
+
+fn cases() -> trycmd::TestCases {
+    let cases = trycmd::TestCases::new();
+    // The published tool's default level, whatever the developer's environment says.
+    cases.default_bin_path(TOOL).env("RUST_LOG", "info");
+    cases
+}
+
+#[test]
+fn snapshots_against_the_service() {
+    let daemon = TestDaemon::start();
+    cases()
+        .env(ENDPOINT, daemon.endpoint())
+        .case("tests/cmd/service/*.toml")
+        .run();
+}
+
+#[test]
+fn snapshots_without_a_service() {
+    cases().case("tests/cmd/offline/*.toml").run();
+}
+
+fn tool(endpoint: &str, args: &[&str]) -> Result<Output, std::io::Error> {
+    Command::new(TOOL)
+        .args(args)
+        .env(ENDPOINT, endpoint)
+        .env("RUST_LOG", "info")
+        .output()
+}
+
+#[test]
+fn rust_log_silences_the_log_lines_only() -> TestResult {
+    let daemon = TestDaemon::start();
+    let output = Command::new(TOOL)
+        .arg("ping")
+        .env(ENDPOINT, daemon.endpoint())
+        .env("RUST_LOG", "off")
+        .output()?;
+    assert!(output.status.success());
+    assert_eq!(output.stdout, b"1.0\n");
+    assert_eq!(output.stderr, b"");
+    Ok(())
+}
+
+#[test]
+fn a_socket_nobody_listens_on_is_no_service() -> TestResult {
+    let dir = tempfile::tempdir()?;
+    let path = dir.path().join("stale.sock");
+    drop(UnixListener::bind(&path)?);
+    let output = tool(&format!("unix:{}", path.display()), &["ping"])?;
+    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(output.stdout, b"");
+    let stderr = String::from_utf8(output.stderr)?;
+    let expected = format!(
+        "[ERROR parsec_tool] Subcommand failed: no Parsec service at {}",
+        path.display()
+    );
+    assert!(stderr.starts_with(&expected), "{stderr}");
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    Ok(())
+}
+
+#[test]
+fn a_silent_service_times_out_after_the_timeout_option() -> TestResult {
+    let dir = tempfile::tempdir()?;
+    let path = dir.path().join("silent.sock");
+    let listener = UnixListener::bind(&path)?;
+    let peer = std::thread::spawn(move || {
+        if let Ok((mut stream, _)) = listener.accept() {
+            // Hold the connection until the tool gives up and closes it.
+            let _ = stream.read_to_end(&mut Vec::new());
+        }
+    });
+    let output = tool(
+        &format!("unix:{}", path.display()),
+        &["--timeout", "1", "ping"],
+    )?;
+    let _ = peer.join();
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8(output.stderr)?;
+    assert!(stderr.contains("did not answer within 1 s"), "{stderr}");
+    Ok(())
+}

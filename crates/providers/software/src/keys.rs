@@ -1,0 +1,94 @@
+//! Key lifecycle: every key lives only in its sealed blob, which the service stores.
+//!
+//! Each key type's material is handled in its own module (`ecc` for now); this file only
+//! routes by key type and seals the result. Public keys are sealed like private ones: one
+//! blob format, and the binding and attributes are authenticated for both.
+
+use psc_provider_api::{Binding, KeyLifecycle, KeyRef, NewKey, ProviderError};
+use psc_psa::{Attributes, KeyType, SecretBytes};
+
+use crate::SoftwareProvider;
+use crate::ecc::{self, EccKey};
+
+impl KeyLifecycle for SoftwareProvider {
+    fn generate(
+        &self,
+        attributes: &Attributes,
+        binding: Binding<'_>,
+    ) -> Result<NewKey, ProviderError> {
+        let material = match attributes.key_type {
+            KeyType::EccKeyPair { curve_family } => ecc::generate(curve_family, attributes.bits)?,
+            other => return Err(unsupported("generate", other)),
+        };
+        self.seal_new(&material, binding, *attributes)
+    }
+
+    fn import(
+        &self,
+        attributes: &Attributes,
+        data: &[u8],
+        binding: Binding<'_>,
+    ) -> Result<NewKey, ProviderError> {
+        let bits = attributes.bits;
+        let (material, bits) = match attributes.key_type {
+            KeyType::EccKeyPair { curve_family } => ecc::import_pair(curve_family, bits, data)?,
+            KeyType::EccPublicKey { curve_family } => ecc::import_public(curve_family, bits, data)?,
+            other => return Err(unsupported("import", other)),
+        };
+        self.seal_new(
+            &material,
+            binding,
+            Attributes {
+                bits,
+                ..*attributes
+            },
+        )
+    }
+
+    fn export_public(
+        &self,
+        key: KeyRef<'_>,
+        binding: Binding<'_>,
+    ) -> Result<Vec<u8>, ProviderError> {
+        match key.attributes.key_type {
+            KeyType::EccKeyPair { .. } | KeyType::EccPublicKey { .. } => {
+                Ok(self.open_ecc(key, binding)?.public_point().to_vec())
+            }
+            other => Err(unsupported("export the public key of", other)),
+        }
+    }
+
+    fn destroy(&self, _key: KeyRef<'_>) -> Result<(), ProviderError> {
+        // Nothing outside the blob: deleting the service's record destroys the key.
+        Ok(())
+    }
+}
+
+impl SoftwareProvider {
+    /// Seals new key material under its final attributes (size filled in).
+    fn seal_new(
+        &self,
+        material: &SecretBytes,
+        binding: Binding<'_>,
+        attributes: Attributes,
+    ) -> Result<NewKey, ProviderError> {
+        let blob = self.sealer.seal(material, binding, &attributes)?;
+        Ok(NewKey { blob, attributes })
+    }
+
+    /// Opens an elliptic-curve key's blob.
+    pub(crate) fn open_ecc(
+        &self,
+        key: KeyRef<'_>,
+        binding: Binding<'_>,
+    ) -> Result<EccKey, ProviderError> {
+        let plaintext = self.sealer.open(key.blob, binding, key.attributes)?;
+        EccKey::from_sealed(key.attributes, &plaintext)
+    }
+}
+
+fn unsupported(what: &str, key_type: KeyType) -> ProviderError {
+    ProviderError::NotSupported(format!(
+        "the software provider cannot {what} a {key_type:?} key"
+    ))
+}

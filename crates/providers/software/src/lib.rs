@@ -1,0 +1,110 @@
+//! The software provider: PSA Crypto in process with aws-lc-rs.
+//!
+//! This is the default back end, the one the tests, fuzzing and benchmarks run against. It
+//! keeps no key store of its own: a key's private material is sealed (AES-256-GCM) under a
+//! host master key and handed to the service as the key's blob, bound to the key's owner and
+//! name (the service's [`Binding`](psc_provider_api::Binding)) and to its attributes. The
+//! master key is one 32-byte file, mode 0600, created on first start.
+//!
+//! Supported now: SECP_R1 P-256 key pairs (generate, import, export public) and public keys
+//! (import, export), ECDSA sign and verify over SHA-224/256/384/512 hashes and `EcdsaAny`;
+//! deterministic ECDSA verifies but does not sign yet. Everything else answers
+//! `NotSupported`.
+//!
+//! | file | concern |
+//! |---|---|
+//! | `master_key.rs` | loading or creating the master key file |
+//! | `seal.rs` | the sealed blob format |
+//! | `keys.rs` | [`KeyLifecycle`]: routes by key type |
+//! | `ecc.rs` | elliptic-curve key material and its formats |
+//! | `sign.rs` | [`SignHash`]: routes by algorithm |
+//! | `ecdsa.rs` | ECDSA |
+//!
+//! ```
+//! use psc_provider_api::{Binding, KeyRef, Provider};
+//! use psc_provider_software::SoftwareProvider;
+//! use psc_psa::{AsymmetricSignature, Attributes, EccFamily, Hash, KeyType, SignHash};
+//!
+//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! let dir = std::env::temp_dir().join(format!("psc-doc-{}", std::process::id()));
+//! let provider = SoftwareProvider::open(&dir.join("master.key"))?;
+//! let alg = AsymmetricSignature::Ecdsa { hash: SignHash::Specific(Hash::Sha256) };
+//! let ecc = KeyType::EccKeyPair { curve_family: EccFamily::SecpR1 };
+//! let binding = Binding(b"owner/key-name");
+//!
+//! let lifecycle = provider.key_lifecycle().ok_or("no key lifecycle")?;
+//! let key = lifecycle.generate(&Attributes::signing_key(ecc, 256, alg), binding)?;
+//! let key = KeyRef { attributes: &key.attributes, blob: &key.blob };
+//!
+//! let signer = provider.sign_hash().ok_or("no signing")?;
+//! let hash = [0x5a; 32];
+//! let signature = signer.sign_hash(key, binding, alg, &hash)?;
+//! assert_eq!(signature.len(), 64);
+//! signer.verify_hash(key, binding, alg, &hash, &signature)?;
+//! # std::fs::remove_dir_all(&dir)?;
+//! # Ok(())
+//! # }
+//! ```
+
+use std::path::Path;
+
+use psc_provider_api::{KeyLifecycle, Provider, ProviderInfo, SignHash};
+use uuid::Uuid;
+
+mod ecc;
+mod ecdsa;
+mod keys;
+mod master_key;
+mod seal;
+mod sign;
+
+pub use master_key::OpenError;
+
+use seal::Sealer;
+
+/// This implementation's UUID in ListProviders (our own, fixed; not the Mbed Crypto one).
+pub const SOFTWARE_PROVIDER_UUID: Uuid = Uuid::from_u128(0xe734_9a1f_c497_49ce_a1c0_8404_a3af_454f);
+
+/// The software provider. Holds the master key (inside the cipher, never printed) and
+/// nothing else: it is cheap to share behind an `Arc`.
+#[derive(Debug)]
+pub struct SoftwareProvider {
+    sealer: Sealer,
+}
+
+impl SoftwareProvider {
+    /// Opens the provider with the master key at `master_key_path`, creating the key (random,
+    /// mode 0600, its directory mode 0700) if the file does not exist.
+    ///
+    /// # Errors
+    /// [`OpenError::Permissions`] when group or others may access the file (the message says
+    /// to `chmod 600` it), [`OpenError::WrongSize`] when it does not hold 32 bytes,
+    /// [`OpenError::Io`] when it cannot be read or created.
+    pub fn open(master_key_path: &Path) -> Result<SoftwareProvider, OpenError> {
+        let key = master_key::load_or_create(master_key_path)?;
+        Ok(SoftwareProvider {
+            sealer: Sealer::new(&key)?,
+        })
+    }
+}
+
+impl Provider for SoftwareProvider {
+    fn info(&self) -> ProviderInfo {
+        ProviderInfo {
+            uuid: SOFTWARE_PROVIDER_UUID,
+            description: "Software provider: PSA Crypto in process with aws-lc-rs, keys sealed \
+                          at rest under a host master key"
+                .into(),
+            vendor: "psc".into(),
+            version: (0, 1, 0),
+        }
+    }
+
+    fn key_lifecycle(&self) -> Option<&dyn KeyLifecycle> {
+        Some(self)
+    }
+
+    fn sign_hash(&self) -> Option<&dyn SignHash> {
+        Some(self)
+    }
+}

@@ -1,0 +1,41 @@
+//! Signatures over a hash: routes each algorithm family to the module that implements it.
+
+use psc_provider_api::{Binding, KeyRef, ProviderError, SignHash};
+use psc_psa::AsymmetricSignature;
+
+use crate::{SoftwareProvider, ecdsa};
+
+impl SignHash for SoftwareProvider {
+    fn sign_hash(
+        &self,
+        key: KeyRef<'_>,
+        binding: Binding<'_>,
+        alg: AsymmetricSignature,
+        hash: &[u8],
+    ) -> Result<Vec<u8>, ProviderError> {
+        if alg.is_ecdsa() {
+            ecdsa::sign(&self.open_ecc(key, binding)?, alg, hash)
+        } else {
+            Err(unsupported(alg))
+        }
+    }
+
+    fn verify_hash(
+        &self,
+        key: KeyRef<'_>,
+        binding: Binding<'_>,
+        alg: AsymmetricSignature,
+        hash: &[u8],
+        signature: &[u8],
+    ) -> Result<(), ProviderError> {
+        if alg.is_ecdsa() {
+            ecdsa::verify(&self.open_ecc(key, binding)?, alg, hash, signature)
+        } else {
+            Err(unsupported(alg))
+        }
+    }
+}
+
+fn unsupported(alg: AsymmetricSignature) -> ProviderError {
+    ProviderError::NotSupported(format!("the software provider does not implement {alg:?}"))
+}

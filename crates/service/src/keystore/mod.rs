@@ -1,0 +1,314 @@
+//! The key store: which keys exist, who owns them, where they live.
+//!
+//! A key's identity is (authenticator, application, key name); its record says which provider
+//! holds it, the provider's blob, and its attributes. Records are persisted in SQLite and
+//! mirrored in memory, so the request path never reads the database. Creating and deleting
+//! go through short reservations in the index, so two requests racing for one name cannot
+//! both win, and a name being deleted is not reused before the deletion is durable.
+
+mod sqlite;
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, RwLock};
+
+use psc_psa::Attributes;
+use psc_wire::ProviderId;
+
+use crate::auth::Application;
+
+pub use sqlite::Pending;
+
+/// What the store knows about one key.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct KeyRecord {
+    /// The provider slot holding the key.
+    pub provider: ProviderId,
+    /// The key's attributes (with its actual size).
+    pub attributes: Attributes,
+    /// The provider's reference to the key.
+    pub blob: Vec<u8>,
+}
+
+/// Why the key store refused or failed.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum StoreError {
+    /// A key of that name exists (or is being created).
+    #[error("a key with this name already exists")]
+    AlreadyExists,
+    /// No such key for this application.
+    #[error("no such key")]
+    DoesNotExist,
+    /// The database failed.
+    #[error("key store database: {0}")]
+    Database(#[from] rusqlite::Error),
+    /// The database was written by a newer version of this service.
+    #[error("key store schema version {found} is newer than this service's {supported}")]
+    SchemaTooNew {
+        /// Version in the file.
+        found: i64,
+        /// Newest version this build knows.
+        supported: i64,
+    },
+    /// A row could not be read back.
+    #[error("key store row is corrupt: {0}")]
+    Corrupt(String),
+    /// The file or its directory could not be prepared.
+    #[error("key store file: {0}")]
+    Io(#[from] std::io::Error),
+    /// An internal lock was poisoned by a panic in another thread.
+    #[error("key store lock poisoned")]
+    Poisoned,
+}
+
+/// One index slot: a usable key, or a name held by an operation in progress.
+#[derive(Clone, Debug)]
+enum Slot {
+    Ready(Arc<KeyRecord>),
+    Busy,
+}
+
+type Index = HashMap<Application, HashMap<String, Slot>>;
+
+/// The key store.
+#[derive(Debug)]
+pub struct KeyStore {
+    path: Option<PathBuf>,
+    db: Mutex<sqlite::Database>,
+    index: RwLock<Index>,
+}
+
+impl KeyStore {
+    /// Opens (creating if needed) the store at `path`, and returns it with the operations
+    /// a crash interrupted, for the service to finish.
+    ///
+    /// # Errors
+    /// [`StoreError`] when the file cannot be opened, migrated or read.
+    pub fn open(path: &Path) -> Result<(KeyStore, Vec<Pending>), StoreError> {
+        let (mut store, pending) = KeyStore::from_database(sqlite::Database::open(path)?)?;
+        store.path = Some(path.to_owned());
+        Ok((store, pending))
+    }
+
+    /// The file, for a store opened from one.
+    pub fn path(&self) -> Option<&Path> {
+        self.path.as_deref()
+    }
+
+    /// A store in memory, for tests and fuzzing.
+    ///
+    /// # Errors
+    /// [`StoreError`] if SQLite cannot create it.
+    pub fn in_memory() -> Result<KeyStore, StoreError> {
+        Ok(KeyStore::from_database(sqlite::Database::in_memory()?)?.0)
+    }
+
+    fn from_database(db: sqlite::Database) -> Result<(KeyStore, Vec<Pending>), StoreError> {
+        let (rows, pending) = db.load()?;
+        let mut index = Index::new();
+        for (app, name, record) in rows {
+            index
+                .entry(app)
+                .or_default()
+                .insert(name, Slot::Ready(Arc::new(record)));
+        }
+        for p in &pending {
+            index
+                .entry(p.app.clone())
+                .or_default()
+                .insert(p.name.clone(), Slot::Busy);
+        }
+        let store = KeyStore {
+            path: None,
+            db: Mutex::new(db),
+            index: RwLock::new(index),
+        };
+        Ok((store, pending))
+    }
+
+    /// The caller's key of that name, if it exists and is not being created or deleted.
+    ///
+    /// # Errors
+    /// [`StoreError::DoesNotExist`] otherwise.
+    pub fn get(&self, app: &Application, name: &str) -> Result<Arc<KeyRecord>, StoreError> {
+        let index = self.index.read().map_err(|_| StoreError::Poisoned)?;
+        match index.get(app).and_then(|keys| keys.get(name)) {
+            Some(Slot::Ready(record)) => Ok(Arc::clone(record)),
+            Some(Slot::Busy) | None => Err(StoreError::DoesNotExist),
+        }
+    }
+
+    /// Holds `name` for a key being created. In-memory only: nothing is written yet.
+    ///
+    /// # Errors
+    /// [`StoreError::AlreadyExists`] if the name is taken or held.
+    pub fn reserve(&self, app: &Application, name: &str) -> Result<(), StoreError> {
+        let mut index = self.index.write().map_err(|_| StoreError::Poisoned)?;
+        let keys = index.entry(app.clone()).or_default();
+        if keys.contains_key(name) {
+            return Err(StoreError::AlreadyExists);
+        }
+        keys.insert(name.to_owned(), Slot::Busy);
+        Ok(())
+    }
+
+    /// Records, durably, that a reserved name's key is about to be created by a provider
+    /// with external state, so a crash before [`commit`](Self::commit) can be cleaned up.
+    ///
+    /// # Errors
+    /// [`StoreError::Database`] if the write fails (the reservation stays held).
+    pub fn record_intent(
+        &self,
+        app: &Application,
+        name: &str,
+        record: &KeyRecord,
+    ) -> Result<(), StoreError> {
+        self.db()?
+            .insert(app, name, record, sqlite::State::Creating)
+    }
+
+    /// Makes a reserved key durable and usable. Once this returns, the key survives a crash.
+    ///
+    /// # Errors
+    /// [`StoreError::Database`] if the write fails; the reservation is then still held and
+    /// the caller must [`release`](Self::release) it.
+    pub fn commit(
+        &self,
+        app: &Application,
+        name: &str,
+        record: KeyRecord,
+    ) -> Result<(), StoreError> {
+        self.db()?.upsert_ready(app, name, &record)?;
+        self.set_slot(app, name, Some(Slot::Ready(Arc::new(record))))
+    }
+
+    /// Gives up a reservation (the creation failed), removing any intent written for it.
+    ///
+    /// # Errors
+    /// [`StoreError::Database`] if the intent cannot be removed (the name stays held).
+    pub fn release(&self, app: &Application, name: &str) -> Result<(), StoreError> {
+        self.db()?.delete(app, name)?;
+        self.set_slot(app, name, None)
+    }
+
+    /// Takes a key out of use for deletion and returns its record. With `durable_intent`
+    /// the deletion is first recorded, for providers whose key outlives its row.
+    ///
+    /// # Errors
+    /// [`StoreError::DoesNotExist`] if there is no such usable key.
+    pub fn begin_delete(
+        &self,
+        app: &Application,
+        name: &str,
+        durable_intent: bool,
+    ) -> Result<Arc<KeyRecord>, StoreError> {
+        let record = {
+            let mut index = self.index.write().map_err(|_| StoreError::Poisoned)?;
+            let slot = index.get_mut(app).and_then(|keys| keys.get_mut(name));
+            match slot {
+                Some(slot @ Slot::Ready(_)) => match std::mem::replace(slot, Slot::Busy) {
+                    Slot::Ready(record) => record,
+                    Slot::Busy => return Err(StoreError::DoesNotExist),
+                },
+                _ => return Err(StoreError::DoesNotExist),
+            }
+        };
+        if durable_intent
+            && let Err(error) = self.db()?.mark_deleting(app, name)
+        {
+            self.set_slot(app, name, Some(Slot::Ready(Arc::clone(&record))))?;
+            return Err(error);
+        }
+        Ok(record)
+    }
+
+    /// Removes a key's row for good. For blob-only keys this single write is the deletion.
+    ///
+    /// # Errors
+    /// [`StoreError::Database`] if the write fails; the name then stays held (not usable,
+    /// not reusable) until a restart finishes the deletion.
+    pub fn finish_delete(&self, app: &Application, name: &str) -> Result<(), StoreError> {
+        self.db()?.delete(app, name)?;
+        self.set_slot(app, name, None)
+    }
+
+    /// Puts back a key whose deletion failed before its row was removed.
+    ///
+    /// # Errors
+    /// [`StoreError::Poisoned`] only.
+    pub fn cancel_delete(
+        &self,
+        app: &Application,
+        name: &str,
+        record: Arc<KeyRecord>,
+    ) -> Result<(), StoreError> {
+        self.set_slot(app, name, Some(Slot::Ready(record)))
+    }
+
+    /// The application's usable keys, by name.
+    ///
+    /// # Errors
+    /// [`StoreError::Poisoned`] only.
+    pub fn list(&self, app: &Application) -> Result<Vec<(String, Arc<KeyRecord>)>, StoreError> {
+        let index = self.index.read().map_err(|_| StoreError::Poisoned)?;
+        let Some(keys) = index.get(app) else {
+            return Ok(Vec::new());
+        };
+        let mut list: Vec<_> = keys
+            .iter()
+            .filter_map(|(name, slot)| match slot {
+                Slot::Ready(record) => Some((name.clone(), Arc::clone(record))),
+                Slot::Busy => None,
+            })
+            .collect();
+        list.sort_by(|a, b| a.0.cmp(&b.0));
+        Ok(list)
+    }
+
+    /// The applications owning at least one usable key.
+    ///
+    /// # Errors
+    /// [`StoreError::Poisoned`] only.
+    pub fn applications(&self) -> Result<Vec<Application>, StoreError> {
+        let index = self.index.read().map_err(|_| StoreError::Poisoned)?;
+        Ok(index
+            .iter()
+            .filter(|(_, keys)| keys.values().any(|slot| matches!(slot, Slot::Ready(_))))
+            .map(|(app, _)| app.clone())
+            .collect())
+    }
+
+    fn db(&self) -> Result<std::sync::MutexGuard<'_, sqlite::Database>, StoreError> {
+        self.db.lock().map_err(|_| StoreError::Poisoned)
+    }
+
+    fn set_slot(
+        &self,
+        app: &Application,
+        name: &str,
+        slot: Option<Slot>,
+    ) -> Result<(), StoreError> {
+        let mut index = self.index.write().map_err(|_| StoreError::Poisoned)?;
+        match slot {
+            Some(slot) => {
+                index
+                    .entry(app.clone())
+                    .or_default()
+                    .insert(name.to_owned(), slot);
+            }
+            None => {
+                if let Some(keys) = index.get_mut(app) {
+                    keys.remove(name);
+                    if keys.is_empty() {
+                        index.remove(app);
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests;
