@@ -62,6 +62,9 @@ impl Service {
         peer: Option<&PeerCredentials>,
     ) -> Result<Response, Error> {
         let caller = self.authenticators.caller(header.auth_type, auth, peer)?;
+        if let Some(app) = caller.app() {
+            tracing::Span::current().record("app", tracing::field::display(app));
+        }
         self.route(header.provider, header.opcode)?;
         let spec = header.opcode.spec();
         if spec.access == Access::Admin {

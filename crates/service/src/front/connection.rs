@@ -115,22 +115,24 @@ async fn answer(
 ) -> bool {
     let started = Instant::now();
     let header = incoming.header;
-    let (status, body) = match serve(service, shared, peer, incoming).await {
+    // One span per request: the dispatcher records the application once authenticated.
+    let span = tracing::debug_span!(
+        "request",
+        uid = peer.map(|p| p.uid),
+        app = tracing::field::Empty,
+        opcode = ?header.opcode,
+        provider = ?header.provider,
+    );
+    let (status, body) = match serve(service, shared, peer, incoming, span.clone()).await {
         Ok(body) => (Status::Success, body),
         Err(error) => {
             let status = status_of(&error);
-            tracing::warn!(%error, opcode = ?header.opcode, %status, "request refused");
+            span.in_scope(|| tracing::warn!(%error, %status, "request refused"));
             (status, Zeroizing::default())
         }
     };
-    tracing::debug!(
-        uid = peer.map(|p| p.uid),
-        opcode = ?header.opcode,
-        provider = ?header.provider,
-        %status,
-        micros = started.elapsed().as_micros(),
-        "request"
-    );
+    let micros = started.elapsed().as_micros();
+    span.in_scope(|| tracing::debug!(%status, micros, "served"));
     let keep = header.flags & FLAG_KEEP_ALIVE != 0;
     let mut reply = ResponseHeader::reply_to(&header, status);
     if keep {
@@ -146,9 +148,11 @@ async fn serve(
     shared: &Shared,
     peer: Option<PeerCredentials>,
     incoming: Incoming,
+    span: tracing::Span,
 ) -> Result<Zeroizing<Vec<u8>>, Error> {
     let spec = incoming.header.opcode.spec();
     let run = move |service: &Service| {
+        let _entered = span.enter();
         let Incoming { header, body, auth } = incoming;
         service
             .serve(&header, &body, &auth, peer.as_ref())

@@ -1,0 +1,343 @@
+//! Shared by the spawned-binary tests: a throw-away deployment (socket, key store, master
+//! key and `config.toml` in one temporary directory), the daemon process with its output
+//! collected as it runs, and waits that give up at a deadline instead of hanging.
+
+// Each test crate uses its own subset of these helpers.
+#![allow(dead_code)]
+
+use std::io::{BufRead, BufReader, Read};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, ExitStatus, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use parsec_client::BasicClient;
+use parsec_client::auth::Authentication;
+use parsec_client::core::interface::operations::psa_algorithm::{
+    AsymmetricSignature, Hash, SignHash,
+};
+use parsec_client::core::interface::operations::psa_key_attributes::{
+    Attributes, EccFamily, Lifetime, Policy, Type, UsageFlags,
+};
+use parsec_client::core::ipc_handler::unix_socket::Handler;
+use rustix::process::{Pid, Signal, kill_process};
+
+/// How long any single wait may take before the test fails.
+pub(crate) const DEADLINE: Duration = Duration::from_secs(8);
+
+/// The algorithm of `parsec-tool create-ecc-key` keys.
+pub(crate) const ECDSA_SHA256: AsymmetricSignature = AsymmetricSignature::Ecdsa {
+    hash_alg: SignHash::Specific(Hash::Sha256),
+};
+
+/// The attributes `parsec-tool create-ecc-key` sends: ECC P-256, ECDSA SHA-256, sign and
+/// verify both hashes and messages.
+pub(crate) fn ecc_attributes() -> Attributes {
+    let mut usage_flags = UsageFlags::default();
+    usage_flags
+        .set_sign_hash()
+        .set_verify_hash()
+        .set_sign_message()
+        .set_verify_message();
+    Attributes {
+        lifetime: Lifetime::Persistent,
+        key_type: Type::EccKeyPair {
+            curve_family: EccFamily::SecpR1,
+        },
+        bits: 256,
+        policy: Policy {
+            usage_flags,
+            permitted_algorithms: ECDSA_SHA256.into(),
+        },
+    }
+}
+
+/// What varies between the original-style configurations the tests write.
+#[derive(Clone, Debug)]
+pub(crate) struct Options {
+    /// `core_settings.allow_root`.
+    pub(crate) allow_root: bool,
+    /// `listener.timeout`, in milliseconds.
+    pub(crate) timeout_ms: u64,
+    /// `authenticator.admins` names.
+    pub(crate) admins: Vec<String>,
+    /// Extra `core_settings` lines.
+    pub(crate) core_extra: String,
+    /// Set the provider's `master_key_path` (ours) instead of using the default.
+    pub(crate) master_key_option: bool,
+}
+
+impl Default for Options {
+    fn default() -> Options {
+        Options {
+            allow_root: true,
+            timeout_ms: 200,
+            admins: Vec::new(),
+            core_extra: String::new(),
+            master_key_option: false,
+        }
+    }
+}
+
+/// One deployment in a temporary directory.
+pub(crate) struct Site {
+    dir: tempfile::TempDir,
+}
+
+impl Site {
+    pub(crate) fn new() -> Site {
+        Site {
+            dir: tempfile::tempdir().unwrap(),
+        }
+    }
+
+    pub(crate) fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    /// The socket the configuration names.
+    pub(crate) fn socket(&self) -> PathBuf {
+        self.path().join("run").join("parsec.sock")
+    }
+
+    pub(crate) fn config(&self) -> PathBuf {
+        self.path().join("config.toml")
+    }
+
+    /// The SQLite key store, where the original's layout puts it (below our directory).
+    pub(crate) fn store(&self) -> PathBuf {
+        self.path()
+            .join("kim-mappings")
+            .join("sqlite")
+            .join("sqlite-key-info-manager.sqlite3")
+    }
+
+    /// The master key file named by `master_key_path` when `Options::master_key_option`.
+    pub(crate) fn master_key(&self) -> PathBuf {
+        self.path().join("master").join("master.key")
+    }
+
+    /// Writes the configuration file (replacing it: reload tests rewrite it in place).
+    pub(crate) fn write_config(&self, text: &str) {
+        std::fs::write(self.config(), text).unwrap();
+    }
+
+    /// A `config.toml` laid out as the original ships it (PARSEC.md §4), with our paths.
+    pub(crate) fn original_config(&self, options: &Options) -> String {
+        let admins = if options.admins.is_empty() {
+            String::new()
+        } else {
+            let names: Vec<String> = options
+                .admins
+                .iter()
+                .map(|name| format!("{{ name = \"{name}\" }}"))
+                .collect();
+            format!("admins = [ {} ]\n", names.join(", "))
+        };
+        let master_key = if options.master_key_option {
+            format!("master_key_path = \"{}\"\n", self.master_key().display())
+        } else {
+            String::new()
+        };
+        format!(
+            r#"# The original Parsec's config.toml layout.
+[core_settings]
+allow_root = {allow_root}
+thread_pool_size = 4
+idle_listener_sleep_duration = 10 # in milliseconds
+log_level = "info"
+log_timestamp = false
+log_error_details = false
+body_len_limit = 1048576
+buffer_size_limit = 1048576
+allow_deprecated = false
+{core_extra}
+[listener]
+listener_type = "DomainSocket"
+timeout = {timeout} # in milliseconds
+socket_path = "{socket}"
+
+[authenticator]
+auth_type = "UnixPeerCredentials"
+{admins}
+[[key_manager]]
+name = "sqlite-manager"
+manager_type = "SQLite"
+sqlite_db_path = "{store}"
+
+[[provider]]
+name = "mbed-crypto-provider"
+provider_type = "MbedCrypto"
+key_info_manager = "sqlite-manager"
+{master_key}"#,
+            allow_root = options.allow_root,
+            core_extra = options.core_extra,
+            timeout = options.timeout_ms,
+            socket = self.socket().display(),
+            store = self.store().display(),
+        )
+    }
+}
+
+/// A spawned process whose stdout and stderr are collected by background threads. Dropping
+/// it kills the process if it is still running, so a failed test leaves nothing behind.
+pub(crate) struct Daemon {
+    pub(crate) child: Child,
+    stdout: Arc<Mutex<String>>,
+    stderr: Arc<Mutex<String>>,
+}
+
+impl Daemon {
+    /// Spawns `command` with piped output.
+    pub(crate) fn spawn(mut command: Command) -> Daemon {
+        let mut child = command
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let stdout = collect(child.stdout.take().unwrap());
+        let stderr = collect(child.stderr.take().unwrap());
+        Daemon {
+            child,
+            stdout,
+            stderr,
+        }
+    }
+
+    /// The `parsec` binary on the site's configuration, plus `args`.
+    pub(crate) fn command(site: &Site, args: &[&str]) -> Command {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_parsec"));
+        command.arg("--config").arg(site.config()).args(args);
+        command
+    }
+
+    /// Starts the binary on the site's configuration and waits until it prints its endpoint.
+    pub(crate) fn start(site: &Site) -> Daemon {
+        let mut daemon = Daemon::spawn(Daemon::command(site, &[]));
+        daemon.wait_serving(&site.socket());
+        daemon
+    }
+
+    /// Waits for the endpoint line the daemon prints once it listens on `socket`.
+    pub(crate) fn wait_serving(&mut self, socket: &Path) {
+        let line = format!("PARSEC_SERVICE_ENDPOINT=unix:{}\n", socket.display());
+        self.wait_output("the endpoint line on stdout", |out, _| out.contains(&line));
+    }
+
+    /// Waits until `done(stdout, stderr)` holds; fails early if the process exits first.
+    pub(crate) fn wait_output(&mut self, what: &str, done: impl Fn(&str, &str) -> bool) {
+        poll(what, || {
+            if done(&self.stdout(), &self.stderr()) {
+                return Some(());
+            }
+            if let Some(status) = self.child.try_wait().unwrap() {
+                // The reader threads may still hold the last lines; give them a moment.
+                std::thread::sleep(Duration::from_millis(50));
+                panic!(
+                    "the process exited ({status}) while waiting for {what}; stderr:\n{}",
+                    self.stderr()
+                );
+            }
+            None
+        });
+    }
+
+    /// Waits until stderr contains `needle` and returns the whole of stderr.
+    pub(crate) fn wait_stderr(&mut self, needle: &str) -> String {
+        self.wait_output(&format!("{needle:?} on stderr"), |_, err| {
+            err.contains(needle)
+        });
+        self.stderr()
+    }
+
+    pub(crate) fn stdout(&self) -> String {
+        self.stdout.lock().unwrap().clone()
+    }
+
+    pub(crate) fn stderr(&self) -> String {
+        self.stderr.lock().unwrap().clone()
+    }
+
+    pub(crate) fn pid(&self) -> Pid {
+        Pid::from_raw(i32::try_from(self.child.id()).unwrap()).unwrap()
+    }
+
+    pub(crate) fn signal(&self, signal: Signal) {
+        kill_process(self.pid(), signal).unwrap();
+    }
+
+    /// Waits for the process to exit, up to the deadline.
+    pub(crate) fn wait_exit(&mut self) -> ExitStatus {
+        let status = poll("the process to exit", || self.child.try_wait().unwrap());
+        // Let the reader threads drain what the process wrote last.
+        std::thread::sleep(Duration::from_millis(20));
+        status
+    }
+
+    /// SIGTERM, then the exit status, which must be success.
+    pub(crate) fn stop(&mut self) {
+        self.signal(Signal::TERM);
+        let status = self.wait_exit();
+        assert!(status.success(), "{status}; stderr:\n{}", self.stderr());
+    }
+}
+
+impl Drop for Daemon {
+    fn drop(&mut self) {
+        if let Ok(None) = self.child.try_wait() {
+            let _ = self.child.kill();
+            let _ = self.child.wait();
+        }
+    }
+}
+
+/// Appends everything `pipe` yields to a shared string, line by line, on a thread that ends
+/// when the process closes the pipe.
+fn collect(pipe: impl Read + Send + 'static) -> Arc<Mutex<String>> {
+    let text = Arc::new(Mutex::new(String::new()));
+    let sink = Arc::clone(&text);
+    std::thread::spawn(move || {
+        for line in BufReader::new(pipe).lines() {
+            let Ok(line) = line else { break };
+            let mut text = sink.lock().unwrap();
+            text.push_str(&line);
+            text.push('\n');
+        }
+    });
+    text
+}
+
+/// Calls `check` until it answers `Some`, failing the test once [`DEADLINE`] has passed.
+pub(crate) fn poll<T>(what: &str, mut check: impl FnMut() -> Option<T>) -> T {
+    let deadline = Instant::now() + DEADLINE;
+    loop {
+        if let Some(value) = check() {
+            return value;
+        }
+        assert!(Instant::now() < deadline, "timed out waiting for {what}");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+/// A client with no identity, talking to `socket`: enough for ping and discovery.
+pub(crate) fn naked_client(socket: &Path) -> BasicClient {
+    let mut client = BasicClient::default();
+    let handler = Handler::new(socket.to_owned(), Some(Duration::from_secs(5))).unwrap();
+    client.set_ipc_handler(Box::new(handler));
+    client
+}
+
+/// A client identified by its Unix user id, using the service's default provider: what
+/// `parsec-tool` does against a peer-credentials service.
+pub(crate) fn app_client(socket: &Path) -> BasicClient {
+    let mut client = naked_client(socket);
+    client.set_default_provider().unwrap();
+    client.set_auth_data(Authentication::UnixPeerCredentials);
+    client
+}
+
+/// Our user id, as the peer-credentials authenticator names us.
+pub(crate) fn our_uid() -> String {
+    rustix::process::getuid().as_raw().to_string()
+}
