@@ -11,8 +11,15 @@
 
 use std::fmt;
 
-use psc_psa::{AsymmetricSignature, Attributes, Status};
+use psc_psa::{Attributes, Status};
 use uuid::Uuid;
+
+mod capabilities;
+
+pub use capabilities::{
+    AeadCrypt, AsymmetricCrypt, CipherCrypt, HashCompute, KeyLifecycle, MacCompute, RandomSource,
+    RawAgreement, SignHash, SignMessage,
+};
 
 /// How a provider describes itself in ListProviders.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -27,7 +34,8 @@ pub struct ProviderInfo {
     pub version: (u32, u32, u32),
 }
 
-/// A crypto back end.
+/// A crypto back end. Every capability is optional; the service derives the operations a
+/// provider supports (and ListOpcodes) from the accessors that answer `Some`.
 pub trait Provider: Send + Sync + fmt::Debug {
     /// How ListProviders describes it.
     fn info(&self) -> ProviderInfo;
@@ -41,6 +49,67 @@ pub trait Provider: Send + Sync + fmt::Debug {
     fn sign_hash(&self) -> Option<&dyn SignHash> {
         None
     }
+
+    /// Signing and verifying messages.
+    fn sign_message(&self) -> Option<&dyn SignMessage> {
+        None
+    }
+
+    /// Asymmetric encryption and decryption.
+    fn asymmetric_crypt(&self) -> Option<&dyn AsymmetricCrypt> {
+        None
+    }
+
+    /// Authenticated encryption.
+    fn aead(&self) -> Option<&dyn AeadCrypt> {
+        None
+    }
+
+    /// Unauthenticated ciphers.
+    fn cipher(&self) -> Option<&dyn CipherCrypt> {
+        None
+    }
+
+    /// MACs.
+    fn mac(&self) -> Option<&dyn MacCompute> {
+        None
+    }
+
+    /// Hashes (no key involved).
+    fn hash(&self) -> Option<&dyn HashCompute> {
+        None
+    }
+
+    /// Raw key agreement.
+    fn key_agreement(&self) -> Option<&dyn RawAgreement> {
+        None
+    }
+
+    /// Random bytes.
+    fn random(&self) -> Option<&dyn RandomSource> {
+        None
+    }
+
+    /// Whether a key like `attributes` can be created (`Generate`, `Import`) or used with
+    /// its permitted algorithm (`Use`). Must agree with what the capabilities actually do.
+    ///
+    /// # Errors
+    /// `NotSupported` when it cannot; `InvalidArgument` for attributes that make no sense.
+    fn can_do(&self, check: Check, attributes: &Attributes) -> Result<(), ProviderError> {
+        let _ = (check, attributes);
+        Err(ProviderError::NotSupported("CanDoCrypto".into()))
+    }
+}
+
+/// The question CanDoCrypto asks.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Check {
+    /// Can an existing key of this type and size (0 = any) run its permitted algorithm?
+    Use,
+    /// Can such a key be generated?
+    Generate,
+    /// Can such a key be imported?
+    Import,
 }
 
 /// A key as the service hands it to its provider: already found, owned by the caller, and
@@ -67,83 +136,6 @@ pub struct NewKey {
 /// to another owner's entry fails to open. Providers must not interpret them.
 #[derive(Clone, Copy, Debug)]
 pub struct Binding<'a>(pub &'a [u8]);
-
-/// Key lifecycle.
-pub trait KeyLifecycle: Send + Sync {
-    /// Creates a key with these attributes (type, size and policy already validated).
-    ///
-    /// # Errors
-    /// [`ProviderError`], e.g. `NotSupported` for a type or size this back end cannot create.
-    fn generate(
-        &self,
-        attributes: &Attributes,
-        binding: Binding<'_>,
-    ) -> Result<NewKey, ProviderError>;
-
-    /// Imports key material in the PSA format of its type.
-    ///
-    /// # Errors
-    /// [`ProviderError`], e.g. `InvalidArgument` for malformed data or a size mismatch.
-    fn import(
-        &self,
-        attributes: &Attributes,
-        data: &[u8],
-        binding: Binding<'_>,
-    ) -> Result<NewKey, ProviderError>;
-
-    /// The public key in PSA format.
-    ///
-    /// # Errors
-    /// [`ProviderError`], e.g. `NotSupported` for a symmetric key.
-    fn export_public(
-        &self,
-        key: KeyRef<'_>,
-        binding: Binding<'_>,
-    ) -> Result<Vec<u8>, ProviderError>;
-
-    /// Whether keys have state outside their blob (a token object, a file). The service then
-    /// records its intent before creating or destroying a key, so that a crash in between
-    /// leaves no orphan; keys that live only in their blob are created and destroyed by one
-    /// atomic write of the key store.
-    fn keeps_external_state(&self) -> bool {
-        false
-    }
-
-    /// Destroys what the provider holds for the key. Keys that live only in their blob have
-    /// nothing to destroy.
-    ///
-    /// # Errors
-    /// [`ProviderError`] when the back end fails.
-    fn destroy(&self, key: KeyRef<'_>) -> Result<(), ProviderError>;
-}
-
-/// Signatures over a hash.
-pub trait SignHash: Send + Sync {
-    /// Signs `hash` (its length already checked against the algorithm).
-    ///
-    /// # Errors
-    /// [`ProviderError`], e.g. `NotSupported` for an algorithm this back end lacks.
-    fn sign_hash(
-        &self,
-        key: KeyRef<'_>,
-        binding: Binding<'_>,
-        alg: AsymmetricSignature,
-        hash: &[u8],
-    ) -> Result<Vec<u8>, ProviderError>;
-
-    /// Verifies `signature` over `hash`.
-    ///
-    /// # Errors
-    /// [`ProviderError::InvalidSignature`] when it does not verify.
-    fn verify_hash(
-        &self,
-        key: KeyRef<'_>,
-        binding: Binding<'_>,
-        alg: AsymmetricSignature,
-        hash: &[u8],
-        signature: &[u8],
-    ) -> Result<(), ProviderError>;
-}
 
 /// Why a provider failed. Each variant maps to one PSA status.
 #[derive(Debug, thiserror::Error)]

@@ -20,6 +20,11 @@ impl SecretBytes {
     pub fn as_bytes(&self) -> &[u8] {
         &self.0
     }
+
+    /// The bytes, to fill in place.
+    pub fn as_mut_bytes(&mut self) -> &mut [u8] {
+        &mut self.0
+    }
 }
 
 impl Deref for SecretBytes {

@@ -40,15 +40,33 @@ fn read_response(stream: &mut UnixStream) -> (ResponseHeader, Vec<u8>) {
 fn a_kept_connection_serves_several_requests() {
     let daemon = TestDaemon::start();
     let mut stream = daemon.connect();
-    let list_opcodes = ListOpcodesRequest { provider_id: ProviderId::Core }.encode();
+    let list_opcodes = ListOpcodesRequest {
+        provider_id: ProviderId::Core,
+    }
+    .encode();
     for round in 0..3 {
-        stream.write_all(&request(Opcode::Ping, FLAG_KEEP_ALIVE, &[])).unwrap();
+        stream
+            .write_all(&request(Opcode::Ping, FLAG_KEEP_ALIVE, &[]))
+            .unwrap();
         let (header, body) = read_response(&mut stream);
-        assert_eq!((header.status, header.flags), (Status::Success, FLAG_KEEP_ALIVE), "round {round}");
+        assert_eq!(
+            (header.status, header.flags),
+            (Status::Success, FLAG_KEEP_ALIVE),
+            "round {round}"
+        );
         assert_eq!(body, [0x08, 0x01]);
-        stream.write_all(&request(Opcode::ListOpcodes, FLAG_KEEP_ALIVE, &list_opcodes)).unwrap();
+        stream
+            .write_all(&request(
+                Opcode::ListOpcodes,
+                FLAG_KEEP_ALIVE,
+                &list_opcodes,
+            ))
+            .unwrap();
         let (header, _) = read_response(&mut stream);
-        assert_eq!((header.status, header.opcode), (Status::Success, Opcode::ListOpcodes));
+        assert_eq!(
+            (header.status, header.opcode),
+            (Status::Success, Opcode::ListOpcodes)
+        );
     }
     // A last request without the flag: answered with flags 0, then the service closes.
     stream.write_all(&request(Opcode::Ping, 0, &[])).unwrap();
@@ -56,7 +74,10 @@ fn a_kept_connection_serves_several_requests() {
     assert_eq!(header.flags, 0);
     let mut rest = Vec::new();
     stream.read_to_end(&mut rest).unwrap();
-    assert!(rest.is_empty(), "the connection closes after a request without the flag");
+    assert!(
+        rest.is_empty(),
+        "the connection closes after a request without the flag"
+    );
 }
 
 #[test]
@@ -73,13 +94,18 @@ fn published_clients_see_the_original_behaviour() {
 fn a_malformed_request_ends_a_kept_connection() {
     let daemon = TestDaemon::start();
     let mut stream = daemon.connect();
-    stream.write_all(&request(Opcode::Ping, FLAG_KEEP_ALIVE, &[])).unwrap();
+    stream
+        .write_all(&request(Opcode::Ping, FLAG_KEEP_ALIVE, &[]))
+        .unwrap();
     assert_eq!(read_response(&mut stream).0.status, Status::Success);
     let mut bad = request(Opcode::Ping, FLAG_KEEP_ALIVE, &[]);
     bad[6] = 2; // version 2.0
     stream.write_all(&bad).unwrap();
     let (header, _) = read_response(&mut stream);
-    assert_eq!((header.status, header.flags), (Status::WireProtocolVersionNotSupported, 0));
+    assert_eq!(
+        (header.status, header.flags),
+        (Status::WireProtocolVersionNotSupported, 0)
+    );
     let mut rest = Vec::new();
     stream.read_to_end(&mut rest).unwrap();
     assert!(rest.is_empty());

@@ -21,17 +21,23 @@ use parsec_client::error::Error;
 use psc_testkit::TestDaemon;
 
 const OTHER_USER: &str = "psc-test-other";
-const ECDSA: AsymmetricSignature =
-    AsymmetricSignature::Ecdsa { hash_alg: SignHash::Specific(Hash::Sha256) };
+const ECDSA: AsymmetricSignature = AsymmetricSignature::Ecdsa {
+    hash_alg: SignHash::Specific(Hash::Sha256),
+};
 
 fn attributes() -> Attributes {
     let mut usage_flags = UsageFlags::default();
     usage_flags.set_sign_hash().set_verify_hash();
     Attributes {
         lifetime: Lifetime::Persistent,
-        key_type: Type::EccKeyPair { curve_family: EccFamily::SecpR1 },
+        key_type: Type::EccKeyPair {
+            curve_family: EccFamily::SecpR1,
+        },
         bits: 256,
-        policy: Policy { usage_flags, permitted_algorithms: ECDSA.into() },
+        policy: Policy {
+            usage_flags,
+            permitted_algorithms: ECDSA.into(),
+        },
     }
 }
 
@@ -54,15 +60,29 @@ fn as_other_user(endpoint: &str) {
     client.set_ipc_handler(Box::new(handler));
     client.set_default_provider().unwrap();
     client.set_auth_data(Authentication::UnixPeerCredentials);
-    assert!(client.list_keys().unwrap().is_empty(), "root's key is visible");
+    assert!(
+        client.list_keys().unwrap().is_empty(),
+        "root's key is visible"
+    );
     for name in ["k", "absent"] {
-        assert_eq!(status(client.psa_sign_hash(name, &[0; 32], ECDSA)), ResponseStatus::PsaErrorDoesNotExist);
-        assert_eq!(status(client.psa_export_public_key(name)), ResponseStatus::PsaErrorDoesNotExist);
-        assert_eq!(status(client.psa_destroy_key(name)), ResponseStatus::PsaErrorDoesNotExist);
+        assert_eq!(
+            status(client.psa_sign_hash(name, &[0; 32], ECDSA)),
+            ResponseStatus::PsaErrorDoesNotExist
+        );
+        assert_eq!(
+            status(client.psa_export_public_key(name)),
+            ResponseStatus::PsaErrorDoesNotExist
+        );
+        assert_eq!(
+            status(client.psa_destroy_key(name)),
+            ResponseStatus::PsaErrorDoesNotExist
+        );
     }
     client.psa_generate_key("k", attributes()).unwrap();
     let signature = client.psa_sign_hash("k", &[1; 32], ECDSA).unwrap();
-    client.psa_verify_hash("k", &[1; 32], ECDSA, &signature).unwrap();
+    client
+        .psa_verify_hash("k", &[1; 32], ECDSA, &signature)
+        .unwrap();
 }
 
 #[test]
@@ -93,7 +113,11 @@ fn two_unix_users_are_isolated() {
     std::fs::copy(std::env::current_exe().unwrap(), &copy).unwrap();
     std::fs::set_permissions(&copy, std::fs::Permissions::from_mode(0o755)).unwrap();
     let output = Command::new("setpriv")
-        .args([format!("--reuid={uid}"), format!("--regid={uid}"), "--clear-groups".into()])
+        .args([
+            format!("--reuid={uid}"),
+            format!("--regid={uid}"),
+            "--clear-groups".into(),
+        ])
         .arg(&copy)
         .args(["--exact", "two_unix_users_are_isolated", "--nocapture"])
         .env("PSC_OTHER_USER_ENDPOINT", daemon.endpoint())
@@ -117,11 +141,21 @@ fn ensure_user(name: &str) -> u32 {
     let exists = Command::new("id").args(["-u", name]).output().unwrap();
     if !exists.status.success() {
         let created = Command::new("useradd")
-            .args(["--system", "--no-create-home", "--shell", "/usr/sbin/nologin", name])
+            .args([
+                "--system",
+                "--no-create-home",
+                "--shell",
+                "/usr/sbin/nologin",
+                name,
+            ])
             .status()
             .unwrap();
         assert!(created.success(), "useradd {name} failed");
     }
     let id = Command::new("id").args(["-u", name]).output().unwrap();
-    String::from_utf8(id.stdout).unwrap().trim().parse().unwrap()
+    String::from_utf8(id.stdout)
+        .unwrap()
+        .trim()
+        .parse()
+        .unwrap()
 }

@@ -164,3 +164,44 @@ fn pkcs8(pair: &EcdsaKeyPair) -> Result<SecretBytes, ProviderError> {
 fn corrupt(why: &str) -> ProviderError {
     ProviderError::CorruptKey(why.into())
 }
+
+/// The key in PSA export format: the private scalar of a pair, the point of a public key.
+pub(crate) fn export(
+    attributes: &Attributes,
+    material: &[u8],
+) -> Result<SecretBytes, ProviderError> {
+    let _ = (attributes, material);
+    Err(ProviderError::NotSupported(
+        "exporting elliptic-curve keys is not implemented yet".into(),
+    ))
+}
+
+/// The raw ECDH shared secret of a key pair and a peer public key in PSA format.
+pub(crate) fn agree(
+    attributes: &Attributes,
+    material: &[u8],
+    peer_key: &[u8],
+) -> Result<SecretBytes, ProviderError> {
+    let _ = (attributes, material, peer_key);
+    Err(ProviderError::NotSupported(
+        "ECDH is not implemented yet".into(),
+    ))
+}
+
+/// Whether keys on this curve can be created (`public`: public keys, else key pairs).
+pub(crate) fn supports_key(curve_family: EccFamily, bits: u32, public: bool) -> bool {
+    let _ = public;
+    curve_family == EccFamily::SecpR1 && (bits == P256_BITS || bits == 0)
+}
+
+/// Whether a key like `attributes` can run `alg`.
+pub(crate) fn supports_alg(attributes: &Attributes, alg: psc_psa::Algorithm) -> bool {
+    use psc_psa::{Algorithm, AsymmetricSignature};
+    let _ = attributes;
+    matches!(
+        alg,
+        Algorithm::AsymmetricSignature(
+            AsymmetricSignature::Ecdsa { .. } | AsymmetricSignature::EcdsaAny
+        )
+    )
+}

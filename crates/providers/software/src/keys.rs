@@ -9,6 +9,7 @@ use psc_psa::{Attributes, KeyType, SecretBytes};
 
 use crate::SoftwareProvider;
 use crate::ecc::{self, EccKey};
+use crate::{rsa, symmetric};
 
 impl KeyLifecycle for SoftwareProvider {
     fn generate(
@@ -18,6 +19,8 @@ impl KeyLifecycle for SoftwareProvider {
     ) -> Result<NewKey, ProviderError> {
         let material = match attributes.key_type {
             KeyType::EccKeyPair { curve_family } => ecc::generate(curve_family, attributes.bits)?,
+            KeyType::RsaKeyPair => rsa::generate(attributes.bits)?,
+            other if symmetric::is_symmetric(other) => symmetric::generate(other, attributes.bits)?,
             other => return Err(unsupported("generate", other)),
         };
         self.seal_new(&material, binding, *attributes)
@@ -33,6 +36,9 @@ impl KeyLifecycle for SoftwareProvider {
         let (material, bits) = match attributes.key_type {
             KeyType::EccKeyPair { curve_family } => ecc::import_pair(curve_family, bits, data)?,
             KeyType::EccPublicKey { curve_family } => ecc::import_public(curve_family, bits, data)?,
+            KeyType::RsaKeyPair => rsa::import_pair(bits, data)?,
+            KeyType::RsaPublicKey => rsa::import_public(bits, data)?,
+            other if symmetric::is_symmetric(other) => symmetric::import(other, bits, data)?,
             other => return Err(unsupported("import", other)),
         };
         self.seal_new(
@@ -54,7 +60,24 @@ impl KeyLifecycle for SoftwareProvider {
             KeyType::EccKeyPair { .. } | KeyType::EccPublicKey { .. } => {
                 Ok(self.open_ecc(key, binding)?.public_point().to_vec())
             }
-            other => Err(unsupported("export the public key of", other)),
+            KeyType::RsaKeyPair | KeyType::RsaPublicKey => {
+                rsa::export_public(key.attributes, &self.open_material(key, binding)?)
+            }
+            other => Err(ProviderError::InvalidArgument(format!(
+                "a {other:?} key has no public part"
+            ))),
+        }
+    }
+
+    fn export(&self, key: KeyRef<'_>, binding: Binding<'_>) -> Result<SecretBytes, ProviderError> {
+        let material = self.open_material(key, binding)?;
+        match key.attributes.key_type {
+            KeyType::EccKeyPair { .. } | KeyType::EccPublicKey { .. } => {
+                ecc::export(key.attributes, &material)
+            }
+            KeyType::RsaKeyPair | KeyType::RsaPublicKey => rsa::export(key.attributes, &material),
+            other if symmetric::is_symmetric(other) => Ok(material),
+            other => Err(unsupported("export", other)),
         }
     }
 
@@ -76,6 +99,15 @@ impl SoftwareProvider {
         Ok(NewKey { blob, attributes })
     }
 
+    /// Opens a blob: the key's material in the form its family module sealed.
+    pub(crate) fn open_material(
+        &self,
+        key: KeyRef<'_>,
+        binding: Binding<'_>,
+    ) -> Result<SecretBytes, ProviderError> {
+        self.sealer.open(key.blob, binding, key.attributes)
+    }
+
     /// Opens an elliptic-curve key's blob.
     pub(crate) fn open_ecc(
         &self,
@@ -87,7 +119,7 @@ impl SoftwareProvider {
     }
 }
 
-fn unsupported(what: &str, key_type: KeyType) -> ProviderError {
+pub(crate) fn unsupported(what: &str, key_type: KeyType) -> ProviderError {
     ProviderError::NotSupported(format!(
         "the software provider cannot {what} a {key_type:?} key"
     ))

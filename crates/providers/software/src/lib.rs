@@ -48,15 +48,27 @@
 
 use std::path::Path;
 
-use psc_provider_api::{KeyLifecycle, Provider, ProviderInfo, SignHash};
+use psc_provider_api::{
+    AeadCrypt, AsymmetricCrypt, Check, CipherCrypt, HashCompute, KeyLifecycle, MacCompute,
+    Provider, ProviderError, ProviderInfo, RandomSource, RawAgreement, SignHash, SignMessage,
+};
+use psc_psa::Attributes;
 use uuid::Uuid;
 
+mod agreement;
+mod can_do;
+mod crypt;
 mod ecc;
 mod ecdsa;
+mod hash;
 mod keys;
 mod master_key;
+mod message;
+mod random;
+mod rsa;
 mod seal;
 mod sign;
+mod symmetric;
 
 pub use master_key::OpenError;
 
@@ -106,5 +118,41 @@ impl Provider for SoftwareProvider {
 
     fn sign_hash(&self) -> Option<&dyn SignHash> {
         Some(self)
+    }
+
+    fn sign_message(&self) -> Option<&dyn SignMessage> {
+        Some(self)
+    }
+
+    fn asymmetric_crypt(&self) -> Option<&dyn AsymmetricCrypt> {
+        Some(self)
+    }
+
+    fn aead(&self) -> Option<&dyn AeadCrypt> {
+        Some(self)
+    }
+
+    fn cipher(&self) -> Option<&dyn CipherCrypt> {
+        Some(self)
+    }
+
+    fn mac(&self) -> Option<&dyn MacCompute> {
+        Some(self)
+    }
+
+    fn hash(&self) -> Option<&dyn HashCompute> {
+        Some(self)
+    }
+
+    fn key_agreement(&self) -> Option<&dyn RawAgreement> {
+        Some(self)
+    }
+
+    fn random(&self) -> Option<&dyn RandomSource> {
+        Some(self)
+    }
+
+    fn can_do(&self, check: Check, attributes: &Attributes) -> Result<(), ProviderError> {
+        can_do::can_do(check, attributes)
     }
 }

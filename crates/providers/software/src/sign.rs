@@ -3,7 +3,7 @@
 use psc_provider_api::{Binding, KeyRef, ProviderError, SignHash};
 use psc_psa::AsymmetricSignature;
 
-use crate::{SoftwareProvider, ecdsa};
+use crate::{SoftwareProvider, ecdsa, rsa};
 
 impl SignHash for SoftwareProvider {
     fn sign_hash(
@@ -16,7 +16,12 @@ impl SignHash for SoftwareProvider {
         if alg.is_ecdsa() {
             ecdsa::sign(&self.open_ecc(key, binding)?, alg, hash)
         } else {
-            Err(unsupported(alg))
+            rsa::sign_hash(
+                key.attributes,
+                &self.open_material(key, binding)?,
+                alg,
+                hash,
+            )
         }
     }
 
@@ -31,11 +36,8 @@ impl SignHash for SoftwareProvider {
         if alg.is_ecdsa() {
             ecdsa::verify(&self.open_ecc(key, binding)?, alg, hash, signature)
         } else {
-            Err(unsupported(alg))
+            let material = self.open_material(key, binding)?;
+            rsa::verify_hash(key.attributes, &material, alg, hash, signature)
         }
     }
-}
-
-fn unsupported(alg: AsymmetricSignature) -> ProviderError {
-    ProviderError::NotSupported(format!("the software provider does not implement {alg:?}"))
 }

@@ -11,7 +11,7 @@ use std::collections::HashSet;
 use std::fmt;
 
 use psc_wire::AuthType;
-use psc_wire::ops::list_authenticators::AuthenticatorInfo;
+use psc_wire::ops::list_authenticators::{AuthenticatorInfo, ListAuthenticatorsResponse};
 
 use crate::config::AuthenticatorConfig;
 
@@ -180,10 +180,12 @@ impl Authenticators {
     }
 
     /// What ListAuthenticators answers: every configured authenticator, preferred first.
-    pub fn infos(&self) -> Vec<AuthenticatorInfo> {
-        self.entries
+    pub fn list(&self) -> ListAuthenticatorsResponse {
+        let authenticators = self
+            .entries
             .iter()
             .map(|e| e.authenticator.info())
-            .collect()
+            .collect();
+        ListAuthenticatorsResponse { authenticators }
     }
 }

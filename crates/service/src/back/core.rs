@@ -68,18 +68,55 @@ pub(crate) fn core_opcodes() -> BTreeSet<Opcode> {
 
 /// The operations a provider implements, from the capabilities it exposes.
 pub(crate) fn implemented(provider: &dyn Provider) -> BTreeSet<Opcode> {
-    let mut ops = Vec::new();
-    if provider.key_lifecycle().is_some() {
-        ops.extend([
+    let mut ops = vec![Opcode::CanDoCrypto];
+    let mut add = |present: bool, opcodes: &[Opcode]| {
+        if present {
+            ops.extend_from_slice(opcodes);
+        }
+    };
+    add(
+        provider.key_lifecycle().is_some(),
+        &[
             Opcode::PsaGenerateKey,
             Opcode::PsaImportKey,
             Opcode::PsaExportPublicKey,
+            Opcode::PsaExportKey,
             Opcode::PsaDestroyKey,
-        ]);
-    }
-    if provider.sign_hash().is_some() {
-        ops.extend([Opcode::PsaSignHash, Opcode::PsaVerifyHash]);
-    }
+        ],
+    );
+    add(
+        provider.sign_hash().is_some(),
+        &[Opcode::PsaSignHash, Opcode::PsaVerifyHash],
+    );
+    add(
+        provider.sign_message().is_some(),
+        &[Opcode::PsaSignMessage, Opcode::PsaVerifyMessage],
+    );
+    add(
+        provider.asymmetric_crypt().is_some(),
+        &[Opcode::PsaAsymmetricEncrypt, Opcode::PsaAsymmetricDecrypt],
+    );
+    add(
+        provider.aead().is_some(),
+        &[Opcode::PsaAeadEncrypt, Opcode::PsaAeadDecrypt],
+    );
+    add(
+        provider.cipher().is_some(),
+        &[Opcode::PsaCipherEncrypt, Opcode::PsaCipherDecrypt],
+    );
+    add(
+        provider.mac().is_some(),
+        &[Opcode::PsaMacCompute, Opcode::PsaMacVerify],
+    );
+    add(
+        provider.hash().is_some(),
+        &[Opcode::PsaHashCompute, Opcode::PsaHashCompare],
+    );
+    add(
+        provider.key_agreement().is_some(),
+        &[Opcode::PsaRawKeyAgreement],
+    );
+    add(provider.random().is_some(), &[Opcode::PsaGenerateRandom]);
     ops.into_iter().collect()
 }
 

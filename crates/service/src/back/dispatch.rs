@@ -3,14 +3,11 @@
 
 use psc_wire::ops::list_opcodes::ListOpcodesResponse;
 use psc_wire::ops::ping::PingResponse;
-use psc_wire::ops::{
-    Access, DeleteClientResponse, DestroyKeyResponse, GenerateKeyResponse, ImportKeyResponse,
-    ListAuthenticatorsResponse, ListClientsResponse, ListKeysResponse, Scope, VerifyHashResponse,
-};
+use psc_wire::ops::{Access, Scope};
 use psc_wire::{Opcode, ProviderId, Request, RequestHeader, Response};
 
 use super::slots::{self, ProviderFactory, Slot, StartError};
-use super::{core, crypto, keys};
+use super::{core, crypto, keyless, keys};
 use crate::auth::{Application, Authenticators, Caller, PeerCredentials};
 use crate::config::Config;
 use crate::error::Error;
@@ -111,47 +108,46 @@ impl Service {
         request: Request,
     ) -> Result<Response, Error> {
         let app = || app.ok_or(Error::NotAuthenticated(request.opcode()));
-        let deprecated_ok = self.config.allow_deprecated;
+        let slot = || self.slot(provider);
+        let allow_deprecated = self.config.allow_deprecated;
         Ok(match &request {
             Request::Ping(_) => PingResponse { major: 1, minor: 0 }.into(),
             Request::ListProviders(_) => core::list_providers(&self.slots).into(),
             Request::ListOpcodes(r) => self.list_opcodes(r.provider_id)?.into(),
-            Request::ListAuthenticators(_) => ListAuthenticatorsResponse {
-                authenticators: self.authenticators.infos(),
-            }
-            .into(),
-            Request::ListKeys(_) => ListKeysResponse {
-                keys: keys::list(&self.slots, app()?)?,
-            }
-            .into(),
-            Request::ListClients(_) => ListClientsResponse {
-                clients: keys::clients(&self.slots, app()?)?,
-            }
-            .into(),
-            Request::DeleteClient(r) => {
-                keys::delete_client(&self.slots, app()?, &r.client)?;
-                DeleteClientResponse.into()
-            }
+            Request::ListAuthenticators(_) => self.authenticators.list().into(),
+            Request::ListKeys(_) => keys::list(&self.slots, app()?)?.into(),
+            Request::ListClients(_) => keys::clients(&self.slots, app()?)?.into(),
+            Request::DeleteClient(r) => keys::delete_client(&self.slots, app()?, &r.client)?.into(),
             Request::PsaGenerateKey(r) => {
-                keys::generate(self.slot(provider)?, app()?, r, deprecated_ok)?;
-                GenerateKeyResponse.into()
+                keys::generate(slot()?, app()?, r, allow_deprecated)?.into()
             }
-            Request::PsaImportKey(r) => {
-                keys::import(self.slot(provider)?, app()?, r, deprecated_ok)?;
-                ImportKeyResponse.into()
+            Request::PsaImportKey(r) => keys::import(slot()?, app()?, r, allow_deprecated)?.into(),
+            Request::PsaExportPublicKey(r) => keys::export_public(slot()?, app()?, r)?.into(),
+            Request::PsaExportKey(r) => keys::export(slot()?, app()?, r)?.into(),
+            Request::PsaDestroyKey(r) => keys::destroy(slot()?, app()?, r)?.into(),
+            Request::PsaSignHash(r) => crypto::sign_hash(slot()?, app()?, r)?.into(),
+            Request::PsaVerifyHash(r) => crypto::verify_hash(slot()?, app()?, r)?.into(),
+            Request::PsaSignMessage(r) => crypto::sign_message(slot()?, app()?, r)?.into(),
+            Request::PsaVerifyMessage(r) => crypto::verify_message(slot()?, app()?, r)?.into(),
+            Request::PsaAsymmetricEncrypt(r) => {
+                crypto::asymmetric_encrypt(slot()?, app()?, r)?.into()
             }
-            Request::PsaExportPublicKey(r) => {
-                keys::export_public(self.slot(provider)?, app()?, r)?.into()
+            Request::PsaAsymmetricDecrypt(r) => {
+                crypto::asymmetric_decrypt(slot()?, app()?, r)?.into()
             }
-            Request::PsaDestroyKey(r) => {
-                keys::destroy(self.slot(provider)?, app()?, r)?;
-                DestroyKeyResponse.into()
+            Request::PsaAeadEncrypt(r) => crypto::aead_encrypt(slot()?, app()?, r)?.into(),
+            Request::PsaAeadDecrypt(r) => crypto::aead_decrypt(slot()?, app()?, r)?.into(),
+            Request::PsaCipherEncrypt(r) => crypto::cipher_encrypt(slot()?, app()?, r)?.into(),
+            Request::PsaCipherDecrypt(r) => crypto::cipher_decrypt(slot()?, app()?, r)?.into(),
+            Request::PsaMacCompute(r) => crypto::mac_compute(slot()?, app()?, r)?.into(),
+            Request::PsaMacVerify(r) => crypto::mac_verify(slot()?, app()?, r)?.into(),
+            Request::PsaRawKeyAgreement(r) => crypto::raw_key_agreement(slot()?, app()?, r)?.into(),
+            Request::PsaHashCompute(r) => keyless::hash_compute(slot()?, r)?.into(),
+            Request::PsaHashCompare(r) => keyless::hash_compare(slot()?, r)?.into(),
+            Request::PsaGenerateRandom(r) => {
+                keyless::generate_random(slot()?, r, self.config.limits.buffer_size_limit)?.into()
             }
-            Request::PsaSignHash(r) => crypto::sign_hash(self.slot(provider)?, app()?, r)?.into(),
-            Request::PsaVerifyHash(r) => {
-                crypto::verify_hash(self.slot(provider)?, app()?, r)?;
-                VerifyHashResponse.into()
-            }
+            Request::CanDoCrypto(r) => keyless::can_do_crypto(slot()?, r, allow_deprecated)?.into(),
             other => {
                 return Err(Error::NotSupported {
                     opcode: other.opcode(),

@@ -3,10 +3,13 @@
 use std::sync::Arc;
 
 use psc_provider_api::{Binding, KeyLifecycle, KeyRef};
+use psc_psa::{PolicyError, Usage};
 use psc_wire::ops::list_keys::KeyInfo;
 use psc_wire::ops::{
-    DestroyKeyRequest, ExportPublicKeyRequest, ExportPublicKeyResponse, GenerateKeyRequest,
-    ImportKeyRequest,
+    DeleteClientResponse, DestroyKeyRequest, DestroyKeyResponse, ExportKeyRequest,
+    ExportKeyResponse, ExportPublicKeyRequest, ExportPublicKeyResponse, GenerateKeyRequest,
+    GenerateKeyResponse, ImportKeyRequest, ImportKeyResponse, ListClientsResponse,
+    ListKeysResponse,
 };
 use psc_wire::{Opcode, ProviderId};
 
@@ -28,14 +31,15 @@ pub(crate) fn generate(
     app: &Application,
     request: &GenerateKeyRequest,
     allow_deprecated: bool,
-) -> Result<(), Error> {
+) -> Result<GenerateKeyResponse, Error> {
     policy::check_key_name(&request.key_name)?;
     policy::check_new_key(&request.attributes, Creation::Generate, allow_deprecated)?;
     let lifecycle = lifecycle(slot, Opcode::PsaGenerateKey)?;
     let owner = binding(app, &request.key_name);
     create(slot, app, &request.key_name, lifecycle, |l| {
         l.generate(&request.attributes, Binding(&owner))
-    })
+    })?;
+    Ok(GenerateKeyResponse)
 }
 
 pub(crate) fn import(
@@ -43,14 +47,15 @@ pub(crate) fn import(
     app: &Application,
     request: &ImportKeyRequest,
     allow_deprecated: bool,
-) -> Result<(), Error> {
+) -> Result<ImportKeyResponse, Error> {
     policy::check_key_name(&request.key_name)?;
     policy::check_new_key(&request.attributes, Creation::Import, allow_deprecated)?;
     let lifecycle = lifecycle(slot, Opcode::PsaImportKey)?;
     let owner = binding(app, &request.key_name);
     create(slot, app, &request.key_name, lifecycle, |l| {
         l.import(&request.attributes, &request.data, Binding(&owner))
-    })
+    })?;
+    Ok(ImportKeyResponse)
 }
 
 /// The creation protocol: reserve the name, (for providers with external state) record the
@@ -121,14 +126,40 @@ pub(crate) fn export_public(
     Ok(ExportPublicKeyResponse { data })
 }
 
+/// The key material itself: only with the export usage flag.
+pub(crate) fn export(
+    slot: &Slot,
+    app: &Application,
+    request: &ExportKeyRequest,
+) -> Result<ExportKeyResponse, Error> {
+    let key = slot.key(app, &request.key_name)?;
+    if !key.attributes.policy.usage_flags.allows(Usage::Export) {
+        return Err(PolicyError::UsageNotAllowed(Usage::Export).into());
+    }
+    let lifecycle = lifecycle(slot, Opcode::PsaExportKey)?;
+    let owner = binding(app, &request.key_name);
+    let key_ref = KeyRef {
+        attributes: &key.attributes,
+        blob: &key.blob,
+    };
+    let data = lifecycle
+        .export(key_ref, Binding(&owner))
+        .map_err(|source| Error::Provider {
+            provider: slot.id,
+            source,
+        })?;
+    Ok(ExportKeyResponse { data })
+}
+
 pub(crate) fn destroy(
     slot: &Slot,
     app: &Application,
     request: &DestroyKeyRequest,
-) -> Result<(), Error> {
+) -> Result<DestroyKeyResponse, Error> {
     slot.key(app, &request.key_name)?;
     let lifecycle = lifecycle(slot, Opcode::PsaDestroyKey)?;
-    destroy_named(slot.id, &slot.store, lifecycle, app, &request.key_name)
+    destroy_named(slot.id, &slot.store, lifecycle, app, &request.key_name)?;
+    Ok(DestroyKeyResponse)
 }
 
 /// The deletion protocol: take the key out of use (recording the intent durably when the
@@ -157,7 +188,7 @@ pub(crate) fn destroy_named(
 }
 
 /// The caller's keys over every provider: store by store, each sorted by name.
-pub(crate) fn list(slots: &[Slot], app: &Application) -> Result<Vec<KeyInfo>, Error> {
+pub(crate) fn list(slots: &[Slot], app: &Application) -> Result<ListKeysResponse, Error> {
     let mut keys = Vec::new();
     for (i, slot) in slots.iter().enumerate() {
         // Providers sharing a store list it once.
@@ -175,11 +206,11 @@ pub(crate) fn list(slots: &[Slot], app: &Application) -> Result<Vec<KeyInfo>, Er
             });
         }
     }
-    Ok(keys)
+    Ok(ListKeysResponse { keys })
 }
 
 /// The applications of the admin's authenticator owning at least one key, sorted.
-pub(crate) fn clients(slots: &[Slot], admin: &Application) -> Result<Vec<String>, Error> {
+pub(crate) fn clients(slots: &[Slot], admin: &Application) -> Result<ListClientsResponse, Error> {
     let mut names = Vec::new();
     for slot in slots {
         for app in slot.store.applications()? {
@@ -190,7 +221,7 @@ pub(crate) fn clients(slots: &[Slot], admin: &Application) -> Result<Vec<String>
     }
     names.sort();
     names.dedup();
-    Ok(names)
+    Ok(ListClientsResponse { clients: names })
 }
 
 /// Destroys every key of `client` (under the admin's authenticator) in every provider. Every
@@ -200,7 +231,7 @@ pub(crate) fn delete_client(
     slots: &[Slot],
     admin: &Application,
     client: &str,
-) -> Result<(), Error> {
+) -> Result<DeleteClientResponse, Error> {
     let app = Application {
         auth: admin.auth,
         name: client.to_owned(),
@@ -224,7 +255,7 @@ pub(crate) fn delete_client(
     }
     match (first_error, found) {
         (Some(error), _) => Err(error),
-        (None, true) => Ok(()),
+        (None, true) => Ok(DeleteClientResponse),
         (None, false) => Err(crate::keystore::StoreError::DoesNotExist.into()),
     }
 }

@@ -5,6 +5,7 @@
 mod core;
 mod crypto;
 mod dispatch;
+mod keyless;
 mod keys;
 mod policy;
 mod slots;

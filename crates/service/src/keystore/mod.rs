@@ -214,9 +214,7 @@ impl KeyStore {
                 _ => return Err(StoreError::DoesNotExist),
             }
         };
-        if durable_intent
-            && let Err(error) = self.db()?.mark_deleting(app, name)
-        {
+        if durable_intent && let Err(error) = self.db()?.mark_deleting(app, name) {
             self.set_slot(app, name, Some(Slot::Ready(Arc::clone(&record))))?;
             return Err(error);
         }

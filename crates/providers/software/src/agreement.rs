@@ -1,0 +1,25 @@
+//! Raw key agreement: ECDH, routed to the elliptic-curve module.
+
+use psc_provider_api::{Binding, KeyRef, ProviderError, RawAgreement};
+use psc_psa::{RawKeyAgreement, SecretBytes};
+
+use crate::{SoftwareProvider, ecc};
+
+impl RawAgreement for SoftwareProvider {
+    fn raw_agreement(
+        &self,
+        key: KeyRef<'_>,
+        binding: Binding<'_>,
+        alg: RawKeyAgreement,
+        peer_key: &[u8],
+    ) -> Result<SecretBytes, ProviderError> {
+        match alg {
+            RawKeyAgreement::Ecdh => {
+                ecc::agree(key.attributes, &self.open_material(key, binding)?, peer_key)
+            }
+            RawKeyAgreement::Ffdh => Err(ProviderError::NotSupported(
+                "finite-field Diffie-Hellman is not implemented by the software provider".into(),
+            )),
+        }
+    }
+}
