@@ -15,8 +15,14 @@
 //! assert_eq!(&reply[36..], &[0x08, 0x01]); // wire protocol 1.0
 //! ```
 
-// Test support: a broken test machine (no temp dir, no socket) fails the test loudly.
-#![allow(clippy::expect_used)]
+// Test support: a broken test machine (no temp dir, no socket), or a provider failing the
+// conformance suite, fails the test loudly.
+#![allow(clippy::expect_used, clippy::panic)]
+
+pub mod conformance;
+
+/// Re-exported for the conformance macro.
+pub use psc_provider_api;
 
 use std::io::{Read, Write};
 use std::os::unix::net::UnixStream;
