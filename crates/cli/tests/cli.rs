@@ -64,9 +64,9 @@ fn a_socket_nobody_listens_on_is_no_service() -> TestResult {
     let path = dir.path().join("stale.sock");
     drop(UnixListener::bind(&path)?);
     let output = tool(&format!("unix:{}", path.display()), &["ping"])?;
-    assert_eq!(output.status.code(), Some(1));
-    assert_eq!(output.stdout, b"");
     let stderr = String::from_utf8(output.stderr)?;
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert_eq!(output.stdout, b"", "{stderr}");
     let expected = format!(
         "[ERROR parsec_tool] Subcommand failed: no Parsec service at {}",
         path.display()

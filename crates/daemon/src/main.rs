@@ -31,15 +31,20 @@ struct Args {
 }
 
 fn main() -> ExitCode {
+    let args = Args::parse();
+    let config = load(&args);
+    // RUST_LOG wins; then `core_settings.log_level`; then info.
+    let level = config.as_ref().ok().and_then(|c| c.log_level.clone());
     tracing_subscriber::fmt()
         .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
+            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| {
+                tracing_subscriber::EnvFilter::new(level.as_deref().unwrap_or("info"))
+            }),
         )
         .with_writer(std::io::stderr)
         .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .init();
-    match start(Args::parse()) {
+    match config.and_then(|config| start(args, config)) {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
             tracing::error!("{error:#}");
@@ -57,8 +62,7 @@ fn load(args: &Args) -> anyhow::Result<Config> {
     Ok(config)
 }
 
-fn start(args: Args) -> anyhow::Result<()> {
-    let config = load(&args)?;
+fn start(args: Args, config: Config) -> anyhow::Result<()> {
     if rustix::process::geteuid().is_root() && !config.allow_root {
         bail!(
             "refusing to run as root: run as an unprivileged user, or allow it with \

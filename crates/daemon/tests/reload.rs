@@ -70,7 +70,7 @@ fn a_valid_reload_applies_new_admins() {
         }
     });
     assert_eq!(clients, [our_uid()]);
-    assert!(daemon.stderr().contains("configuration reloaded"));
+    daemon.wait_stderr("configuration reloaded");
     // The key store is carried over: the key made before the reload still signs.
     client
         .psa_sign_hash("mine", &[0x44; 32], ECDSA_SHA256)

@@ -58,6 +58,9 @@ pub struct Config {
     pub allow_deprecated: bool,
     /// The number of worker threads (0 = one per CPU).
     pub threads: usize,
+    /// The log level (`off`, `error`, `warn`, `info`, `debug`, `trace`) when `RUST_LOG` is
+    /// not set; `None` for the default (`info`).
+    pub log_level: Option<String>,
     /// The accepted authenticators, preferred first (clients pick the first they support).
     pub authenticators: Vec<AuthenticatorConfig>,
     /// The crypto providers, highest priority first (clients default to the first).
@@ -121,6 +124,7 @@ impl Default for Config {
             allow_root: false,
             allow_deprecated: false,
             threads: 0,
+            log_level: None,
             authenticators: vec![AuthenticatorConfig {
                 auth_type: AuthType::UnixPeerCredentials,
                 admins: Vec::new(),
@@ -308,6 +312,7 @@ impl RawConfig {
             allow_root: core.allow_root,
             allow_deprecated: core.allow_deprecated,
             threads: core.thread_pool_size.unwrap_or(0),
+            log_level: core.log_level,
             authenticators,
             providers: provider_configs,
         })

@@ -9,6 +9,7 @@ use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, ExitStatus, Stdio};
 use std::sync::{Arc, Mutex};
+use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
 use parsec_client::BasicClient;
@@ -185,6 +186,7 @@ pub(crate) struct Daemon {
     pub(crate) child: Child,
     stdout: Arc<Mutex<String>>,
     stderr: Arc<Mutex<String>>,
+    readers: Vec<JoinHandle<()>>,
 }
 
 impl Daemon {
@@ -196,12 +198,13 @@ impl Daemon {
             .stderr(Stdio::piped())
             .spawn()
             .unwrap();
-        let stdout = collect(child.stdout.take().unwrap());
-        let stderr = collect(child.stderr.take().unwrap());
+        let (stdout, out_reader) = collect(child.stdout.take().unwrap());
+        let (stderr, err_reader) = collect(child.stderr.take().unwrap());
         Daemon {
             child,
             stdout,
             stderr,
+            readers: vec![out_reader, err_reader],
         }
     }
 
@@ -232,8 +235,7 @@ impl Daemon {
                 return Some(());
             }
             if let Some(status) = self.child.try_wait().unwrap() {
-                // The reader threads may still hold the last lines; give them a moment.
-                std::thread::sleep(Duration::from_millis(50));
+                self.finish_reading();
                 panic!(
                     "the process exited ({status}) while waiting for {what}; stderr:\n{}",
                     self.stderr()
@@ -270,9 +272,22 @@ impl Daemon {
     /// Waits for the process to exit, up to the deadline.
     pub(crate) fn wait_exit(&mut self) -> ExitStatus {
         let status = poll("the process to exit", || self.child.try_wait().unwrap());
-        // Let the reader threads drain what the process wrote last.
-        std::thread::sleep(Duration::from_millis(20));
+        self.finish_reading();
         status
+    }
+
+    /// Once the process has exited: waits for the reader threads to take in its last output
+    /// (they end when it closes its pipes).
+    fn finish_reading(&mut self) {
+        poll("the output pipes to close", || {
+            self.readers
+                .iter()
+                .all(JoinHandle::is_finished)
+                .then_some(())
+        });
+        for reader in self.readers.drain(..) {
+            reader.join().unwrap();
+        }
     }
 
     /// SIGTERM, then the exit status, which must be success.
@@ -294,10 +309,10 @@ impl Drop for Daemon {
 
 /// Appends everything `pipe` yields to a shared string, line by line, on a thread that ends
 /// when the process closes the pipe.
-fn collect(pipe: impl Read + Send + 'static) -> Arc<Mutex<String>> {
+fn collect(pipe: impl Read + Send + 'static) -> (Arc<Mutex<String>>, JoinHandle<()>) {
     let text = Arc::new(Mutex::new(String::new()));
     let sink = Arc::clone(&text);
-    std::thread::spawn(move || {
+    let reader = std::thread::spawn(move || {
         for line in BufReader::new(pipe).lines() {
             let Ok(line) = line else { break };
             let mut text = sink.lock().unwrap();
@@ -305,7 +320,7 @@ fn collect(pipe: impl Read + Send + 'static) -> Arc<Mutex<String>> {
             text.push('\n');
         }
     });
-    text
+    (text, reader)
 }
 
 /// Calls `check` until it answers `Some`, failing the test once [`DEADLINE`] has passed.
