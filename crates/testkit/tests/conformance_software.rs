@@ -12,3 +12,186 @@ fn software() -> SoftwareProvider {
 }
 
 psc_testkit::provider_conformance!(software_provider, software);
+
+/// What the software provider must support (issue 4's coverage list): CanDoCrypto says so,
+/// and the conformance checks above then prove each of these works end to end.
+mod required_coverage {
+    use psc_provider_api::{Check, Provider};
+    use psc_psa::{
+        Aead, AeadAlg, Algorithm, AsymmetricEncryption, AsymmetricSignature, Attributes, Cipher,
+        EccFamily, FullLengthMac, Hash, KeyAgreement, KeyType, Mac, Policy, RawKeyAgreement,
+        SignHash, UsageFlags,
+    };
+
+    use super::software;
+
+    fn cell(key_type: KeyType, bits: u32, alg: Algorithm) -> Attributes {
+        let policy = Policy {
+            usage_flags: UsageFlags::default(),
+            permitted_algorithm: alg,
+        };
+        Attributes {
+            key_type,
+            bits,
+            policy,
+        }
+    }
+
+    fn assert_supported(provider: &dyn Provider, cells: &[Attributes]) {
+        for attributes in cells {
+            let created = if attributes.key_type.is_public_key() {
+                Check::Import
+            } else {
+                Check::Generate
+            };
+            for check in [created, Check::Use] {
+                assert!(
+                    provider.can_do(check, attributes).is_ok(),
+                    "{check:?} {attributes:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn signatures_and_encryption() {
+        let sha256 = SignHash::Specific(Hash::Sha256);
+        let sig = |alg| Algorithm::AsymmetricSignature(alg);
+        let mut cells = Vec::new();
+        for bits in [2048, 3072, 4096] {
+            for alg in [
+                sig(AsymmetricSignature::RsaPkcs1v15Sign { hash: sha256 }),
+                sig(AsymmetricSignature::RsaPss { hash: sha256 }),
+                Algorithm::AsymmetricEncryption(AsymmetricEncryption::RsaPkcs1v15Crypt),
+                Algorithm::AsymmetricEncryption(AsymmetricEncryption::RsaOaep {
+                    hash: Hash::Sha256,
+                }),
+            ] {
+                cells.push(cell(KeyType::RsaKeyPair, bits, alg));
+            }
+        }
+        let ecdh = Algorithm::KeyAgreement(KeyAgreement::Raw(RawKeyAgreement::Ecdh));
+        for (curve_family, bits) in [
+            (EccFamily::SecpR1, 256),
+            (EccFamily::SecpR1, 384),
+            (EccFamily::SecpR1, 521),
+            (EccFamily::SecpK1, 256),
+        ] {
+            let pair = KeyType::EccKeyPair { curve_family };
+            cells.push(cell(
+                pair,
+                bits,
+                sig(AsymmetricSignature::Ecdsa { hash: sha256 }),
+            ));
+            cells.push(cell(
+                pair,
+                bits,
+                sig(AsymmetricSignature::DeterministicEcdsa { hash: sha256 }),
+            ));
+            cells.push(cell(pair, bits, ecdh));
+        }
+        cells.push(cell(
+            KeyType::EccKeyPair {
+                curve_family: EccFamily::Montgomery,
+            },
+            255,
+            ecdh,
+        ));
+        assert_supported(&software(), &cells);
+    }
+
+    #[test]
+    fn symmetric() {
+        let mut cells = Vec::new();
+        for bits in [128, 192, 256] {
+            for aead in [AeadAlg::Gcm, AeadAlg::Ccm] {
+                cells.push(cell(
+                    KeyType::Aes,
+                    bits,
+                    Algorithm::Aead(Aead::DefaultTag(aead)),
+                ));
+                let short = Aead::ShortenedTag {
+                    aead,
+                    tag_length: 8,
+                };
+                cells.push(cell(KeyType::Aes, bits, Algorithm::Aead(short)));
+            }
+            for mode in [
+                Cipher::Ctr,
+                Cipher::CbcNoPadding,
+                Cipher::CbcPkcs7,
+                Cipher::Cfb,
+                Cipher::Ofb,
+                Cipher::EcbNoPadding,
+            ] {
+                cells.push(cell(KeyType::Aes, bits, Algorithm::Cipher(mode)));
+            }
+            cells.push(cell(
+                KeyType::Aes,
+                bits,
+                Algorithm::Mac(Mac::FullLength(FullLengthMac::Cmac)),
+            ));
+        }
+        let chacha = Aead::DefaultTag(AeadAlg::Chacha20Poly1305);
+        cells.push(cell(KeyType::Chacha20, 256, Algorithm::Aead(chacha)));
+        for hash in [
+            Hash::Sha224,
+            Hash::Sha256,
+            Hash::Sha384,
+            Hash::Sha512,
+            Hash::Sha3_224,
+            Hash::Sha3_256,
+            Hash::Sha3_384,
+            Hash::Sha3_512,
+        ] {
+            let hmac = FullLengthMac::Hmac { hash };
+            cells.push(cell(
+                KeyType::Hmac,
+                256,
+                Algorithm::Mac(Mac::FullLength(hmac)),
+            ));
+            cells.push(cell(
+                KeyType::Hmac,
+                256,
+                Algorithm::Mac(Mac::Truncated {
+                    mac: hmac,
+                    length: 16,
+                }),
+            ));
+        }
+        for key_type in [KeyType::RawData, KeyType::Derive] {
+            assert!(
+                software()
+                    .can_do(Check::Generate, &cell(key_type, 256, Algorithm::None))
+                    .is_ok()
+            );
+        }
+        assert_supported(&software(), &cells);
+    }
+
+    #[test]
+    fn hashes() {
+        let provider = software();
+        let hasher = provider.hash().expect("hashes");
+        for hash in [
+            Hash::Md5,
+            Hash::Ripemd160,
+            Hash::Sha1,
+            Hash::Sha224,
+            Hash::Sha256,
+            Hash::Sha384,
+            Hash::Sha512,
+            Hash::Sha512_224,
+            Hash::Sha512_256,
+            Hash::Sha3_224,
+            Hash::Sha3_256,
+            Hash::Sha3_384,
+            Hash::Sha3_512,
+        ] {
+            assert_eq!(
+                hasher.compute(hash, b"abc").expect("supported").len(),
+                hash.digest_len()
+            );
+        }
+    }
+}

@@ -1,30 +1,50 @@
-//! Elliptic-curve key material: which curves this provider handles, and the forms a key takes.
+//! Elliptic-curve keys: which curves this provider handles, the forms a key takes, export,
+//! and ECDH.
 //!
-//! Only SECP_R1 P-256 for now. Inside a sealed blob, a key pair is its PKCS#8 v1
-//! `PrivateKeyInfo` DER (RFC 5208, with the RFC 5915 `ECPrivateKey` carrying the public point),
-//! and a public key is its 65-byte uncompressed SEC1 point, the PSA format.
+//! | curve (PSA family, bits) | keys | ECDSA | ECDH |
+//! |---|---|---|---|
+//! | SECP_R1 256, 384, 521 | aws-lc-rs | aws-lc-rs; RustCrypto for RFC 6979 and wide P-521 inputs | aws-lc-rs |
+//! | SECP_K1 256 | aws-lc-rs; public point of an import: k256 | same as SECP_R1 | k256 |
+//! | MONTGOMERY 255 (X25519) | aws-lc-rs | none: agreement only | aws-lc-rs |
+//!
+//! Every other family or size answers NotSupported. Formats (PSA): a Weierstrass private key
+//! is the big-endian scalar of `ceil(bits/8)` bytes and a public key `0x04 ‖ X ‖ Y`; an
+//! X25519 private key is the 32-byte little-endian scalar (clamped) and a public key the
+//! 32-byte u-coordinate. Sealed forms: `ecc/weierstrass.rs` and `ecc/x25519.rs`; the ECDSA
+//! routing between aws-lc-rs and RustCrypto: `ecdsa.rs`.
 
-use aws_lc_rs::agreement::{self, ECDH_P256};
-use aws_lc_rs::signature::{
-    ECDSA_P256_SHA256_FIXED, ECDSA_P256_SHA256_FIXED_SIGNING, EcdsaKeyPair, KeyPair,
-    ParsedPublicKey,
-};
+use aws_lc_rs::signature::{EcdsaKeyPair, KeyPair};
 use psc_provider_api::ProviderError;
-use psc_psa::{Attributes, EccFamily, KeyType, SecretBytes};
+use psc_psa::{
+    Algorithm, Attributes, EccFamily, KeyAgreement, KeyType, RawKeyAgreement, SecretBytes,
+};
 
-/// The size in bits of the one curve supported.
-pub(crate) const P256_BITS: u32 = 256;
-/// A P-256 private scalar in PSA format: big-endian, 32 bytes.
-const P256_SCALAR_LEN: usize = 32;
-/// A P-256 public key in PSA format: `0x04 ‖ X ‖ Y`.
-const P256_POINT_LEN: usize = 65;
+mod curve;
+pub(crate) mod rfc6979;
+mod secp256k1;
+mod weierstrass;
+mod x25519;
+
+pub(crate) use curve::Curve;
+pub(crate) use weierstrass::ecdsa_algorithms;
+
+use crate::ecdsa;
 
 /// An elliptic-curve key ready for use, opened from its blob.
-pub(crate) enum EccKey {
-    /// A key pair: signs and verifies.
-    Pair(EcdsaKeyPair),
-    /// A public key: verifies only.
-    Public(ParsedPublicKey),
+pub(crate) struct EccKey {
+    curve: Curve,
+    /// The public key in PSA format.
+    public: Vec<u8>,
+    /// The private half of a key pair; `None` for a public key.
+    private: Option<Private>,
+}
+
+/// A private key in the form its operations take.
+enum Private {
+    /// P-256, P-384, P-521, secp256k1: aws-lc-rs's key, which holds the public point too.
+    Weierstrass(EcdsaKeyPair),
+    /// X25519: the clamped scalar.
+    Montgomery(SecretBytes),
 }
 
 impl EccKey {
@@ -33,175 +53,197 @@ impl EccKey {
         attributes: &Attributes,
         plaintext: &[u8],
     ) -> Result<EccKey, ProviderError> {
-        match attributes.key_type {
-            KeyType::EccKeyPair { curve_family } => {
-                check_curve(curve_family, attributes.bits)?;
-                EcdsaKeyPair::from_pkcs8(&ECDSA_P256_SHA256_FIXED_SIGNING, plaintext)
-                    .map(EccKey::Pair)
-                    .map_err(|_| corrupt("the sealed P-256 key pair does not parse"))
+        let (curve_family, pair) = match attributes.key_type {
+            KeyType::EccKeyPair { curve_family } => (curve_family, true),
+            KeyType::EccPublicKey { curve_family } => (curve_family, false),
+            other => {
+                return Err(ProviderError::InvalidArgument(format!(
+                    "{other:?} is not an elliptic-curve key"
+                )));
             }
-            KeyType::EccPublicKey { curve_family } => {
-                check_curve(curve_family, attributes.bits)?;
-                parse_point(plaintext).map_err(|_| corrupt("the sealed P-256 point does not parse"))
-            }
-            other => Err(ProviderError::InvalidArgument(format!(
-                "{other:?} is not an elliptic-curve key"
-            ))),
+        };
+        let curve = Curve::new(curve_family, attributes.bits)
+            .ok_or_else(|| curve::unsupported(curve_family, attributes.bits))?;
+        if pair {
+            EccKey::open_pair(curve, plaintext)
+        } else {
+            check_public(curve, plaintext).map_err(|_| {
+                ProviderError::CorruptKey(format!("the sealed {curve:?} public key does not parse"))
+            })?;
+            Ok(EccKey {
+                curve,
+                public: plaintext.to_vec(),
+                private: None,
+            })
         }
     }
 
-    /// The public key in PSA format: the uncompressed point.
+    fn open_pair(curve: Curve, sealed: &[u8]) -> Result<EccKey, ProviderError> {
+        let (public, private) = if curve.is_montgomery() {
+            let scalar = SecretBytes::from(sealed);
+            (x25519::public_key(&scalar)?, Private::Montgomery(scalar))
+        } else {
+            let pair = weierstrass::open_pair(curve, sealed)?;
+            (
+                pair.public_key().as_ref().to_vec(),
+                Private::Weierstrass(pair),
+            )
+        };
+        Ok(EccKey {
+            curve,
+            public,
+            private: Some(private),
+        })
+    }
+
+    /// The public key in PSA format.
     pub(crate) fn public_point(&self) -> &[u8] {
-        match self {
-            EccKey::Pair(pair) => pair.public_key().as_ref(),
-            EccKey::Public(public) => public.as_ref(),
+        &self.public
+    }
+
+    /// The key's curve.
+    pub(crate) fn curve(&self) -> Curve {
+        self.curve
+    }
+
+    /// aws-lc-rs's ECDSA key of a Weierstrass key pair; a public key cannot sign.
+    pub(crate) fn ecdsa_pair(&self) -> Result<&EcdsaKeyPair, ProviderError> {
+        match &self.private {
+            Some(Private::Weierstrass(pair)) => Ok(pair),
+            Some(Private::Montgomery(_)) => Err(ProviderError::InvalidArgument(
+                "an X25519 key is for key agreement only, not ECDSA".into(),
+            )),
+            None => Err(ProviderError::InvalidArgument(
+                "a public key cannot sign: import or generate the key pair".into(),
+            )),
+        }
+    }
+
+    /// The private key in PSA format; InvalidArgument for a public key.
+    pub(crate) fn private_key(&self) -> Result<SecretBytes, ProviderError> {
+        match &self.private {
+            Some(Private::Weierstrass(pair)) => weierstrass::scalar(self.curve, pair),
+            Some(Private::Montgomery(scalar)) => Ok(scalar.clone()),
+            None => Err(ProviderError::InvalidArgument(
+                "a public key has no private part".into(),
+            )),
         }
     }
 }
 
-/// Generates a P-256 key pair; answers its sealed form (PKCS#8 DER).
+/// Generates a key pair; answers its sealed form.
 pub(crate) fn generate(curve_family: EccFamily, bits: u32) -> Result<SecretBytes, ProviderError> {
-    check_curve(curve_family, bits)?;
-    let pair = EcdsaKeyPair::generate(&ECDSA_P256_SHA256_FIXED_SIGNING)
-        .map_err(|_| ProviderError::Other("P-256 key generation failed".into()))?;
-    pkcs8(&pair)
+    if bits == 0 {
+        return Err(ProviderError::InvalidArgument(
+            "generating an elliptic-curve key needs its size".into(),
+        ));
+    }
+    let curve =
+        Curve::new(curve_family, bits).ok_or_else(|| curve::unsupported(curve_family, bits))?;
+    if curve.is_montgomery() {
+        x25519::generate()
+    } else {
+        weierstrass::generate(curve)
+    }
 }
 
-/// Imports a private scalar in PSA format (32 bytes big-endian, `0 < d < n`); answers the
-/// sealed form and the key size. `bits` may be 0 (take the size from the data).
+/// Imports a private key in PSA format; answers the sealed form and the key size. `bits`
+/// may be 0 (take the size from the data).
 pub(crate) fn import_pair(
     curve_family: EccFamily,
     bits: u32,
-    scalar: &[u8],
+    data: &[u8],
 ) -> Result<(SecretBytes, u32), ProviderError> {
-    check_import(curve_family, bits, scalar.len(), P256_SCALAR_LEN)?;
-    // aws-lc-rs has no ECDSA import from a bare scalar: derive the public point through ECDH,
-    // then build the pair from both halves. Both steps reject 0 and scalars >= n.
-    let invalid = |_| ProviderError::InvalidArgument("not a valid P-256 private key".into());
-    let public = agreement::PrivateKey::from_private_key(&ECDH_P256, scalar)
-        .map_err(invalid)?
-        .compute_public_key()
-        .map_err(|_| ProviderError::Other("cannot derive the P-256 public key".into()))?;
-    let pair = EcdsaKeyPair::from_private_key_and_public_key(
-        &ECDSA_P256_SHA256_FIXED_SIGNING,
-        scalar,
-        public.as_ref(),
-    )
-    .map_err(invalid)?;
-    Ok((pkcs8(&pair)?, P256_BITS))
+    let curve = curve::for_import(curve_family, bits, data.len(), false)?;
+    let material = if curve.is_montgomery() {
+        x25519::import(data)?
+    } else {
+        weierstrass::import_scalar(curve, data)?
+    };
+    Ok((material, curve.bits()))
 }
 
-/// Imports a public key in PSA format (an uncompressed point on the curve); answers the
-/// sealed form and the key size. `bits` may be 0 (take the size from the data).
+/// Imports a public key in PSA format; answers the sealed form (the same bytes) and the key
+/// size. `bits` may be 0 (take the size from the data).
 pub(crate) fn import_public(
     curve_family: EccFamily,
     bits: u32,
-    point: &[u8],
+    data: &[u8],
 ) -> Result<(SecretBytes, u32), ProviderError> {
-    check_import(curve_family, bits, point.len(), P256_POINT_LEN)?;
-    parse_point(point)?;
-    Ok((SecretBytes::from(point), P256_BITS))
+    let curve = curve::for_import(curve_family, bits, data.len(), true)?;
+    check_public(curve, data)?;
+    Ok((SecretBytes::from(data), curve.bits()))
 }
 
-/// Validates an uncompressed P-256 point: length, form byte, and on the curve.
-fn parse_point(point: &[u8]) -> Result<EccKey, ProviderError> {
-    if point.len() != P256_POINT_LEN || point.first() != Some(&0x04) {
-        return Err(ProviderError::InvalidArgument(format!(
-            "a P-256 public key is {P256_POINT_LEN} bytes: 0x04 then X and Y"
-        )));
-    }
-    ParsedPublicKey::new(&ECDSA_P256_SHA256_FIXED, point)
-        .map(EccKey::Public)
-        .map_err(|_| ProviderError::InvalidArgument("the point is not on P-256".into()))
-}
-
-/// Only SECP_R1 at 256 bits is supported.
-fn check_curve(curve_family: EccFamily, bits: u32) -> Result<(), ProviderError> {
-    if curve_family == EccFamily::SecpR1 && bits == P256_BITS {
-        Ok(())
+/// Checks a public key in PSA format.
+fn check_public(curve: Curve, data: &[u8]) -> Result<(), ProviderError> {
+    if curve.is_montgomery() {
+        x25519::check_public(data)
     } else {
-        Err(ProviderError::NotSupported(format!(
-            "the software provider supports only SECP_R1 P-256 elliptic-curve keys, \
-             not {curve_family:?} with {bits} bits"
-        )))
+        weierstrass::check_point(curve, data)
     }
 }
 
-/// Checks an import of `len` bytes, where P-256 data is `p256_len` bytes. A size that
-/// contradicts the data is InvalidArgument; another family or curve size is NotSupported.
-fn check_import(
-    curve_family: EccFamily,
-    bits: u32,
-    len: usize,
-    p256_len: usize,
-) -> Result<(), ProviderError> {
-    let declared = if bits == 0 { P256_BITS } else { bits };
-    let other_curve = declared != P256_BITS && curve_family.curve_bits().contains(&declared);
-    if curve_family != EccFamily::SecpR1 || (other_curve && len != p256_len) {
-        return check_curve(curve_family, declared);
-    }
-    if len != p256_len {
-        return Err(ProviderError::InvalidArgument(format!(
-            "P-256 key data is {p256_len} bytes, not {len}"
-        )));
-    }
-    if declared != P256_BITS {
-        return Err(ProviderError::InvalidArgument(format!(
-            "the key data is P-256 (256 bits) but the attributes declare {bits} bits"
-        )));
-    }
-    Ok(())
-}
-
-fn pkcs8(pair: &EcdsaKeyPair) -> Result<SecretBytes, ProviderError> {
-    // The document wipes itself on drop; the copy lives in a wiped buffer too.
-    let document = pair
-        .to_pkcs8v1()
-        .map_err(|_| ProviderError::Other("cannot serialise the P-256 key".into()))?;
-    Ok(SecretBytes::from(document.as_ref()))
-}
-
-fn corrupt(why: &str) -> ProviderError {
-    ProviderError::CorruptKey(why.into())
-}
-
-/// The key in PSA export format: the private scalar of a pair, the point of a public key.
+/// The key in PSA export format: the private key of a pair, the public key of a public key.
 pub(crate) fn export(
     attributes: &Attributes,
     material: &[u8],
 ) -> Result<SecretBytes, ProviderError> {
-    let _ = (attributes, material);
-    Err(ProviderError::NotSupported(
-        "exporting elliptic-curve keys is not implemented yet".into(),
-    ))
+    let key = EccKey::from_sealed(attributes, material)?;
+    if key.private.is_some() {
+        key.private_key()
+    } else {
+        Ok(SecretBytes::from(key.public_point()))
+    }
 }
 
-/// The raw ECDH shared secret of a key pair and a peer public key in PSA format.
+/// The raw ECDH shared secret (PSA: the x-coordinate, `ceil(bits/8)` bytes; X25519: the
+/// 32-byte output) of a key pair and a peer public key in PSA format. A malformed peer key,
+/// or one off the curve or of small order, is InvalidArgument.
 pub(crate) fn agree(
     attributes: &Attributes,
     material: &[u8],
     peer_key: &[u8],
 ) -> Result<SecretBytes, ProviderError> {
-    let _ = (attributes, material, peer_key);
-    Err(ProviderError::NotSupported(
-        "ECDH is not implemented yet".into(),
-    ))
+    let key = EccKey::from_sealed(attributes, material)?;
+    match &key.private {
+        Some(Private::Weierstrass(pair)) => weierstrass::agree(key.curve, pair, peer_key),
+        Some(Private::Montgomery(scalar)) => x25519::agree(scalar, peer_key),
+        None => Err(ProviderError::InvalidArgument(
+            "key agreement needs a key pair, not a public key".into(),
+        )),
+    }
 }
 
-/// Whether keys on this curve can be created (`public`: public keys, else key pairs).
+/// Whether keys on this curve can be created (`public`: public keys, else key pairs). `bits`
+/// 0 means any size of the family.
 pub(crate) fn supports_key(curve_family: EccFamily, bits: u32, public: bool) -> bool {
-    let _ = public;
-    curve_family == EccFamily::SecpR1 && (bits == P256_BITS || bits == 0)
+    let _ = public; // Every supported curve has both halves.
+    curves(curve_family, bits).next().is_some()
 }
 
-/// Whether a key like `attributes` can run `alg`.
-pub(crate) fn supports_alg(attributes: &Attributes, alg: psc_psa::Algorithm) -> bool {
-    use psc_psa::{Algorithm, AsymmetricSignature};
-    let _ = attributes;
-    matches!(
-        alg,
-        Algorithm::AsymmetricSignature(
-            AsymmetricSignature::Ecdsa { .. } | AsymmetricSignature::EcdsaAny
-        )
-    )
+/// Whether a key like `attributes` can run `alg` (a policy wildcard hash: with some hash).
+pub(crate) fn supports_alg(attributes: &Attributes, alg: Algorithm) -> bool {
+    let (family, public) = match attributes.key_type {
+        KeyType::EccKeyPair { curve_family } => (curve_family, false),
+        KeyType::EccPublicKey { curve_family } => (curve_family, true),
+        _ => return false,
+    };
+    curves(family, attributes.bits).any(|curve| curve_supports(curve, public, alg))
+}
+
+/// The supported curves of a family, at one size or (`bits` 0) at all.
+fn curves(family: EccFamily, bits: u32) -> impl Iterator<Item = Curve> {
+    Curve::ALL
+        .into_iter()
+        .filter(move |curve| curve.family() == family && (bits == 0 || curve.bits() == bits))
+}
+
+fn curve_supports(curve: Curve, public: bool, alg: Algorithm) -> bool {
+    match alg {
+        Algorithm::AsymmetricSignature(sig) => !curve.is_montgomery() && ecdsa::supports(sig),
+        // Agreement needs the private key.
+        Algorithm::KeyAgreement(KeyAgreement::Raw(RawKeyAgreement::Ecdh)) => !public,
+        _ => false,
+    }
 }

@@ -1,87 +1,103 @@
-//! ECDSA over a hash the caller computed, on P-256.
+//! ECDSA over a hash the caller computed, on P-256, P-384, P-521 and secp256k1.
 //!
-//! aws-lc-rs signs a precomputed digest only as a SHA-256-sized value for P-256, so every
-//! input is first reduced to the integer ECDSA actually signs: its leftmost 256 bits (SEC1
-//! v2 §4.1.3 step 5). For SHA-384 and SHA-512 that is the standard truncation; for
-//! `EcdsaAny`, an input shorter than 32 bytes is the same integer left-padded with zeros.
-//! The result is the same signature a library signing with that hash would produce.
-//! Signatures are the fixed-size PSA form `r ‖ s`, 32 bytes each.
+//! Every input is first reduced to the integer ECDSA actually signs: its leftmost
+//! `bits(n)` bits (SEC1 v2 §4.1.3 step 5), as `ceil(bits(n)/8)` big-endian bytes. A longer
+//! hash is truncated, a shorter one (or a short `EcdsaAny` input) keeps its integer value.
+//! Any hash thus works with any curve, with the signature a library signing with that hash
+//! would produce.
+//!
+//! Randomized signatures (`Ecdsa`, `EcdsaAny`) and all verification go through aws-lc-rs,
+//! which takes the integer as a digest of its curve's hash (32 bytes for the 256-bit curves,
+//! 48 for P-384, 64 for P-521). The one integer that does not fit, a P-521 `EcdsaAny` input
+//! of 65 bytes or more whose value reaches 2^512, takes RustCrypto's P-521 instead
+//! (`ecc/rfc6979.rs`), as do deterministic signatures (RFC 6979). Signatures are the
+//! fixed-size PSA form `r ‖ s`, `ceil(bits/8)` bytes each.
 
-use aws_lc_rs::digest::{Digest, SHA256};
-use aws_lc_rs::signature::{ECDSA_P256_SHA256_FIXED, UnparsedPublicKey};
+use aws_lc_rs::digest::{self, Digest};
+use aws_lc_rs::signature::UnparsedPublicKey;
 use psc_provider_api::ProviderError;
 use psc_psa::{AsymmetricSignature, Hash, SignHash};
 
-use crate::ecc::EccKey;
+use crate::ecc::{Curve, EccKey, ecdsa_algorithms, rfc6979};
 
-/// A P-256 signature: `r ‖ s`.
-const SIGNATURE_LEN: usize = 64;
-/// The byte length of the P-256 group order.
-const SCALAR_LEN: usize = 32;
+/// The hashes ECDSA takes here.
+const HASHES: [Hash; 4] = [Hash::Sha224, Hash::Sha256, Hash::Sha384, Hash::Sha512];
 
-/// Signs `hash` with `alg`. A public key cannot sign: InvalidArgument.
+/// Signs `input` with `alg`. A public key or an X25519 key cannot sign: InvalidArgument.
 pub(crate) fn sign(
     key: &EccKey,
     alg: AsymmetricSignature,
-    hash: &[u8],
+    input: &[u8],
 ) -> Result<Vec<u8>, ProviderError> {
-    if let AsymmetricSignature::DeterministicEcdsa { .. } = alg {
-        return Err(ProviderError::NotSupported(
-            "deterministic ECDSA (RFC 6979) signing is not implemented by the software provider"
-                .into(),
-        ));
+    let curve = key.curve();
+    let hash = check_input(alg, input)?;
+    let pair = key.ecdsa_pair()?;
+    let e = signed_integer(curve, input);
+    if let (AsymmetricSignature::DeterministicEcdsa { .. }, Some(hash)) = (alg, hash) {
+        let scalar = key.private_key()?;
+        return rfc6979::sign_deterministic(curve, hash, &scalar, input, &e);
     }
-    let digest = signed_integer(alg, hash)?;
-    let EccKey::Pair(pair) = key else {
-        return Err(ProviderError::InvalidArgument(
-            "a public key cannot sign: import or generate the key pair".into(),
-        ));
-    };
-    let signature = pair
-        .sign_digest(&digest)
-        .map_err(|_| ProviderError::Other("ECDSA P-256 signing failed".into()))?;
-    Ok(signature.as_ref().to_vec())
+    match aws_digest(curve, &e)? {
+        Some(digest) => pair
+            .sign_digest(&digest)
+            .map(|signature| signature.as_ref().to_vec())
+            .map_err(|_| ProviderError::Other(format!("ECDSA {curve:?} signing failed"))),
+        None => rfc6979::sign_randomized(curve, &key.private_key()?, &e),
+    }
 }
 
-/// Verifies `signature` over `hash`. Deterministic and randomized ECDSA verify alike.
+/// Verifies `signature` over `input`. Deterministic and randomized ECDSA verify alike; a
+/// signature of the wrong length is InvalidSignature.
 pub(crate) fn verify(
     key: &EccKey,
     alg: AsymmetricSignature,
-    hash: &[u8],
+    input: &[u8],
     signature: &[u8],
 ) -> Result<(), ProviderError> {
-    let digest = signed_integer(alg, hash)?;
-    if signature.len() != SIGNATURE_LEN {
+    let curve = key.curve();
+    check_input(alg, input)?;
+    let (_, verification) = ecdsa_algorithms(curve)?;
+    let e = signed_integer(curve, input);
+    if signature.len() != 2 * curve.scalar_len() {
         return Err(ProviderError::InvalidSignature);
     }
-    UnparsedPublicKey::new(&ECDSA_P256_SHA256_FIXED, key.public_point())
-        .verify_digest(&digest, signature)
-        .map_err(|_| ProviderError::InvalidSignature)
+    match aws_digest(curve, &e)? {
+        Some(digest) => UnparsedPublicKey::new(verification, key.public_point())
+            .verify_digest(&digest, signature)
+            .map_err(|_| ProviderError::InvalidSignature),
+        None => rfc6979::verify_p521(key.public_point(), &e, signature),
+    }
 }
 
-/// Checks the algorithm and input length, then reduces the input to the 32 bytes ECDSA signs.
-fn signed_integer(alg: AsymmetricSignature, input: &[u8]) -> Result<Digest, ProviderError> {
+/// Whether `alg` is an ECDSA algorithm implemented here; a policy's wildcard hash counts,
+/// since operations then name one of the hashes.
+pub(crate) fn supports(alg: AsymmetricSignature) -> bool {
     match alg {
         AsymmetricSignature::Ecdsa { hash } | AsymmetricSignature::DeterministicEcdsa { hash } => {
-            check_hash(hash, input)?;
+            hash.specific().is_none_or(|hash| HASHES.contains(&hash))
         }
-        AsymmetricSignature::EcdsaAny => {}
-        other => {
-            return Err(ProviderError::InvalidArgument(format!(
-                "{other:?} is not an ECDSA algorithm"
-            )));
-        }
+        AsymmetricSignature::EcdsaAny => true,
+        _ => false,
     }
-    Digest::import_less_safe(&leftmost_bytes(input), &SHA256)
-        .map_err(|_| ProviderError::Other("cannot import the digest".into()))
+}
+
+/// Checks the algorithm and the input's length against its hash; answers the hash.
+fn check_input(alg: AsymmetricSignature, input: &[u8]) -> Result<Option<Hash>, ProviderError> {
+    match alg {
+        AsymmetricSignature::Ecdsa { hash } | AsymmetricSignature::DeterministicEcdsa { hash } => {
+            check_hash(hash, input).map(Some)
+        }
+        AsymmetricSignature::EcdsaAny => Ok(None),
+        other => Err(ProviderError::InvalidArgument(format!(
+            "{other:?} is not an ECDSA algorithm"
+        ))),
+    }
 }
 
 /// The hashes supported, and the input's length against the hash's.
-fn check_hash(hash: SignHash, input: &[u8]) -> Result<(), ProviderError> {
+fn check_hash(hash: SignHash, input: &[u8]) -> Result<Hash, ProviderError> {
     let hash = match hash {
-        SignHash::Specific(hash @ (Hash::Sha224 | Hash::Sha256 | Hash::Sha384 | Hash::Sha512)) => {
-            hash
-        }
+        SignHash::Specific(hash) if HASHES.contains(&hash) => hash,
         SignHash::Specific(other) => {
             return Err(ProviderError::NotSupported(format!(
                 "ECDSA with {other:?}: the software provider supports SHA-224, SHA-256, SHA-384 \
@@ -95,7 +111,7 @@ fn check_hash(hash: SignHash, input: &[u8]) -> Result<(), ProviderError> {
         }
     };
     if input.len() == hash.digest_len() {
-        Ok(())
+        Ok(hash)
     } else {
         Err(ProviderError::InvalidArgument(format!(
             "a {hash:?} hash is {} bytes, not {}",
@@ -105,13 +121,48 @@ fn check_hash(hash: SignHash, input: &[u8]) -> Result<(), ProviderError> {
     }
 }
 
-/// The leftmost 256 bits of `input` as 32 bytes; a shorter input is left-padded with zeros,
-/// which leaves its integer value unchanged.
-fn leftmost_bytes(input: &[u8]) -> [u8; SCALAR_LEN] {
-    let mut out = [0u8; SCALAR_LEN];
-    let kept = input.len().min(SCALAR_LEN);
-    out[SCALAR_LEN - kept..].copy_from_slice(&input[..kept]);
+/// The integer ECDSA signs: the leftmost `bits` bits of `input` (all of it when shorter),
+/// as `ceil(bits/8)` big-endian bytes.
+fn signed_integer(curve: Curve, input: &[u8]) -> Vec<u8> {
+    let len = curve.scalar_len();
+    let mut out = vec![0u8; len];
+    let bits = usize::try_from(curve.bits()).unwrap_or(usize::MAX);
+    if input.len().saturating_mul(8) <= bits {
+        out[len - input.len()..].copy_from_slice(input);
+        return out;
+    }
+    // Longer than the order: keep `len` bytes, then drop the bits past `bits` (P-521: 7).
+    out.copy_from_slice(&input[..len]);
+    let shift = len * 8 - bits;
+    if shift > 0 {
+        for i in (0..len).rev() {
+            let carry = if i > 0 { out[i - 1] << (8 - shift) } else { 0 };
+            out[i] = (out[i] >> shift) | carry;
+        }
+    }
     out
+}
+
+/// The integer as the aws-lc-rs digest of the curve's hash, or `None` when it does not fit
+/// (P-521, value at least 2^512).
+fn aws_digest(curve: Curve, e: &[u8]) -> Result<Option<Digest>, ProviderError> {
+    let algorithm = match curve {
+        Curve::P256 | Curve::Secp256k1 => &digest::SHA256,
+        Curve::P384 => &digest::SHA384,
+        Curve::P521 => &digest::SHA512,
+        Curve::X25519 => return Err(no_ecdsa()),
+    };
+    let (high, low) = e.split_at(e.len().saturating_sub(algorithm.output_len()));
+    if high.iter().any(|byte| *byte != 0) {
+        return Ok(None);
+    }
+    Digest::import_less_safe(low, algorithm)
+        .map(Some)
+        .map_err(|_| ProviderError::Other("cannot import the digest".into()))
+}
+
+fn no_ecdsa() -> ProviderError {
+    ProviderError::InvalidArgument("an X25519 key is for key agreement only, not ECDSA".into())
 }
 
 #[cfg(test)]
@@ -119,13 +170,42 @@ mod tests {
     use super::*;
 
     #[test]
-    fn short_inputs_are_left_padded_and_long_ones_truncated() {
+    fn short_inputs_keep_their_value_and_long_ones_are_truncated() {
         let mut expected = [0u8; 32];
         expected[31] = 7;
-        assert_eq!(leftmost_bytes(&[7]), expected);
-        assert_eq!(leftmost_bytes(&[]), [0u8; 32]);
+        assert_eq!(signed_integer(Curve::P256, &[7]), expected);
+        assert_eq!(signed_integer(Curve::P256, &[]), [0u8; 32]);
         let long: Vec<u8> = (0..64).collect();
-        assert_eq!(leftmost_bytes(&long).as_slice(), &long[..32]);
+        assert_eq!(signed_integer(Curve::P256, &long), &long[..32]);
+        assert_eq!(signed_integer(Curve::P384, &long), &long[..48]);
+        assert_eq!(signed_integer(Curve::P521, &long)[2..], long);
+    }
+
+    #[test]
+    fn p521_keeps_the_leftmost_521_bits() {
+        // 66 bytes of 0xff: 528 bits, of which the leftmost 521 are kept.
+        let e = signed_integer(Curve::P521, &[0xff; 66]);
+        assert_eq!(e[0], 0x01);
+        assert!(e[1..].iter().all(|byte| *byte == 0xff));
+        // 0x80 followed by zeros: the top bit lands at bit 520.
+        let mut input = vec![0u8; 80];
+        input[0] = 0x80;
+        input[65] = 0xff; // Past the first 66 bytes' last 7 bits: dropped.
+        let e = signed_integer(Curve::P521, &input);
+        assert_eq!(e[0], 0x01);
+        assert_eq!(e[65], 0x01);
+        assert!(e[1..65].iter().all(|byte| *byte == 0));
+        // 65 bytes is 520 bits: kept whole.
+        let e = signed_integer(Curve::P521, &[0xab; 65]);
+        assert_eq!((e[0], e[1], e[65]), (0, 0xab, 0xab));
+    }
+
+    #[test]
+    fn wide_p521_integers_do_not_fit_a_sha512_digest() -> Result<(), ProviderError> {
+        assert!(aws_digest(Curve::P521, &signed_integer(Curve::P521, &[1; 64]))?.is_some());
+        assert!(aws_digest(Curve::P521, &signed_integer(Curve::P521, &[1; 65]))?.is_none());
+        assert!(aws_digest(Curve::P256, &[0xff; 32])?.is_some());
+        Ok(())
     }
 
     #[test]

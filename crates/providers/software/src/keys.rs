@@ -1,6 +1,6 @@
 //! Key lifecycle: every key lives only in its sealed blob, which the service stores.
 //!
-//! Each key type's material is handled in its own module (`ecc` for now); this file only
+//! Each key type's material is handled in its own module (`ecc`, `rsa`, `symmetric`); this file only
 //! routes by key type and seals the result. Public keys are sealed like private ones: one
 //! blob format, and the binding and attributes are authenticated for both.
 

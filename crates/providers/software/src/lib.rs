@@ -6,19 +6,33 @@
 //! name (the service's [`Binding`](psc_provider_api::Binding)) and to its attributes. The
 //! master key is one 32-byte file, mode 0600, created on first start.
 //!
-//! Supported now: SECP_R1 P-256 key pairs (generate, import, export public) and public keys
-//! (import, export), ECDSA sign and verify over SHA-224/256/384/512 hashes and `EcdsaAny`;
-//! deterministic ECDSA verifies but does not sign yet. Everything else answers
-//! `NotSupported`.
+//! What it supports (each family module documents its details; CanDoCrypto answers from
+//! the same predicates the operations use, so the two always agree):
+//!
+//! | family | keys | algorithms |
+//! |---|---|---|
+//! | RSA (`rsa.rs`) | 2048–4096 generated, 2048–8192 imported; PKCS#1 DER | PKCS#1 v1.5 and PSS signatures (SHA-256/384/512), PKCS#1 v1.5 and OAEP encryption (SHA-1/256/384/512, with label) |
+//! | elliptic curves (`ecc.rs`) | SECP-R1 256/384/521, SECP-K1 256, X25519 | ECDSA (randomized, deterministic RFC 6979, any-length), ECDH |
+//! | symmetric (`symmetric.rs`) | AES-128/192/256, ChaCha20, HMAC, derive, raw data | GCM, CCM, ChaCha20-Poly1305 (shortened tags); CTR, CBC (none/PKCS#7), CFB, OFB, ECB, ChaCha20; HMAC (SHA-1, SHA-2, SHA-3, MD5, RIPEMD-160), CMAC, truncated MACs |
+//! | hashes (`hash.rs`) | — | MD5, RIPEMD-160, SHA-1, SHA-2 (all six), SHA-3 |
+//!
+//! Not supported, answering `NotSupported`: RSA-1024 and raw PKCS#1 v1.5 signatures (aws-lc-rs
+//! refuses them and the only alternative, the `rsa` crate, is not constant-time), SHA-224
+//! with RSA, DES, ARC4, Camellia, XTS, CBC-MAC, FFDH, and curves no maintained crate covers.
 //!
 //! | file | concern |
 //! |---|---|
 //! | `master_key.rs` | loading or creating the master key file |
 //! | `seal.rs` | the sealed blob format |
 //! | `keys.rs` | [`KeyLifecycle`]: routes by key type |
-//! | `ecc.rs` | elliptic-curve key material and its formats |
-//! | `sign.rs` | [`SignHash`]: routes by algorithm |
-//! | `ecdsa.rs` | ECDSA |
+//! | `sign.rs`, `message.rs` | [`SignHash`], [`SignMessage`]: route by algorithm |
+//! | `crypt.rs` | asymmetric encryption, AEAD, ciphers, MACs: route to the family |
+//! | `agreement.rs` | raw key agreement |
+//! | `hash.rs`, `random.rs` | hashes, random bytes |
+//! | `can_do.rs` | CanDoCrypto |
+//! | `ecc.rs`, `ecdsa.rs`, `ecc/` | elliptic curves |
+//! | `rsa.rs`, `rsa/` | RSA |
+//! | `symmetric.rs`, `symmetric/` | symmetric keys |
 //!
 //! ```
 //! use psc_provider_api::{Binding, KeyRef, Provider};

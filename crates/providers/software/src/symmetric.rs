@@ -1,16 +1,31 @@
 //! Symmetric keys (AES, ChaCha20, HMAC, derivation and raw-data keys): their material, and
 //! AEAD, unauthenticated ciphers and MACs.
 //!
-//! Not implemented yet: every entry point answers `NotSupported`.
+//! A symmetric key's sealed material is its raw bytes, exactly what export answers. Every
+//! operation first makes a plan from the key's attributes and the algorithm (`aead::plan`,
+//! `cipher::plan`, `mac::plan`); [`supports_alg`] answers from the same plans, so CanDoCrypto
+//! agrees with what the operations do.
+//!
+//! | file | concern | back end |
+//! |---|---|---|
+//! | `symmetric/keys.rs` | sizes, generation, import | aws-lc-rs random |
+//! | `symmetric/aead.rs` | AES-GCM, AES-CCM, ChaCha20-Poly1305 | aws-lc-rs; RustCrypto for CCM and GCM's other nonce and tag lengths |
+//! | `symmetric/rust_crypto_aead.rs` | the RustCrypto AEADs, chosen by key, nonce and tag length | `aes`, `aes-gcm`, `ccm` |
+//! | `symmetric/cipher.rs` | AES CTR, CFB-128, OFB, ECB, CBC (PKCS#7 or none); ChaCha20 | aws-lc-rs; `chacha20` |
+//! | `symmetric/mac.rs` | HMAC, CMAC-AES, truncation | aws-lc-rs; RustCrypto `hmac` for other hashes |
+//!
+//! Not supported: DES and 3DES, ARC4, Camellia (deprecated, or no maintained constant-time
+//! implementation at hand), AES-XTS, CBC-MAC (forgeable for messages of varying length),
+//! HMAC over MD2 or MD4, and key derivation (this provider has no derivation operation).
 
 use psc_provider_api::ProviderError;
-use psc_psa::{Aead, Attributes, Cipher, KeyType, Mac, SecretBytes};
+use psc_psa::{Aead, Algorithm, Attributes, Cipher, KeyType, Mac, SecretBytes};
 
-fn not_yet() -> ProviderError {
-    ProviderError::NotSupported(
-        "symmetric keys are not implemented by the software provider yet".into(),
-    )
-}
+mod aead;
+mod cipher;
+mod keys;
+mod mac;
+mod rust_crypto_aead;
 
 /// Whether this module handles `key_type`.
 pub(crate) fn is_symmetric(key_type: KeyType) -> bool {
@@ -29,8 +44,7 @@ pub(crate) fn is_symmetric(key_type: KeyType) -> bool {
 
 /// Generates random key material of `bits`.
 pub(crate) fn generate(key_type: KeyType, bits: u32) -> Result<SecretBytes, ProviderError> {
-    let _ = (key_type, bits);
-    Err(not_yet())
+    keys::generate(key_type, bits)
 }
 
 /// Imports raw key bytes; answers them and the key size.
@@ -39,8 +53,7 @@ pub(crate) fn import(
     bits: u32,
     data: &[u8],
 ) -> Result<(SecretBytes, u32), ProviderError> {
-    let _ = (key_type, bits, data);
-    Err(not_yet())
+    keys::import(key_type, bits, data)
 }
 
 /// AEAD encryption: `ciphertext ‖ tag`.
@@ -52,8 +65,8 @@ pub(crate) fn aead_encrypt(
     additional_data: &[u8],
     plaintext: &[u8],
 ) -> Result<Vec<u8>, ProviderError> {
-    let _ = (attributes, key, alg, nonce, additional_data, plaintext);
-    Err(not_yet())
+    let plan = aead::plan(attributes, alg)?;
+    aead::encrypt(plan, key, nonce, additional_data, plaintext)
 }
 
 /// AEAD decryption of `ciphertext ‖ tag`.
@@ -65,8 +78,8 @@ pub(crate) fn aead_decrypt(
     additional_data: &[u8],
     ciphertext: &[u8],
 ) -> Result<SecretBytes, ProviderError> {
-    let _ = (attributes, key, alg, nonce, additional_data, ciphertext);
-    Err(not_yet())
+    let plan = aead::plan(attributes, alg)?;
+    aead::decrypt(plan, key, nonce, additional_data, ciphertext)
 }
 
 /// Cipher encryption with a random IV: `IV ‖ ciphertext`.
@@ -76,8 +89,8 @@ pub(crate) fn cipher_encrypt(
     alg: Cipher,
     plaintext: &[u8],
 ) -> Result<Vec<u8>, ProviderError> {
-    let _ = (attributes, key, alg, plaintext);
-    Err(not_yet())
+    let plan = cipher::plan(attributes, alg)?;
+    cipher::encrypt(plan, key, plaintext)
 }
 
 /// Cipher decryption of `IV ‖ ciphertext`.
@@ -87,8 +100,8 @@ pub(crate) fn cipher_decrypt(
     alg: Cipher,
     input: &[u8],
 ) -> Result<SecretBytes, ProviderError> {
-    let _ = (attributes, key, alg, input);
-    Err(not_yet())
+    let plan = cipher::plan(attributes, alg)?;
+    cipher::decrypt(plan, key, input)
 }
 
 /// The MAC of `input`.
@@ -98,18 +111,44 @@ pub(crate) fn mac_compute(
     alg: Mac,
     input: &[u8],
 ) -> Result<Vec<u8>, ProviderError> {
-    let _ = (attributes, key, alg, input);
-    Err(not_yet())
+    let plan = mac::plan(attributes, alg)?;
+    mac::compute(plan, key, input)
 }
 
 /// Whether keys of this type and size can be generated (`generate`) or imported.
 pub(crate) fn supports_key(key_type: KeyType, bits: u32, generate: bool) -> bool {
-    let _ = (key_type, bits, generate);
-    false
+    keys::supports_key(key_type, bits, generate)
 }
 
 /// Whether a key with these attributes can run `alg` (an AEAD, a cipher or a MAC).
-pub(crate) fn supports_alg(attributes: &Attributes, alg: psc_psa::Algorithm) -> bool {
-    let _ = (attributes, alg);
-    false
+pub(crate) fn supports_alg(attributes: &Attributes, alg: Algorithm) -> bool {
+    match alg {
+        Algorithm::Aead(alg) => aead::plan(attributes, alg).is_ok(),
+        Algorithm::Cipher(alg) => cipher::plan(attributes, alg).is_ok(),
+        Algorithm::Mac(alg) => mac::plan(attributes, alg).is_ok(),
+        _ => false,
+    }
+}
+
+/// Checks what every plan needs: the algorithm fits the key (the service's own rule, so a
+/// direct caller gets the same answer), and the key type and size are ones this provider
+/// keeps (a size of 0 stands for "any", as in CanDoCrypto).
+fn check_key(attributes: &Attributes, alg: Algorithm) -> Result<(), ProviderError> {
+    keys::check_type(attributes.key_type)?;
+    if attributes.bits != 0 {
+        keys::check_bits(attributes.key_type, attributes.bits)?;
+    }
+    if !attributes.is_compatible_with(alg) {
+        return Err(ProviderError::InvalidArgument(format!(
+            "{alg:?} does not fit a {:?} key of {} bits",
+            attributes.key_type, attributes.bits
+        )));
+    }
+    Ok(())
+}
+
+/// The error for a stored key whose material does not fit its type: it cannot come from
+/// this module, so the blob was not sealed by it.
+fn corrupt(what: &str, len: usize) -> ProviderError {
+    ProviderError::CorruptKey(format!("a {what} key cannot be {len} bytes long"))
 }

@@ -80,14 +80,14 @@ impl Service {
         self.dispatch(header.provider, app, request)
     }
 
-    /// Checks that the provider is configured and that the operation belongs to it.
+    /// Checks that the provider is configured and that the operation is of its kind (core or
+    /// crypto). Whether a crypto provider implements the operation is answered when it runs,
+    /// after the identity checks, as the original does.
     fn route(&self, provider: ProviderId, opcode: Opcode) -> Result<(), Error> {
-        let implemented = if provider == ProviderId::Core {
-            opcode.spec().scope == Scope::Core
-        } else {
-            core::implemented(self.slot(provider)?.provider.as_ref()).contains(&opcode)
-        };
-        if !implemented {
+        if provider != ProviderId::Core {
+            self.slot(provider)?;
+        }
+        if (provider == ProviderId::Core) != (opcode.spec().scope == Scope::Core) {
             return Err(Error::NotSupported { opcode, provider });
         }
         Ok(())

@@ -1,0 +1,254 @@
+//! Every operation of the contract through the service, with the published `parsec-client`
+//! as the client and the software provider behind it: what each answers when it works, and
+//! that CanDoCrypto agrees.
+
+// Test code: a failed expectation is a failed test.
+#![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic)]
+
+use parsec_client::BasicClient;
+use parsec_client::auth::Authentication;
+use parsec_client::core::interface::operations::can_do_crypto::CheckType;
+use parsec_client::core::interface::operations::psa_algorithm::{
+    Aead, AeadWithDefaultLengthTag, Algorithm, AsymmetricEncryption, AsymmetricSignature, Cipher,
+    FullLengthMac, Hash, KeyAgreement, Mac, RawKeyAgreement, SignHash,
+};
+use parsec_client::core::interface::operations::psa_key_attributes::{
+    Attributes, EccFamily, Lifetime, Policy, Type, UsageFlags,
+};
+use parsec_client::core::interface::requests::ResponseStatus;
+use parsec_client::error::Error;
+use psc_testkit::TestDaemon;
+
+fn client(daemon: &TestDaemon) -> BasicClient {
+    daemon.published_client(Authentication::Direct("app".into()))
+}
+
+fn attributes(key_type: Type, bits: usize, alg: Algorithm, export: bool) -> Attributes {
+    let mut usage_flags = UsageFlags::default();
+    usage_flags
+        .set_sign_hash()
+        .set_verify_hash()
+        .set_sign_message()
+        .set_verify_message()
+        .set_encrypt()
+        .set_decrypt()
+        .set_derive();
+    if export {
+        usage_flags.set_export();
+    }
+    Attributes {
+        lifetime: Lifetime::Persistent,
+        key_type,
+        bits,
+        policy: Policy {
+            usage_flags,
+            permitted_algorithms: alg,
+        },
+    }
+}
+
+fn status<T: std::fmt::Debug>(result: Result<T, Error>) -> ResponseStatus {
+    match result {
+        Err(Error::Service(status)) => status,
+        other => panic!("expected a service error, got {other:?}"),
+    }
+}
+
+const SHA256: SignHash = SignHash::Specific(Hash::Sha256);
+
+#[test]
+fn signatures_over_messages() {
+    let daemon = TestDaemon::start();
+    let client = client(&daemon);
+    let alg = AsymmetricSignature::Ecdsa { hash_alg: SHA256 };
+    let p256 = Type::EccKeyPair {
+        curve_family: EccFamily::SecpR1,
+    };
+    client
+        .psa_generate_key("k", attributes(p256, 256, alg.into(), false))
+        .unwrap();
+    let signature = client.psa_sign_message("k", b"message", alg).unwrap();
+    client
+        .psa_verify_message("k", b"message", alg, &signature)
+        .unwrap();
+    let bad = client.psa_verify_message("k", b"massage", alg, &signature);
+    assert_eq!(status(bad), ResponseStatus::PsaErrorInvalidSignature);
+    // A message signature is the signature of the message's hash.
+    let hash = client.psa_hash_compute(Hash::Sha256, b"message").unwrap();
+    client.psa_verify_hash("k", &hash, alg, &signature).unwrap();
+}
+
+#[test]
+fn rsa_signatures_and_encryption() {
+    let daemon = TestDaemon::start();
+    let client = client(&daemon);
+    let pss = AsymmetricSignature::RsaPss { hash_alg: SHA256 };
+    client
+        .psa_generate_key("pss", attributes(Type::RsaKeyPair, 2048, pss.into(), false))
+        .unwrap();
+    let signature = client.psa_sign_hash("pss", &[9; 32], pss).unwrap();
+    assert_eq!(signature.len(), 256);
+    client
+        .psa_verify_hash("pss", &[9; 32], pss, &signature)
+        .unwrap();
+    for (name, alg) in [
+        ("pkcs1", AsymmetricEncryption::RsaPkcs1v15Crypt),
+        (
+            "oaep",
+            AsymmetricEncryption::RsaOaep {
+                hash_alg: Hash::Sha256,
+            },
+        ),
+    ] {
+        let attributes = attributes(Type::RsaKeyPair, 2048, alg.into(), false);
+        client.psa_generate_key(name, attributes).unwrap();
+        let ciphertext = client
+            .psa_asymmetric_encrypt(name, alg, b"secret", None)
+            .unwrap();
+        assert_eq!(ciphertext.len(), 256);
+        let plaintext = client
+            .psa_asymmetric_decrypt(name, alg, &ciphertext, None)
+            .unwrap();
+        assert_eq!(plaintext, b"secret");
+    }
+    let oaep = AsymmetricEncryption::RsaOaep {
+        hash_alg: Hash::Sha256,
+    };
+    let labelled = client
+        .psa_asymmetric_encrypt("oaep", oaep, b"secret", Some(b"label"))
+        .unwrap();
+    let decrypted = client.psa_asymmetric_decrypt("oaep", oaep, &labelled, Some(b"label"));
+    assert_eq!(decrypted.unwrap(), b"secret");
+    let pkcs1 = AsymmetricEncryption::RsaPkcs1v15Crypt;
+    let salted = client.psa_asymmetric_encrypt("pkcs1", pkcs1, b"x", Some(b"salt"));
+    assert_eq!(status(salted), ResponseStatus::PsaErrorInvalidArgument);
+}
+
+#[test]
+fn aead_and_ciphers() {
+    let daemon = TestDaemon::start();
+    let client = client(&daemon);
+    let gcm = Aead::AeadWithDefaultLengthTag(AeadWithDefaultLengthTag::Gcm);
+    client
+        .psa_generate_key("gcm", attributes(Type::Aes, 256, gcm.into(), false))
+        .unwrap();
+    let nonce = [7u8; 12];
+    let ciphertext = client
+        .psa_aead_encrypt("gcm", gcm, &nonce, b"header", b"payload")
+        .unwrap();
+    assert_eq!(ciphertext.len(), 7 + 16);
+    let plaintext = client
+        .psa_aead_decrypt("gcm", gcm, &nonce, b"header", &ciphertext)
+        .unwrap();
+    assert_eq!(plaintext, b"payload");
+    let mut tampered = ciphertext;
+    tampered[0] ^= 1;
+    let refused = client.psa_aead_decrypt("gcm", gcm, &nonce, b"header", &tampered);
+    assert_eq!(status(refused), ResponseStatus::PsaErrorInvalidSignature);
+
+    let cbc = attributes(Type::Aes, 128, Cipher::CbcPkcs7.into(), false);
+    client.psa_generate_key("cbc", cbc).unwrap();
+    let output = client
+        .psa_cipher_encrypt("cbc".into(), Cipher::CbcPkcs7, b"hello")
+        .unwrap();
+    assert_eq!(output.len(), 16 + 16, "IV then one padded block");
+    let decrypted = client
+        .psa_cipher_decrypt("cbc".into(), Cipher::CbcPkcs7, &output)
+        .unwrap();
+    assert_eq!(decrypted, b"hello");
+}
+
+#[test]
+fn hashes_random_and_key_agreement() {
+    let daemon = TestDaemon::start();
+    let client = client(&daemon);
+    let digest = client.psa_hash_compute(Hash::Sha256, b"abc").unwrap();
+    assert_eq!(digest[..4], [0xba, 0x78, 0x16, 0xbf]);
+    client
+        .psa_hash_compare(Hash::Sha256, b"abc", &digest)
+        .unwrap();
+    let mismatch = client.psa_hash_compare(Hash::Sha256, b"abd", &digest);
+    assert_eq!(status(mismatch), ResponseStatus::PsaErrorInvalidSignature);
+    // Hashes and random bytes need no identity.
+    let mut anonymous = daemon.naked_published_client();
+    anonymous.set_default_provider().unwrap();
+    assert_eq!(anonymous.psa_generate_random(32).unwrap().len(), 32);
+    let too_many = anonymous.psa_generate_random(2 << 20);
+    assert_eq!(status(too_many), ResponseStatus::ResponseTooLarge);
+
+    let ecdh = Algorithm::KeyAgreement(KeyAgreement::Raw(RawKeyAgreement::Ecdh));
+    let p256 = Type::EccKeyPair {
+        curve_family: EccFamily::SecpR1,
+    };
+    client
+        .psa_generate_key("alice", attributes(p256, 256, ecdh, false))
+        .unwrap();
+    client
+        .psa_generate_key("bob", attributes(p256, 256, ecdh, false))
+        .unwrap();
+    let alice_public = client.psa_export_public_key("alice").unwrap();
+    let bob_public = client.psa_export_public_key("bob").unwrap();
+    let ab = client
+        .psa_raw_key_agreement(RawKeyAgreement::Ecdh, "alice", &bob_public)
+        .unwrap();
+    let ba = client
+        .psa_raw_key_agreement(RawKeyAgreement::Ecdh, "bob", &alice_public)
+        .unwrap();
+    assert_eq!((ab.len(), &ab), (32, &ba));
+}
+
+#[test]
+fn export_needs_the_export_flag() {
+    let daemon = TestDaemon::start();
+    let client = client(&daemon);
+    let hmac = Algorithm::Mac(Mac::FullLength(FullLengthMac::Hmac {
+        hash_alg: Hash::Sha256,
+    }));
+    let key = [0x0b; 32];
+    client
+        .psa_import_key("exportable", &key, attributes(Type::Hmac, 0, hmac, true))
+        .unwrap();
+    assert_eq!(client.psa_export_key("exportable").unwrap(), key);
+    client
+        .psa_import_key("sealed", &key, attributes(Type::Hmac, 0, hmac, false))
+        .unwrap();
+    assert_eq!(
+        status(client.psa_export_key("sealed")),
+        ResponseStatus::PsaErrorNotPermitted
+    );
+}
+
+#[test]
+fn can_do_crypto_agrees_with_the_operations() {
+    let daemon = TestDaemon::start();
+    let client = client(&daemon);
+    let ecdsa = AsymmetricSignature::Ecdsa { hash_alg: SHA256 };
+    let p256 = Type::EccKeyPair {
+        curve_family: EccFamily::SecpR1,
+    };
+    let signing = attributes(p256, 256, ecdsa.into(), false);
+    client.can_do_crypto(CheckType::Generate, signing).unwrap();
+    client.can_do_crypto(CheckType::Use, signing).unwrap();
+    let gcm = Aead::AeadWithDefaultLengthTag(AeadWithDefaultLengthTag::Gcm);
+    client
+        .can_do_crypto(
+            CheckType::Generate,
+            attributes(Type::Aes, 128, gcm.into(), false),
+        )
+        .unwrap();
+    let mismatch = client.can_do_crypto(
+        CheckType::Use,
+        attributes(Type::Aes, 128, ecdsa.into(), false),
+    );
+    assert_eq!(status(mismatch), ResponseStatus::PsaErrorNotPermitted);
+    let des = attributes(Type::Des, 64, Cipher::CbcNoPadding.into(), false);
+    assert_eq!(
+        status(client.can_do_crypto(CheckType::Generate, des)),
+        ResponseStatus::PsaErrorNotSupported
+    );
+    let derive = attributes(Type::Derive, 256, Algorithm::None, false);
+    assert_eq!(
+        status(client.can_do_crypto(CheckType::Derive, derive)),
+        ResponseStatus::PsaErrorNotSupported
+    );
+}
