@@ -195,3 +195,10 @@ mod required_coverage {
         }
     }
 }
+
+/// Every known-answer vector of the suite applies to the software provider: none may be
+/// skipped silently.
+#[test]
+fn every_known_answer_vector_runs() {
+    assert_eq!(psc_testkit::conformance::known_answers(&software()), 6);
+}

@@ -14,10 +14,12 @@
 
 mod cases;
 mod checks;
+mod known_answers;
 
 pub use checks::{
     aead, agreement, ciphers, encryption, hashes, key_lifecycle, macs, random, signatures,
 };
+pub use known_answers::known_answers;
 
 /// Declares a test module running the whole conformance suite against the provider
 /// `make()` builds (called once per test).
@@ -70,6 +72,12 @@ macro_rules! provider_conformance {
             #[test]
             fn hashes() {
                 $crate::conformance::hashes(provider().as_ref());
+            }
+
+            #[test]
+            fn known_answers() {
+                let ran = $crate::conformance::known_answers(provider().as_ref());
+                println!("{ran} known-answer vectors ran");
             }
 
             #[test]
