@@ -72,6 +72,7 @@ pub async fn run(
     }
     drop(listener);
     let _ = stop.send(true);
+    while tasks.try_join_next().is_some() {}
     tracing::info!(
         in_flight = tasks.len(),
         "shutting down: draining in-flight requests"
