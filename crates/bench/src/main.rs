@@ -63,7 +63,7 @@ struct Args {
     #[arg(long, value_name = "PATH", conflicts_with = "endpoint")]
     daemon: Option<PathBuf>,
     /// Measure a service already running instead of spawning one (its memory is read if
-    /// /proc allows). Keys are created under the name prefix psc-bench-<pid>- and destroyed
+    /// /proc allows). Keys are created under the name prefix psc-bench-PID- and destroyed
     /// at the end.
     #[arg(long, value_name = "unix:PATH")]
     endpoint: Option<String>,
