@@ -9,47 +9,13 @@ use parsec_client::auth::Authentication;
 use parsec_client::core::interface::operations::psa_algorithm::{
     AsymmetricSignature, Hash, SignHash,
 };
-use parsec_client::core::interface::operations::psa_key_attributes::{
-    Attributes, EccFamily, Lifetime, Policy, Type, UsageFlags,
-};
+use parsec_client::core::interface::operations::psa_key_attributes::UsageFlags;
 use parsec_client::core::interface::requests::{ProviderId, ResponseStatus};
-use parsec_client::error::Error;
 use psc_testkit::TestDaemon;
-
-const ECDSA_SHA256: AsymmetricSignature = AsymmetricSignature::Ecdsa {
-    hash_alg: SignHash::Specific(Hash::Sha256),
-};
-
-/// The attributes `parsec-tool create-ecc-key` sends.
-fn ecc_attributes() -> Attributes {
-    let mut usage_flags = UsageFlags::default();
-    usage_flags
-        .set_sign_hash()
-        .set_verify_hash()
-        .set_sign_message()
-        .set_verify_message();
-    Attributes {
-        lifetime: Lifetime::Persistent,
-        key_type: Type::EccKeyPair {
-            curve_family: EccFamily::SecpR1,
-        },
-        bits: 256,
-        policy: Policy {
-            usage_flags,
-            permitted_algorithms: ECDSA_SHA256.into(),
-        },
-    }
-}
+use psc_testkit::published::{ECDSA_SHA256, ecc_signing_attributes, service_status};
 
 fn direct(daemon: &TestDaemon, app: &str) -> BasicClient {
     daemon.published_client(Authentication::Direct(app.into()))
-}
-
-fn status(result: Result<impl std::fmt::Debug, Error>) -> ResponseStatus {
-    match result {
-        Err(Error::Service(status)) => status,
-        other => panic!("expected a service error, got {other:?}"),
-    }
 }
 
 #[test]
@@ -57,7 +23,9 @@ fn generate_sign_verify_export_list_destroy() {
     let daemon = TestDaemon::start();
     let client = direct(&daemon, "alice");
     assert_eq!(client.implicit_provider(), ProviderId::MbedCrypto);
-    client.psa_generate_key("k", ecc_attributes()).unwrap();
+    client
+        .psa_generate_key("k", ecc_signing_attributes())
+        .unwrap();
 
     let hash = [0xaa; 32];
     let signature = client.psa_sign_hash("k", &hash, ECDSA_SHA256).unwrap();
@@ -67,7 +35,10 @@ fn generate_sign_verify_export_list_destroy() {
         .unwrap();
     let tampered = [0xab; 32];
     let bad = client.psa_verify_hash("k", &tampered, ECDSA_SHA256, &signature);
-    assert_eq!(status(bad), ResponseStatus::PsaErrorInvalidSignature);
+    assert_eq!(
+        service_status(bad),
+        ResponseStatus::PsaErrorInvalidSignature
+    );
 
     let public = client.psa_export_public_key("k").unwrap();
     assert_eq!((public.len(), public[0]), (65, 0x04));
@@ -79,43 +50,48 @@ fn generate_sign_verify_export_list_destroy() {
         ("k", ProviderId::MbedCrypto)
     );
     assert_eq!(keys[0].attributes.bits, 256);
-    assert_eq!(keys[0].attributes.key_type, ecc_attributes().key_type);
+    assert_eq!(
+        keys[0].attributes.key_type,
+        ecc_signing_attributes().key_type
+    );
     assert_eq!(
         client.key_attributes("k").unwrap().policy,
-        ecc_attributes().policy
+        ecc_signing_attributes().policy
     );
 
     client.psa_destroy_key("k").unwrap();
     assert!(client.list_keys().unwrap().is_empty());
     let gone = client.psa_sign_hash("k", &hash, ECDSA_SHA256);
-    assert_eq!(status(gone), ResponseStatus::PsaErrorDoesNotExist);
+    assert_eq!(service_status(gone), ResponseStatus::PsaErrorDoesNotExist);
 }
 
 #[test]
 fn creation_refusals() {
     let daemon = TestDaemon::start();
     let client = direct(&daemon, "alice");
-    client.psa_generate_key("k", ecc_attributes()).unwrap();
-    let again = client.psa_generate_key("k", ecc_attributes());
-    assert_eq!(status(again), ResponseStatus::PsaErrorAlreadyExists);
-    let mut sha1 = ecc_attributes();
+    client
+        .psa_generate_key("k", ecc_signing_attributes())
+        .unwrap();
+    let again = client.psa_generate_key("k", ecc_signing_attributes());
+    assert_eq!(service_status(again), ResponseStatus::PsaErrorAlreadyExists);
+    let mut sha1 = ecc_signing_attributes();
     sha1.policy.permitted_algorithms = AsymmetricSignature::Ecdsa {
         hash_alg: SignHash::Specific(sha1_hash()),
     }
     .into();
     assert_eq!(
-        status(client.psa_generate_key("old", sha1)),
+        service_status(client.psa_generate_key("old", sha1)),
         ResponseStatus::DeprecatedPrimitive
     );
-    let mut odd = ecc_attributes();
+    let mut odd = ecc_signing_attributes();
     odd.bits = 255;
     assert_eq!(
-        status(client.psa_generate_key("odd", odd)),
+        service_status(client.psa_generate_key("odd", odd)),
         ResponseStatus::PsaErrorInvalidArgument
     );
     let long = "x".repeat(1025);
     assert_eq!(
-        status(client.psa_generate_key(&long, ecc_attributes())),
+        service_status(client.psa_generate_key(&long, ecc_signing_attributes())),
         ResponseStatus::PsaErrorInvalidArgument
     );
     // Nothing half-created remains.
@@ -132,22 +108,27 @@ fn creation_refusals() {
 fn policy_is_enforced_before_the_provider() {
     let daemon = TestDaemon::start();
     let client = direct(&daemon, "alice");
-    let mut verify_only = ecc_attributes();
+    let mut verify_only = ecc_signing_attributes();
     verify_only.policy.usage_flags = UsageFlags::default();
     verify_only.policy.usage_flags.set_verify_hash();
     client.psa_generate_key("v", verify_only).unwrap();
     let refused = client.psa_sign_hash("v", &[0; 32], ECDSA_SHA256);
-    assert_eq!(status(refused), ResponseStatus::PsaErrorNotPermitted);
-    client.psa_generate_key("k", ecc_attributes()).unwrap();
+    assert_eq!(
+        service_status(refused),
+        ResponseStatus::PsaErrorNotPermitted
+    );
+    client
+        .psa_generate_key("k", ecc_signing_attributes())
+        .unwrap();
     let sha384 = AsymmetricSignature::Ecdsa {
         hash_alg: SignHash::Specific(Hash::Sha384),
     };
     assert_eq!(
-        status(client.psa_sign_hash("k", &[0; 48], sha384)),
+        service_status(client.psa_sign_hash("k", &[0; 48], sha384)),
         ResponseStatus::PsaErrorNotPermitted
     );
     assert_eq!(
-        status(client.psa_sign_hash("k", &[0; 31], ECDSA_SHA256)),
+        service_status(client.psa_sign_hash("k", &[0; 31], ECDSA_SHA256)),
         ResponseStatus::PsaErrorInvalidArgument
     );
 }
@@ -158,7 +139,7 @@ fn imported_keys_sign_like_generated_ones() {
     let client = direct(&daemon, "alice");
     // RFC 6979 A.2.5: the P-256 private key x.
     let scalar = hex("c9afa9d845ba75166b5c215767b1d6934e50c3db36e89b127b8a622b120f6721");
-    let mut attributes = ecc_attributes();
+    let mut attributes = ecc_signing_attributes();
     attributes.bits = 0;
     client
         .psa_import_key("imported", &scalar, attributes)
@@ -184,7 +165,9 @@ fn keys_survive_a_restart() {
     let daemon = TestDaemon::start();
     let public = {
         let client = direct(&daemon, "alice");
-        client.psa_generate_key("k", ecc_attributes()).unwrap();
+        client
+            .psa_generate_key("k", ecc_signing_attributes())
+            .unwrap();
         client.psa_export_public_key("k").unwrap()
     };
     let daemon = daemon.restart();
@@ -202,28 +185,31 @@ fn applications_cannot_see_or_touch_each_others_keys() {
     let daemon = TestDaemon::start();
     let alice = direct(&daemon, "alice");
     let bob = direct(&daemon, "bob");
-    alice.psa_generate_key("secret", ecc_attributes()).unwrap();
+    alice
+        .psa_generate_key("secret", ecc_signing_attributes())
+        .unwrap();
     assert!(bob.list_keys().unwrap().is_empty());
     for name in ["secret", "absent"] {
         assert_eq!(
-            status(bob.psa_sign_hash(name, &[0; 32], ECDSA_SHA256)),
+            service_status(bob.psa_sign_hash(name, &[0; 32], ECDSA_SHA256)),
             ResponseStatus::PsaErrorDoesNotExist
         );
         assert_eq!(
-            status(bob.psa_verify_hash(name, &[0; 32], ECDSA_SHA256, &[0; 64])),
+            service_status(bob.psa_verify_hash(name, &[0; 32], ECDSA_SHA256, &[0; 64])),
             ResponseStatus::PsaErrorDoesNotExist
         );
         assert_eq!(
-            status(bob.psa_export_public_key(name)),
+            service_status(bob.psa_export_public_key(name)),
             ResponseStatus::PsaErrorDoesNotExist
         );
         assert_eq!(
-            status(bob.psa_destroy_key(name)),
+            service_status(bob.psa_destroy_key(name)),
             ResponseStatus::PsaErrorDoesNotExist
         );
     }
     // Bob may use the same name for a key of his own.
-    bob.psa_generate_key("secret", ecc_attributes()).unwrap();
+    bob.psa_generate_key("secret", ecc_signing_attributes())
+        .unwrap();
     assert_ne!(
         bob.psa_export_public_key("secret").unwrap(),
         alice.psa_export_public_key("secret").unwrap()
@@ -237,12 +223,13 @@ fn applications_cannot_see_or_touch_each_others_keys() {
 fn authenticators_do_not_share_namespaces() {
     let daemon = TestDaemon::start();
     let peer = daemon.published_client(Authentication::UnixPeerCredentials);
-    peer.psa_generate_key("k", ecc_attributes()).unwrap();
+    peer.psa_generate_key("k", ecc_signing_attributes())
+        .unwrap();
     let uid = rustix::process::getuid().as_raw().to_string();
     let impostor = direct(&daemon, &uid);
     assert!(impostor.list_keys().unwrap().is_empty());
     assert_eq!(
-        status(impostor.psa_export_public_key("k")),
+        service_status(impostor.psa_export_public_key("k")),
         ResponseStatus::PsaErrorDoesNotExist
     );
     assert_eq!(peer.list_keys().unwrap().len(), 1);
@@ -252,19 +239,19 @@ fn authenticators_do_not_share_namespaces() {
 fn admins_list_and_delete_clients() {
     let daemon = TestDaemon::start();
     direct(&daemon, "alice")
-        .psa_generate_key("a", ecc_attributes())
+        .psa_generate_key("a", ecc_signing_attributes())
         .unwrap();
     direct(&daemon, "bob")
-        .psa_generate_key("b", ecc_attributes())
+        .psa_generate_key("b", ecc_signing_attributes())
         .unwrap();
     let admin = direct(&daemon, "admin");
     assert_eq!(admin.list_clients().unwrap(), ["alice", "bob"]);
     assert_eq!(
-        status(direct(&daemon, "alice").list_clients()),
+        service_status(direct(&daemon, "alice").list_clients()),
         ResponseStatus::AdminOperation
     );
     assert_eq!(
-        status(direct(&daemon, "alice").delete_client("bob")),
+        service_status(direct(&daemon, "alice").delete_client("bob")),
         ResponseStatus::AdminOperation
     );
     admin.delete_client("bob").unwrap();
@@ -272,7 +259,7 @@ fn admins_list_and_delete_clients() {
     assert_eq!(admin.list_clients().unwrap(), ["alice"]);
     // Unlike the original, deleting a client without keys is reported.
     assert_eq!(
-        status(admin.delete_client("nobody")),
+        service_status(admin.delete_client("nobody")),
         ResponseStatus::PsaErrorDoesNotExist
     );
 }
@@ -281,7 +268,9 @@ fn admins_list_and_delete_clients() {
 fn a_rejected_reload_keeps_serving() {
     let daemon = TestDaemon::start();
     let client = direct(&daemon, "alice");
-    client.psa_generate_key("k", ecc_attributes()).unwrap();
+    client
+        .psa_generate_key("k", ecc_signing_attributes())
+        .unwrap();
     let mut broken = daemon.config().clone();
     broken.providers[0].kind = psc_service::config::ProviderKind::Software {
         master_key_path: "/proc/version".into(),

@@ -16,8 +16,8 @@ use parsec_client::core::interface::operations::psa_key_attributes::{
     Attributes, EccFamily, Lifetime, Policy, Type, UsageFlags,
 };
 use parsec_client::core::interface::requests::ResponseStatus;
-use parsec_client::error::Error;
 use psc_testkit::TestDaemon;
+use psc_testkit::published::service_status;
 
 fn client(daemon: &TestDaemon) -> BasicClient {
     daemon.published_client(Authentication::Direct("app".into()))
@@ -47,13 +47,6 @@ fn attributes(key_type: Type, bits: usize, alg: Algorithm, export: bool) -> Attr
     }
 }
 
-fn status<T: std::fmt::Debug>(result: Result<T, Error>) -> ResponseStatus {
-    match result {
-        Err(Error::Service(status)) => status,
-        other => panic!("expected a service error, got {other:?}"),
-    }
-}
-
 const SHA256: SignHash = SignHash::Specific(Hash::Sha256);
 
 #[test]
@@ -72,7 +65,10 @@ fn signatures_over_messages() {
         .psa_verify_message("k", b"message", alg, &signature)
         .unwrap();
     let bad = client.psa_verify_message("k", b"massage", alg, &signature);
-    assert_eq!(status(bad), ResponseStatus::PsaErrorInvalidSignature);
+    assert_eq!(
+        service_status(bad),
+        ResponseStatus::PsaErrorInvalidSignature
+    );
     // A message signature is the signature of the message's hash.
     let hash = client.psa_hash_compute(Hash::Sha256, b"message").unwrap();
     client.psa_verify_hash("k", &hash, alg, &signature).unwrap();
@@ -121,7 +117,10 @@ fn rsa_signatures_and_encryption() {
     assert_eq!(decrypted.unwrap(), b"secret");
     let pkcs1 = AsymmetricEncryption::RsaPkcs1v15Crypt;
     let salted = client.psa_asymmetric_encrypt("pkcs1", pkcs1, b"x", Some(b"salt"));
-    assert_eq!(status(salted), ResponseStatus::PsaErrorInvalidArgument);
+    assert_eq!(
+        service_status(salted),
+        ResponseStatus::PsaErrorInvalidArgument
+    );
 }
 
 #[test]
@@ -144,7 +143,10 @@ fn aead_and_ciphers() {
     let mut tampered = ciphertext;
     tampered[0] ^= 1;
     let refused = client.psa_aead_decrypt("gcm", gcm, &nonce, b"header", &tampered);
-    assert_eq!(status(refused), ResponseStatus::PsaErrorInvalidSignature);
+    assert_eq!(
+        service_status(refused),
+        ResponseStatus::PsaErrorInvalidSignature
+    );
 
     let cbc = attributes(Type::Aes, 128, Cipher::CbcPkcs7.into(), false);
     client.psa_generate_key("cbc", cbc).unwrap();
@@ -168,13 +170,16 @@ fn hashes_random_and_key_agreement() {
         .psa_hash_compare(Hash::Sha256, b"abc", &digest)
         .unwrap();
     let mismatch = client.psa_hash_compare(Hash::Sha256, b"abd", &digest);
-    assert_eq!(status(mismatch), ResponseStatus::PsaErrorInvalidSignature);
+    assert_eq!(
+        service_status(mismatch),
+        ResponseStatus::PsaErrorInvalidSignature
+    );
     // Hashes and random bytes need no identity.
     let mut anonymous = daemon.naked_published_client();
     anonymous.set_default_provider().unwrap();
     assert_eq!(anonymous.psa_generate_random(32).unwrap().len(), 32);
     let too_many = anonymous.psa_generate_random(2 << 20);
-    assert_eq!(status(too_many), ResponseStatus::ResponseTooLarge);
+    assert_eq!(service_status(too_many), ResponseStatus::ResponseTooLarge);
 
     let ecdh = Algorithm::KeyAgreement(KeyAgreement::Raw(RawKeyAgreement::Ecdh));
     let p256 = Type::EccKeyPair {
@@ -213,7 +218,7 @@ fn export_needs_the_export_flag() {
         .psa_import_key("sealed", &key, attributes(Type::Hmac, 0, hmac, false))
         .unwrap();
     assert_eq!(
-        status(client.psa_export_key("sealed")),
+        service_status(client.psa_export_key("sealed")),
         ResponseStatus::PsaErrorNotPermitted
     );
 }
@@ -240,15 +245,18 @@ fn can_do_crypto_agrees_with_the_operations() {
         CheckType::Use,
         attributes(Type::Aes, 128, ecdsa.into(), false),
     );
-    assert_eq!(status(mismatch), ResponseStatus::PsaErrorNotPermitted);
+    assert_eq!(
+        service_status(mismatch),
+        ResponseStatus::PsaErrorNotPermitted
+    );
     let des = attributes(Type::Des, 64, Cipher::CbcNoPadding.into(), false);
     assert_eq!(
-        status(client.can_do_crypto(CheckType::Generate, des)),
+        service_status(client.can_do_crypto(CheckType::Generate, des)),
         ResponseStatus::PsaErrorNotSupported
     );
     let derive = attributes(Type::Derive, 256, Algorithm::None, false);
     assert_eq!(
-        status(client.can_do_crypto(CheckType::Derive, derive)),
+        service_status(client.can_do_crypto(CheckType::Derive, derive)),
         ResponseStatus::PsaErrorNotSupported
     );
 }

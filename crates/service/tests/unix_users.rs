@@ -10,43 +10,13 @@ use std::os::unix::fs::PermissionsExt;
 use std::process::Command;
 
 use parsec_client::auth::Authentication;
-use parsec_client::core::interface::operations::psa_algorithm::{
-    AsymmetricSignature, Hash, SignHash,
-};
-use parsec_client::core::interface::operations::psa_key_attributes::{
-    Attributes, EccFamily, Lifetime, Policy, Type, UsageFlags,
-};
+use parsec_client::core::interface::operations::psa_algorithm::AsymmetricSignature;
 use parsec_client::core::interface::requests::ResponseStatus;
-use parsec_client::error::Error;
 use psc_testkit::TestDaemon;
+use psc_testkit::published::{ECDSA_SHA256, ecc_signing_attributes, service_status};
 
 const OTHER_USER: &str = "psc-test-other";
-const ECDSA: AsymmetricSignature = AsymmetricSignature::Ecdsa {
-    hash_alg: SignHash::Specific(Hash::Sha256),
-};
-
-fn attributes() -> Attributes {
-    let mut usage_flags = UsageFlags::default();
-    usage_flags.set_sign_hash().set_verify_hash();
-    Attributes {
-        lifetime: Lifetime::Persistent,
-        key_type: Type::EccKeyPair {
-            curve_family: EccFamily::SecpR1,
-        },
-        bits: 256,
-        policy: Policy {
-            usage_flags,
-            permitted_algorithms: ECDSA.into(),
-        },
-    }
-}
-
-fn status<T: std::fmt::Debug>(result: Result<T, Error>) -> ResponseStatus {
-    match result {
-        Err(Error::Service(status)) => status,
-        other => panic!("expected a service error, got {other:?}"),
-    }
-}
+const ECDSA: AsymmetricSignature = ECDSA_SHA256;
 
 /// The other user's side, run in a child process under that user's UID.
 fn as_other_user(endpoint: &str) {
@@ -66,19 +36,21 @@ fn as_other_user(endpoint: &str) {
     );
     for name in ["k", "absent"] {
         assert_eq!(
-            status(client.psa_sign_hash(name, &[0; 32], ECDSA)),
+            service_status(client.psa_sign_hash(name, &[0; 32], ECDSA)),
             ResponseStatus::PsaErrorDoesNotExist
         );
         assert_eq!(
-            status(client.psa_export_public_key(name)),
+            service_status(client.psa_export_public_key(name)),
             ResponseStatus::PsaErrorDoesNotExist
         );
         assert_eq!(
-            status(client.psa_destroy_key(name)),
+            service_status(client.psa_destroy_key(name)),
             ResponseStatus::PsaErrorDoesNotExist
         );
     }
-    client.psa_generate_key("k", attributes()).unwrap();
+    client
+        .psa_generate_key("k", ecc_signing_attributes())
+        .unwrap();
     let signature = client.psa_sign_hash("k", &[1; 32], ECDSA).unwrap();
     client
         .psa_verify_hash("k", &[1; 32], ECDSA, &signature)
@@ -105,7 +77,8 @@ fn two_unix_users_are_isolated() {
     std::fs::set_permissions(daemon.dir(), std::fs::Permissions::from_mode(0o755)).unwrap();
     std::fs::set_permissions(daemon.socket_path(), std::fs::Permissions::from_mode(0o666)).unwrap();
     let root = daemon.published_client(Authentication::UnixPeerCredentials);
-    root.psa_generate_key("k", attributes()).unwrap();
+    root.psa_generate_key("k", ecc_signing_attributes())
+        .unwrap();
     let root_public = root.psa_export_public_key("k").unwrap();
 
     // Run this test binary as the other user, from a copy it can execute.

@@ -20,6 +20,7 @@
 #![allow(clippy::expect_used, clippy::panic)]
 
 pub mod conformance;
+pub mod published;
 
 /// Re-exported for the conformance macro.
 pub use psc_provider_api;
