@@ -22,6 +22,9 @@ pub(crate) enum Case {
     Random,
     /// Generate a P-256 key (durably stored by the service), then destroy it: one op.
     GenerateDestroy,
+    /// ListKeys of the benchmark's application (not in the default cases: `--scale` runs it,
+    /// to show it does not depend on the other applications' keys).
+    ListKeys,
 }
 
 impl Case {
@@ -46,6 +49,7 @@ impl Case {
             Case::AesGcm => "aes-gcm",
             Case::Random => "random",
             Case::GenerateDestroy => "generate-destroy",
+            Case::ListKeys => "list-keys",
         }
     }
 
@@ -59,6 +63,7 @@ impl Case {
             Case::AesGcm => "AES-128-GCM encrypt 1 KiB",
             Case::Random => "random 32 bytes",
             Case::GenerateDestroy => "P-256 generate+destroy",
+            Case::ListKeys => "ListKeys",
         }
     }
 }
@@ -137,7 +142,7 @@ impl KeyNames {
             Case::EcdsaSign | Case::EcdsaVerify => "ecdsa",
             Case::RsaSign => "rsa",
             Case::AesGcm => "aes",
-            Case::Ping | Case::Random | Case::GenerateDestroy => return None,
+            Case::Ping | Case::Random | Case::GenerateDestroy | Case::ListKeys => return None,
         };
         Some(format!("{}-{kind}", self.prefix))
     }

@@ -30,19 +30,25 @@ auth_type = "UnixPeerCredentials"
 [[key_manager]]
 name = "sqlite-manager"
 manager_type = "SQLite"
-sqlite_db_path = "{dir}/keys.sqlite3"
+sqlite_db_path = "{dir}/{store}"
 
 [[provider]]
 provider_type = "MbedCrypto"
 key_info_manager = "sqlite-manager"
-master_key_path = "{dir}/psc-master.key"
+master_key_path = "{dir}/{master_key}"
 "#;
+
+/// The key store's file name in the daemon's directory.
+pub(crate) const STORE: &str = "keys.sqlite3";
+/// The master key's file name in the daemon's directory.
+pub(crate) const MASTER_KEY: &str = "psc-master.key";
 
 /// A spawned daemon; killed on drop unless stopped.
 #[derive(Debug)]
 pub(crate) struct Daemon {
     child: Child,
     socket: PathBuf,
+    started_in: Duration,
     // Kept open: the daemon's stdout stays a valid pipe for its whole life.
     _stdout: BufReader<ChildStdout>,
     // Last: the directory outlives the daemon using it.
@@ -56,15 +62,23 @@ impl Daemon {
     /// # Errors
     /// When it cannot be started or exits before printing its endpoint (its log is quoted).
     pub(crate) fn spawn(binary: &Path, work_dir: Option<&Path>) -> anyhow::Result<Daemon> {
-        let dir = match work_dir {
-            Some(parent) => tempfile::tempdir_in(parent),
-            None => tempfile::tempdir(),
-        }
-        .context("creating the daemon's temporary directory")?;
+        Daemon::spawn_in(binary, temporary_dir(work_dir)?)
+    }
+
+    /// Starts `binary` in `dir`, on the key store and master key already there if any
+    /// ([`STORE`], [`MASTER_KEY`]); the directory is removed with the daemon.
+    ///
+    /// # Errors
+    /// As for [`Daemon::spawn`].
+    pub(crate) fn spawn_in(binary: &Path, dir: tempfile::TempDir) -> anyhow::Result<Daemon> {
         let config = dir.path().join("config.toml");
-        let text = CONFIG.replace("{dir}", &dir.path().display().to_string());
+        let text = CONFIG
+            .replace("{dir}", &dir.path().display().to_string())
+            .replace("{store}", STORE)
+            .replace("{master_key}", MASTER_KEY);
         std::fs::write(&config, text).context("writing the daemon's configuration")?;
         let log = File::create(dir.path().join("daemon.log")).context("the daemon's log")?;
+        let started = Instant::now();
         let mut child = Command::new(binary)
             .arg("--config")
             .arg(&config)
@@ -75,6 +89,7 @@ impl Daemon {
         let mut stdout = BufReader::new(child.stdout.take().context("the daemon's stdout")?);
         let mut line = String::new();
         let _ = stdout.read_line(&mut line);
+        let started_in = started.elapsed();
         let Some(socket) = line.trim().strip_prefix("PARSEC_SERVICE_ENDPOINT=unix:") else {
             let _ = child.kill();
             let _ = child.wait();
@@ -83,6 +98,7 @@ impl Daemon {
         };
         Ok(Daemon {
             socket: PathBuf::from(socket),
+            started_in,
             child,
             _stdout: stdout,
             dir,
@@ -92,6 +108,12 @@ impl Daemon {
     /// The daemon's socket.
     pub(crate) fn socket(&self) -> &Path {
         &self.socket
+    }
+
+    /// From spawning the process to its endpoint line, which it prints once its key stores
+    /// are open and indexed and it is ready to serve.
+    pub(crate) fn started_in(&self) -> Duration {
+        self.started_in
     }
 
     /// The daemon's process id.
@@ -139,6 +161,18 @@ impl Drop for Daemon {
             let _ = self.child.wait();
         }
     }
+}
+
+/// A fresh temporary directory, inside `work_dir` if given.
+///
+/// # Errors
+/// When it cannot be created.
+pub(crate) fn temporary_dir(work_dir: Option<&Path>) -> anyhow::Result<tempfile::TempDir> {
+    match work_dir {
+        Some(parent) => tempfile::tempdir_in(parent),
+        None => tempfile::tempdir(),
+    }
+    .context("creating the daemon's temporary directory")
 }
 
 /// The socket path of an endpoint URI `unix:PATH`.

@@ -12,6 +12,7 @@
 //! | `histogram.rs` | latency percentiles |
 //! | `daemon.rs` | spawning the daemon, reading its memory |
 //! | `report.rs` | CSV and Markdown |
+//! | `scale.rs` | `--scale`: a store of 100,000 keys against an empty one |
 
 mod case;
 mod daemon;
@@ -19,6 +20,7 @@ mod histogram;
 mod modes;
 mod report;
 mod runner;
+mod scale;
 mod sender;
 
 use std::path::{Path, PathBuf};
@@ -56,6 +58,10 @@ use runner::{Cell, Outcome, Timing};
 /// Output: a Markdown table on stdout (progress on stderr), and with --csv one row per cell:
 /// mode, case, threads, status (ok, not-supported, no-service), ops, seconds, ops_per_s,
 /// p50_us, p99_us, errors, then rows of mode `daemon` with rss_kib.
+///
+/// With --scale, instead of the cells: the daemon on a store of 100,000 keys over 1,000
+/// applications against one holding only the benchmark application's 10 keys (start-up
+/// time, RSS, ECDSA sign and ListKeys latency at 1 thread in both daemon modes).
 #[derive(Debug, Parser)]
 #[command(version, about, long_about)]
 struct Args {
@@ -95,9 +101,20 @@ struct Args {
     #[arg(long, value_name = "DIR")]
     work_dir: Option<PathBuf>,
     /// Run every case briefly (the defaults of --seconds, --warm-up and --connections become
-    /// 0.2, 0.05 and 50): a smoke run, not a measurement.
+    /// 0.2, 0.05 and 50; with --scale, of --scale-keys and --scale-apps 2,000 and 20): a smoke
+    /// run, not a measurement.
     #[arg(long)]
     quick: bool,
+    /// Instead of the cells, compare the spawned daemon on a full key store with an empty
+    /// one (issue 6 §3). Needs a spawned daemon, not --endpoint.
+    #[arg(long, conflicts_with = "endpoint")]
+    scale: bool,
+    /// Keys in the full store of --scale [default: 100000].
+    #[arg(long, value_name = "COUNT", requires = "scale")]
+    scale_keys: Option<usize>,
+    /// Applications owning them [default: 1000].
+    #[arg(long, value_name = "COUNT", requires = "scale")]
+    scale_apps: Option<usize>,
 }
 
 /// What to run, validated.
@@ -152,6 +169,9 @@ fn main() -> ExitCode {
 
 fn run(args: &Args) -> anyhow::Result<()> {
     let plan = Plan::new(args)?;
+    if args.scale {
+        return run_scale(args, &plan);
+    }
     raise_open_files_limit(plan.connections);
     let mut cells = Vec::new();
     let mut memory = Memory::default();
@@ -166,6 +186,27 @@ fn run(args: &Args) -> anyhow::Result<()> {
     if let Some(path) = &args.csv {
         std::fs::write(path, report::csv(&cells, &memory))
             .with_context(|| format!("writing {}", path.display()))?;
+    }
+    Ok(())
+}
+
+/// `--scale`: the two stores, reported as a table and CSV rows.
+fn run_scale(args: &Args, plan: &Plan) -> anyhow::Result<()> {
+    let size = scale::Size {
+        keys: args
+            .scale_keys
+            .unwrap_or(if args.quick { 2_000 } else { 100_000 }),
+        apps: args
+            .scale_apps
+            .unwrap_or(if args.quick { 20 } else { 1_000 }),
+    };
+    let binary = daemon_binary(args)?;
+    let runs = scale::run(&binary, args.work_dir.as_deref(), size, plan.timing)?;
+    print!("{}", scale::markdown(&runs));
+    if let Some(path) = &args.csv {
+        let mut out = report::csv(&[], &Memory::default());
+        scale::csv(&mut out, &runs);
+        std::fs::write(path, out).with_context(|| format!("writing {}", path.display()))?;
     }
     Ok(())
 }

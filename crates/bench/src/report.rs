@@ -190,7 +190,7 @@ fn micros(duration: Duration) -> f64 {
 }
 
 /// A latency in µs: one decimal below 100 µs, whole microseconds above.
-fn latency(duration: Duration) -> String {
+pub(crate) fn latency(duration: Duration) -> String {
     let us = micros(duration);
     if us < 100.0 {
         format!("{us:.1}")
@@ -200,7 +200,7 @@ fn latency(duration: Duration) -> String {
 }
 
 /// A rate or latency rounded, with thousands separators: 12,345; below 100, one decimal.
-fn thousands(value: f64) -> String {
+pub(crate) fn thousands(value: f64) -> String {
     if value < 100.0 {
         return format!("{value:.1}");
     }

@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use psc_wire::header::{FLAG_KEEP_ALIVE, HEADER_LEN, HEADER_SIZE, PREFIX_LEN, RawHeader};
-use psc_wire::ops::Scope;
+use psc_wire::ops::{Access, Scope};
 use psc_wire::{AuthType, ProviderId, Request, RequestHeader, Response, Status, frame};
 
 /// The read and write timeout of the stream.
@@ -86,7 +86,7 @@ impl Sender {
         self.stream.is_some()
     }
 
-    /// Sends `request` to `provider` (core operations without authentication, as the
+    /// Sends `request` to `provider` (open core operations without authentication, as the
     /// published client does; others with Unix peer credentials) and decodes the answer.
     ///
     /// # Errors
@@ -97,9 +97,10 @@ impl Sender {
         request: &Request,
     ) -> Result<Response, SendError> {
         let opcode = request.opcode();
-        let (auth_type, auth) = match opcode.spec().scope {
-            Scope::Core => (AuthType::NoAuth, &[][..]),
-            Scope::Crypto => (AuthType::UnixPeerCredentials, &self.uid[..]),
+        let spec = opcode.spec();
+        let (auth_type, auth) = match (spec.scope, spec.access) {
+            (Scope::Core, Access::Open) => (AuthType::NoAuth, &[][..]),
+            _ => (AuthType::UnixPeerCredentials, &self.uid[..]),
         };
         let mut header = RequestHeader::new(provider, auth_type, opcode);
         header.flags = FLAG_KEEP_ALIVE;

@@ -109,6 +109,43 @@ fn a_quick_run_reports_every_case_in_every_mode() {
     assert!(csv.rows.iter().any(|r| r[1] == "rss-connections"));
 }
 
+/// `--scale --quick`: the daemon serves a store it did not fill itself (2,000 keys over 20
+/// applications, made through the service's key store), as it serves an empty one.
+#[test]
+fn a_quick_scale_run_serves_a_filled_store() {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("scale.csv");
+    let output = Command::new(env!("CARGO_BIN_EXE_psc-bench"))
+        .args(["--scale", "--quick", "--csv"])
+        .arg(&csv)
+        .arg("--daemon")
+        .arg(daemon_binary())
+        .arg("--work-dir")
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{stderr}");
+    let table = String::from_utf8(output.stdout).unwrap();
+    assert!(
+        table.contains("| keys ListKeys returns | 10 | 10 |"),
+        "{table}"
+    );
+
+    let csv = Csv::parse(&std::fs::read_to_string(&csv).unwrap());
+    for (store, keys) in [("empty", "10"), ("full", "2000")] {
+        let startup = csv.row(&format!("scale-{store}"), "startup", "0");
+        assert_eq!(csv.field(startup, "ops"), keys);
+        for mode in ["published", "persistent"] {
+            for case in ["ecdsa-sign", "list-keys"] {
+                let row = csv.row(&format!("{mode}@{store}"), case, "1");
+                assert_eq!(csv.field(row, "errors"), "0", "{row:?}");
+                assert!(csv.field(row, "ops").parse::<u64>().unwrap() > 0, "{row:?}");
+            }
+        }
+    }
+}
+
 fn check_cell(csv: &Csv, mode: &str, case: &str, threads: &str) {
     let row = csv.row(mode, case, threads);
     let what = format!("{mode} {case} ×{threads}: {row:?}");

@@ -90,6 +90,11 @@ impl Fixture {
         }
     }
 
+    /// How many keys this run created.
+    pub(crate) fn created(&self) -> usize {
+        self.created.len()
+    }
+
     /// Whether `case` can run against this daemon.
     pub(crate) fn availability(&self, case: Case) -> Availability {
         if self.unsupported.contains(&case) {

@@ -132,7 +132,7 @@ impl Driver for InProcess {
     }
 
     fn availability(&self, case: Case) -> Availability {
-        if case == Case::Ping {
+        if matches!(case, Case::Ping | Case::ListKeys) {
             Availability::Meaningless
         } else if self.unsupported.contains(&case) {
             Availability::NotSupported
@@ -159,7 +159,7 @@ impl Session for InProcessSession<'_> {
     fn run(&mut self, case: Case) -> Result<(), Failure> {
         let driver = self.driver;
         match case {
-            Case::Ping => Err(Failure::other("there is no ping without a service")),
+            Case::Ping | Case::ListKeys => Err(Failure::other("there is no service here")),
             Case::EcdsaSign | Case::RsaSign => driver.sign(case).map(drop),
             Case::EcdsaVerify => driver.verify(),
             Case::AesGcm => driver.encrypt(&self.plaintext),

@@ -12,7 +12,8 @@ use std::fmt;
 pub(crate) use fixture::Fixture;
 pub(crate) use in_process::InProcess;
 pub(crate) use persistent::{Persistent, hold_connections};
-pub(crate) use published::Published;
+pub(crate) use psa::ecdsa_key;
+pub(crate) use published::{Published, client as published_client, ecdsa as published_ecdsa};
 
 use crate::case::{Case, Mode};
 

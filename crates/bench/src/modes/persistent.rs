@@ -6,8 +6,8 @@ use std::path::Path;
 use anyhow::Context;
 use psc_psa::SecretBytes;
 use psc_wire::ops::{
-    AeadEncryptRequest, DestroyKeyRequest, GenerateKeyRequest, GenerateRandomRequest, PingRequest,
-    SignHashRequest, VerifyHashRequest,
+    AeadEncryptRequest, DestroyKeyRequest, GenerateKeyRequest, GenerateRandomRequest,
+    ListKeysRequest, PingRequest, SignHashRequest, VerifyHashRequest,
 };
 use psc_wire::{ProviderId, Request, Status};
 
@@ -104,6 +104,7 @@ impl PersistentSession<'_> {
                 key_name: self.transient.clone(),
                 attributes: ecdsa_key(),
             }),
+            Case::ListKeys => Request::ListKeys(ListKeysRequest),
         }
     }
 
@@ -119,7 +120,7 @@ impl PersistentSession<'_> {
 impl Session for PersistentSession<'_> {
     fn run(&mut self, case: Case) -> Result<(), Failure> {
         let provider = match case {
-            Case::Ping => ProviderId::Core,
+            Case::Ping | Case::ListKeys => ProviderId::Core,
             _ => self.provider,
         };
         self.call(provider, &self.request(case))?;

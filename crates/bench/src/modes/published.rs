@@ -178,6 +178,7 @@ impl Session for PublishedSession<'_> {
             Case::GenerateDestroy => client
                 .psa_generate_key(&self.transient, ecdsa_key())
                 .and_then(|()| client.psa_destroy_key(&self.transient)),
+            Case::ListKeys => client.list_keys().map(drop),
         }
         .map_err(failure)
     }

@@ -3,8 +3,8 @@
 
 use psc_psa::{Algorithm, Attributes};
 
-use crate::auth::Application;
 use crate::error::Error;
+pub(crate) use crate::keystore::binding;
 
 /// The longest key name accepted, in bytes.
 pub(crate) const MAX_KEY_NAME_LEN: usize = 1024;
@@ -66,25 +66,13 @@ pub(crate) fn check_new_key(
     Ok(())
 }
 
-/// The bytes naming a key's owner and name that a provider binds a sealed key to. Lengths
-/// are explicit so no two identities share an encoding.
-pub(crate) fn binding(app: &Application, name: &str) -> Vec<u8> {
-    let mut out = Vec::with_capacity(16 + app.name.len() + name.len());
-    out.extend_from_slice(b"psc-key-owner-v1");
-    out.push(app.auth.code());
-    for part in [app.name.as_bytes(), name.as_bytes()] {
-        out.extend_from_slice(&u32::try_from(part.len()).unwrap_or(u32::MAX).to_le_bytes());
-        out.extend_from_slice(part);
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use psc_psa::{AsymmetricSignature, EccFamily, Hash, KeyType, SignHash};
     use psc_wire::AuthType;
 
     use super::*;
+    use crate::auth::Application;
 
     fn ecc(bits: u32, hash: Hash) -> Attributes {
         Attributes::signing_key(

@@ -4,18 +4,24 @@
 //! holds it, the provider's blob, and its attributes. Records are persisted in SQLite and
 //! mirrored in memory, so the request path never reads the database. Creating and deleting
 //! go through short reservations in the index, so two requests racing for one name cannot
-//! both win, and a name being deleted is not reused before the deletion is durable.
+//! both win, and a name being deleted is not reused before the deletion is durable. Writes
+//! of concurrent requests share a commit (`journal.rs`): each is acknowledged only once it
+//! is durable, with one fsync for all of them.
 
+mod journal;
 mod sqlite;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex, RwLock};
+use std::sync::{Arc, RwLock};
 
 use psc_psa::Attributes;
 use psc_wire::ProviderId;
 
 use crate::auth::Application;
+
+use journal::Journal;
+use sqlite::{Fields, RowKey, State, Write};
 
 pub use sqlite::Pending;
 
@@ -57,9 +63,19 @@ pub enum StoreError {
     /// The file or its directory could not be prepared.
     #[error("key store file: {0}")]
     Io(#[from] std::io::Error),
+    /// The commit that carried this write failed (the cause is that of the whole commit).
+    #[error("key store commit: {0}")]
+    Commit(String),
+    /// The database rolled back the transaction carrying this write after an earlier
+    /// write in it failed hard (disk full, I/O error).
+    #[error("key store transaction rolled back by an earlier failure")]
+    RolledBack,
     /// An internal lock was poisoned by a panic in another thread.
     #[error("key store lock poisoned")]
     Poisoned,
+    /// A path that cannot be taken was taken: a bug.
+    #[error("key store internal error: {0}")]
+    Unreachable(&'static str),
 }
 
 /// One index slot: a usable key, or a name held by an operation in progress.
@@ -75,7 +91,7 @@ type Index = HashMap<Application, HashMap<String, Slot>>;
 #[derive(Debug)]
 pub struct KeyStore {
     path: Option<PathBuf>,
-    db: Mutex<sqlite::Database>,
+    journal: Journal,
     index: RwLock<Index>,
 }
 
@@ -121,7 +137,7 @@ impl KeyStore {
         }
         let store = KeyStore {
             path: None,
-            db: Mutex::new(db),
+            journal: Journal::new(db),
             index: RwLock::new(index),
         };
         Ok((store, pending))
@@ -164,8 +180,8 @@ impl KeyStore {
         name: &str,
         record: &KeyRecord,
     ) -> Result<(), StoreError> {
-        self.db()?
-            .insert(app, name, record, sqlite::State::Creating)
+        let fields = Fields::new(app, name, record, State::Creating);
+        self.journal.write(vec![Write::Insert(fields)])
     }
 
     /// Makes a reserved key durable and usable. Once this returns, the key survives a crash.
@@ -179,8 +195,61 @@ impl KeyStore {
         name: &str,
         record: KeyRecord,
     ) -> Result<(), StoreError> {
-        self.db()?.upsert_ready(app, name, &record)?;
+        let fields = Fields::new(app, name, &record, State::Ready);
+        self.journal.write(vec![Write::PutReady(fields)])?;
         self.set_slot(app, name, Some(Slot::Ready(Arc::new(record))))
+    }
+
+    /// Adds usable keys in bulk, in one transaction: for provisioning a store (the benchmark
+    /// fills one with 100,000 keys this way). Either every key is added, durably, or none.
+    ///
+    /// # Errors
+    /// [`StoreError::AlreadyExists`] if a name is taken (or given twice);
+    /// [`StoreError::Database`] if the write fails.
+    pub fn insert_ready(
+        &self,
+        keys: Vec<(Application, String, KeyRecord)>,
+    ) -> Result<(), StoreError> {
+        self.reserve_all(&keys)?;
+        let writes = keys
+            .iter()
+            .map(|(app, name, record)| {
+                Write::PutReady(Fields::new(app, name, record, State::Ready))
+            })
+            .collect();
+        if let Err(error) = self.journal.write(writes) {
+            self.release_all(&keys)?;
+            return Err(error);
+        }
+        let mut index = self.index.write().map_err(|_| StoreError::Poisoned)?;
+        for (app, name, record) in keys {
+            index
+                .entry(app)
+                .or_default()
+                .insert(name, Slot::Ready(Arc::new(record)));
+        }
+        Ok(())
+    }
+
+    /// Holds every name of `keys`, or none.
+    fn reserve_all(&self, keys: &[(Application, String, KeyRecord)]) -> Result<(), StoreError> {
+        let mut index = self.index.write().map_err(|_| StoreError::Poisoned)?;
+        for (held, (app, name, _)) in keys.iter().enumerate() {
+            let names = index.entry(app.clone()).or_default();
+            if names.contains_key(name) {
+                drop(index);
+                return self
+                    .release_all(&keys[..held])
+                    .and(Err(StoreError::AlreadyExists));
+            }
+            names.insert(name.clone(), Slot::Busy);
+        }
+        Ok(())
+    }
+
+    fn release_all(&self, keys: &[(Application, String, KeyRecord)]) -> Result<(), StoreError> {
+        keys.iter()
+            .try_for_each(|(app, name, _)| self.set_slot(app, name, None))
     }
 
     /// Gives up a reservation (the creation failed), removing any intent written for it.
@@ -188,7 +257,8 @@ impl KeyStore {
     /// # Errors
     /// [`StoreError::Database`] if the intent cannot be removed (the name stays held).
     pub fn release(&self, app: &Application, name: &str) -> Result<(), StoreError> {
-        self.db()?.delete(app, name)?;
+        self.journal
+            .write(vec![Write::Delete(RowKey::new(app, name))])?;
         self.set_slot(app, name, None)
     }
 
@@ -214,7 +284,11 @@ impl KeyStore {
                 _ => return Err(StoreError::DoesNotExist),
             }
         };
-        if durable_intent && let Err(error) = self.db()?.mark_deleting(app, name) {
+        let mark = || {
+            self.journal
+                .write(vec![Write::MarkDeleting(RowKey::new(app, name))])
+        };
+        if durable_intent && let Err(error) = mark() {
             self.set_slot(app, name, Some(Slot::Ready(Arc::clone(&record))))?;
             return Err(error);
         }
@@ -227,7 +301,8 @@ impl KeyStore {
     /// [`StoreError::Database`] if the write fails; the name then stays held (not usable,
     /// not reusable) until a restart finishes the deletion.
     pub fn finish_delete(&self, app: &Application, name: &str) -> Result<(), StoreError> {
-        self.db()?.delete(app, name)?;
+        self.journal
+            .write(vec![Write::Delete(RowKey::new(app, name))])?;
         self.set_slot(app, name, None)
     }
 
@@ -277,10 +352,6 @@ impl KeyStore {
             .collect())
     }
 
-    fn db(&self) -> Result<std::sync::MutexGuard<'_, sqlite::Database>, StoreError> {
-        self.db.lock().map_err(|_| StoreError::Poisoned)
-    }
-
     fn set_slot(
         &self,
         app: &Application,
@@ -306,6 +377,21 @@ impl KeyStore {
         }
         Ok(())
     }
+}
+
+/// The bytes naming a key's owner and name that a provider binds a sealed key to, so that a
+/// blob copied to another row is refused there. Lengths are explicit so no two identities
+/// share an encoding. Public for provisioning: a key made outside the service (see
+/// [`KeyStore::insert_ready`]) must be bound to the identity it is stored under.
+pub fn binding(app: &Application, name: &str) -> Vec<u8> {
+    let mut out = Vec::with_capacity(16 + app.name.len() + name.len());
+    out.extend_from_slice(b"psc-key-owner-v1");
+    out.push(app.auth.code());
+    for part in [app.name.as_bytes(), name.as_bytes()] {
+        out.extend_from_slice(&u32::try_from(part.len()).unwrap_or(u32::MAX).to_le_bytes());
+        out.extend_from_slice(part);
+    }
+    out
 }
 
 #[cfg(test)]

@@ -114,69 +114,140 @@ impl Database {
         Ok((ready, pending))
     }
 
-    pub(super) fn insert(
-        &self,
-        app: &Application,
-        name: &str,
-        record: &KeyRecord,
-        state: State,
-    ) -> Result<(), StoreError> {
-        self.conn.execute(
-            "INSERT INTO psc_keys (auth, app, name, provider, attributes, blob, state) \
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-            params![
-                app.auth.code(),
-                app.name,
-                name,
-                record.provider.code(),
-                key_attributes::encode(&record.attributes),
-                record.blob,
-                state as i64
-            ],
-        )?;
-        Ok(())
+    /// Applies the batches in one transaction with one commit (one fsync), each batch
+    /// atomic on its own: a batch that fails is rolled back alone and the others still
+    /// commit. Returns one outcome per batch, in order; when the commit itself fails, every
+    /// batch fails with it.
+    pub(super) fn apply(&mut self, batches: &[Vec<Write>]) -> Vec<Result<(), StoreError>> {
+        let mut outcomes = Vec::with_capacity(batches.len());
+        let tx = match self.conn.transaction() {
+            Ok(tx) => tx,
+            Err(error) => return failed_all(batches.len(), &error),
+        };
+        for batch in batches {
+            if tx.is_autocommit() {
+                // SQLite rolled the transaction back after a hard error (disk full, I/O):
+                // nothing more may be written as if it were part of it.
+                outcomes.push(Err(StoreError::RolledBack));
+                continue;
+            }
+            outcomes.push(apply_atomically(&tx, batch));
+        }
+        if let Err(error) = tx.commit() {
+            return failed_all(batches.len(), &error);
+        }
+        outcomes
     }
+}
 
-    pub(super) fn upsert_ready(
-        &self,
-        app: &Application,
-        name: &str,
-        record: &KeyRecord,
-    ) -> Result<(), StoreError> {
-        self.conn.execute(
-            "INSERT INTO psc_keys (auth, app, name, provider, attributes, blob, state) \
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) \
-             ON CONFLICT (auth, app, name) DO UPDATE SET \
-             provider = excluded.provider, attributes = excluded.attributes, \
-             blob = excluded.blob, state = excluded.state",
-            params![
-                app.auth.code(),
-                app.name,
-                name,
-                record.provider.code(),
-                key_attributes::encode(&record.attributes),
-                record.blob,
-                State::Ready as i64
-            ],
-        )?;
-        Ok(())
-    }
+/// One write to the `psc_keys` table, owned, so that another thread can apply it.
+#[derive(Debug)]
+pub(super) enum Write {
+    /// A new row; fails if the name has one.
+    Insert(Fields),
+    /// A usable key, replacing its intent row if there is one.
+    PutReady(Fields),
+    /// Marks a key's row as being deleted.
+    MarkDeleting(RowKey),
+    /// Removes a key's row.
+    Delete(RowKey),
+}
 
-    pub(super) fn mark_deleting(&self, app: &Application, name: &str) -> Result<(), StoreError> {
-        self.conn.execute(
-            "UPDATE psc_keys SET state = ?4 WHERE auth = ?1 AND app = ?2 AND name = ?3",
-            params![app.auth.code(), app.name, name, State::Deleting as i64],
-        )?;
-        Ok(())
-    }
+/// Which row: the key's identity.
+#[derive(Debug)]
+pub(super) struct RowKey {
+    auth: u8,
+    app: String,
+    name: String,
+}
 
-    pub(super) fn delete(&self, app: &Application, name: &str) -> Result<(), StoreError> {
-        self.conn.execute(
-            "DELETE FROM psc_keys WHERE auth = ?1 AND app = ?2 AND name = ?3",
-            params![app.auth.code(), app.name, name],
-        )?;
-        Ok(())
+impl RowKey {
+    pub(super) fn new(app: &Application, name: &str) -> RowKey {
+        RowKey {
+            auth: app.auth.code(),
+            app: app.name.clone(),
+            name: name.to_owned(),
+        }
     }
+}
+
+/// A whole row, encoded.
+#[derive(Debug)]
+pub(super) struct Fields {
+    key: RowKey,
+    provider: u8,
+    attributes: Vec<u8>,
+    blob: Vec<u8>,
+    state: State,
+}
+
+impl Fields {
+    pub(super) fn new(app: &Application, name: &str, record: &KeyRecord, state: State) -> Fields {
+        Fields {
+            key: RowKey::new(app, name),
+            provider: record.provider.code(),
+            attributes: key_attributes::encode(&record.attributes),
+            blob: record.blob.clone(),
+            state,
+        }
+    }
+}
+
+/// The statements of one batch, under a savepoint so that they land together or not at all.
+fn apply_atomically(conn: &Connection, batch: &[Write]) -> Result<(), StoreError> {
+    conn.execute_batch("SAVEPOINT batch")?;
+    let outcome = batch.iter().try_for_each(|write| execute(conn, write));
+    if outcome.is_err() && !conn.is_autocommit() {
+        conn.execute_batch("ROLLBACK TO batch")?;
+    }
+    if !conn.is_autocommit() {
+        conn.execute_batch("RELEASE batch")?;
+    }
+    outcome
+}
+
+fn execute(conn: &Connection, write: &Write) -> Result<(), StoreError> {
+    const INSERT: &str = "INSERT INTO psc_keys (auth, app, name, provider, attributes, blob, \
+                          state) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)";
+    const UPSERT: &str = "INSERT INTO psc_keys (auth, app, name, provider, attributes, blob, \
+                          state) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) \
+                          ON CONFLICT (auth, app, name) DO UPDATE SET \
+                          provider = excluded.provider, attributes = excluded.attributes, \
+                          blob = excluded.blob, state = excluded.state";
+    const MARK: &str = "UPDATE psc_keys SET state = ?4 WHERE auth = ?1 AND app = ?2 AND name = ?3";
+    const DELETE: &str = "DELETE FROM psc_keys WHERE auth = ?1 AND app = ?2 AND name = ?3";
+    let row = |sql: &str, f: &Fields| {
+        conn.prepare_cached(sql)?.execute(params![
+            f.key.auth,
+            f.key.app,
+            f.key.name,
+            f.provider,
+            f.attributes,
+            f.blob,
+            f.state as i64
+        ])
+    };
+    match write {
+        Write::Insert(fields) => row(INSERT, fields),
+        Write::PutReady(fields) => row(UPSERT, fields),
+        Write::MarkDeleting(k) => conn.prepare_cached(MARK)?.execute(params![
+            k.auth,
+            k.app,
+            k.name,
+            State::Deleting as i64
+        ]),
+        Write::Delete(k) => conn
+            .prepare_cached(DELETE)?
+            .execute(params![k.auth, k.app, k.name]),
+    }?;
+    Ok(())
+}
+
+/// The outcome of every batch when the transaction as a whole failed.
+fn failed_all(count: usize, error: &rusqlite::Error) -> Vec<Result<(), StoreError>> {
+    (0..count)
+        .map(|_| Err(StoreError::Commit(error.to_string())))
+        .collect()
 }
 
 fn decode_row(row: &rusqlite::Row<'_>) -> Result<Row, StoreError> {

@@ -204,3 +204,126 @@ fn a_newer_schema_is_refused() {
         })
     ));
 }
+
+#[test]
+fn concurrent_creations_and_deletions_all_land() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("keys.sqlite3");
+    {
+        let (store, _) = KeyStore::open(&path).unwrap();
+        std::thread::scope(|scope| {
+            for t in 0..8 {
+                let store = &store;
+                scope.spawn(move || {
+                    let owner = app(&format!("app-{t}"));
+                    for k in 0..20 {
+                        create(store, &owner, &format!("k{k}"), b"x");
+                    }
+                    for k in (0..20).step_by(2) {
+                        store.begin_delete(&owner, &format!("k{k}"), false).unwrap();
+                        store.finish_delete(&owner, &format!("k{k}")).unwrap();
+                    }
+                });
+            }
+        });
+    }
+    let (store, pending) = KeyStore::open(&path).unwrap();
+    assert!(pending.is_empty());
+    for t in 0..8 {
+        let names: Vec<_> = store
+            .list(&app(&format!("app-{t}")))
+            .unwrap()
+            .into_iter()
+            .map(|(n, _)| n)
+            .collect();
+        let mut expected: Vec<_> = (1..20).step_by(2).map(|k| format!("k{k}")).collect();
+        expected.sort();
+        assert_eq!(names, expected);
+    }
+}
+
+#[test]
+fn a_failed_batch_is_rolled_back_alone() {
+    let mut db = sqlite::Database::in_memory().unwrap();
+    let alice = app("alice");
+    let row = |name: &str| Write::Insert(Fields::new(&alice, name, &record(b"x"), State::Ready));
+    let outcomes = db.apply(&[
+        vec![row("a")],
+        // Fails on its second write ("a" exists): its first write must not land either.
+        vec![row("b"), row("a")],
+        vec![row("c")],
+    ]);
+    assert!(outcomes[0].is_ok());
+    assert!(matches!(outcomes[1], Err(StoreError::Database(_))));
+    assert!(outcomes[2].is_ok());
+    let (rows, _) = db.load().unwrap();
+    let mut names: Vec<_> = rows.into_iter().map(|(_, name, _)| name).collect();
+    names.sort();
+    assert_eq!(names, ["a", "c"]);
+}
+
+#[test]
+fn a_bulk_insert_adds_every_key_or_none() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("keys.sqlite3");
+    let (store, _) = KeyStore::open(&path).unwrap();
+    create(&store, &app("alice"), "taken", b"old");
+    let keys = |names: &[&str]| {
+        names
+            .iter()
+            .map(|n| (app("alice"), (*n).to_owned(), record(n.as_bytes())))
+            .collect::<Vec<_>>()
+    };
+    assert!(matches!(
+        store.insert_ready(keys(&["new", "taken"])),
+        Err(StoreError::AlreadyExists)
+    ));
+    assert!(matches!(
+        store.insert_ready(keys(&["twice", "twice"])),
+        Err(StoreError::AlreadyExists)
+    ));
+    assert_eq!(store.list(&app("alice")).unwrap().len(), 1);
+    store.insert_ready(keys(&["new", "twice"])).unwrap();
+    assert_eq!(store.get(&app("alice"), "new").unwrap().blob, b"new");
+    drop(store);
+    let (store, _) = KeyStore::open(&path).unwrap();
+    assert_eq!(store.list(&app("alice")).unwrap().len(), 3);
+    assert_eq!(store.get(&app("alice"), "taken").unwrap().blob, b"old");
+}
+
+/// Issue 6 §3's store: 100,000 keys over 1,000 applications, one of them with 10. It opens,
+/// every key is found, and listing an application sees its own keys only.
+#[test]
+fn a_store_of_100000_keys_over_1000_applications_opens_and_serves() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("keys.sqlite3");
+    let mine = app("mine");
+    let mut keys: Vec<_> = (0..10)
+        .map(|k| (mine.clone(), format!("own-{k}"), record(b"own")))
+        .collect();
+    keys.extend((0..99_990).map(|k| {
+        (
+            app(&format!("app-{}", k % 999)),
+            format!("key-{k}"),
+            record(b"x"),
+        )
+    }));
+    {
+        let (store, _) = KeyStore::open(&path).unwrap();
+        store.insert_ready(keys).unwrap();
+    }
+    let (store, pending) = KeyStore::open(&path).unwrap();
+    assert!(pending.is_empty());
+    assert_eq!(store.applications().unwrap().len(), 1_000);
+    let listed = store.list(&mine).unwrap();
+    assert_eq!(listed.len(), 10);
+    assert!(listed.iter().all(|(name, _)| name.starts_with("own-")));
+    for k in (0..99_990).step_by(997) {
+        let owner = app(&format!("app-{}", k % 999));
+        assert_eq!(store.get(&owner, &format!("key-{k}")).unwrap().blob, b"x");
+    }
+    assert!(matches!(
+        store.get(&mine, "key-0"),
+        Err(StoreError::DoesNotExist)
+    ));
+}
