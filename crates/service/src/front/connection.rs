@@ -1,16 +1,23 @@
 //! One connection: read a request in stages, answer it, and close, unless the client asked
 //! to keep the connection (our extension, see `FLAG_KEEP_ALIVE`).
 //!
-//! Reading is staged so that a malformed header is answered before anything else is read,
-//! and no buffer is allocated from a length that has not been checked against its limit.
+//! Reading is staged so that a malformed header is answered before the rest of its request
+//! is waited for, and no buffer is sized from a length that has not been checked against its
+//! limit. Each read takes whatever the socket holds (a whole small request is one read), into
+//! a buffer the connection keeps from one request to the next.
+//!
+//! Short operations run on the connection's task; those that wait for the disk or for a
+//! device go to the blocking pool (see [`runs_inline`]).
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use psc_psa::Status;
-use psc_wire::header::{FLAG_KEEP_ALIVE, HEADER_SIZE, PREFIX_LEN, RawHeader, decode_prefix};
-use psc_wire::ops::{Access, Scope};
-use psc_wire::{RequestHeader, ResponseHeader, frame};
+use psc_wire::header::{
+    FLAG_KEEP_ALIVE, HEADER_LEN, HEADER_SIZE, PREFIX_LEN, RawHeader, decode_prefix,
+};
+use psc_wire::ops::Scope;
+use psc_wire::{Opcode, ProviderId, RequestHeader, ResponseHeader, frame};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::UnixStream;
 use tokio::sync::{Semaphore, watch};
@@ -23,6 +30,9 @@ use crate::error::Error;
 
 /// How long a kept-open connection may wait for its next request.
 const IDLE_TIMEOUT: Duration = Duration::from_secs(30);
+/// How much one read may take beyond what the request in progress is known to need: enough
+/// for a whole small request (or the next one of a client that pipelines).
+const READ_AHEAD: usize = 4096;
 
 /// What every connection shares: the current service and the worker permits.
 #[derive(Clone, Debug)]
@@ -33,11 +43,57 @@ pub(crate) struct Shared {
     pub(crate) stopping: watch::Receiver<bool>,
 }
 
-/// A request read off the socket, header validated.
+/// A request read off the socket, header validated: its body and authentication field are
+/// the ranges `HEADER_LEN..auth_at` and `auth_at..end` of the connection's buffer.
+#[derive(Clone, Copy)]
 struct Incoming {
     header: RequestHeader,
-    body: Zeroizing<Vec<u8>>,
-    auth: Zeroizing<Vec<u8>>,
+    auth_at: usize,
+    end: usize,
+}
+
+/// What was read off the connection and not yet served. Zeroed when dropped: requests may
+/// carry key material.
+#[derive(Default)]
+struct Inbox {
+    bytes: Zeroizing<Vec<u8>>,
+}
+
+impl Inbox {
+    /// Reads until at least `need` bytes are buffered, taking up to [`READ_AHEAD`] more if
+    /// the socket has them. `need` is a checked length.
+    async fn fill(&mut self, stream: &mut UnixStream, need: usize) -> std::io::Result<()> {
+        while self.bytes.len() < need {
+            let filled = self.bytes.len();
+            let target = need.max(filled + READ_AHEAD);
+            if target > self.bytes.capacity() {
+                // Grown by hand so that the old allocation is zeroed (on drop), not just freed.
+                let mut grown = Zeroizing::new(Vec::with_capacity(target));
+                grown.extend_from_slice(&self.bytes);
+                self.bytes = grown;
+            }
+            self.bytes.resize(target, 0);
+            let read = stream.read(&mut self.bytes[filled..]).await;
+            let n = read.as_ref().map_or(0, |n| *n);
+            self.bytes.truncate(filled + n);
+            if read? == 0 {
+                return Err(std::io::ErrorKind::UnexpectedEof.into());
+            }
+        }
+        Ok(())
+    }
+
+    /// Drops the first `len` bytes (a served request), keeping what follows. A buffer grown
+    /// for a large request is given back once it is empty, so an idle connection holds little.
+    fn consume(&mut self, len: usize) {
+        let len = len.min(self.bytes.len());
+        self.bytes.copy_within(len.., 0);
+        let left = self.bytes.len() - len;
+        self.bytes.truncate(left);
+        if left == 0 && self.bytes.capacity() > 4 * READ_AHEAD {
+            self.bytes = Zeroizing::default();
+        }
+    }
 }
 
 /// A request refused before its header was interpreted, with the raw header if it was read.
@@ -61,20 +117,25 @@ pub(crate) async fn handle(mut stream: UnixStream, shared: Shared) {
         uid: c.uid(),
         gid: c.gid(),
     });
+    let mut inbox = Inbox::default();
     let mut first = true;
     loop {
         // Each request sees the configuration current when it arrives (reloads included).
         let service = Arc::clone(&shared.services.borrow());
-        if !first && !wait_readable(&stream, shared.stopping.clone()).await {
+        let waiting = !first && inbox.bytes.is_empty();
+        if waiting && !wait_readable(&stream, shared.stopping.clone()).await {
             return;
         }
         first = false;
-        let keep = match next_request(&mut stream, &service).await {
-            Some(incoming) => answer(&mut stream, &service, &shared, peer, incoming).await,
+        let keep = match next_request(&mut stream, &mut inbox, &service).await {
+            Some(incoming) => {
+                let keep = answer(&mut stream, &service, &shared, peer, &inbox, incoming).await;
+                inbox.consume(incoming.end);
+                keep
+            }
             None => false,
         };
         if !keep {
-            let _ = stream.shutdown().await;
             return;
         }
     }
@@ -90,9 +151,14 @@ async fn wait_readable(stream: &UnixStream, mut stopping: watch::Receiver<bool>)
 }
 
 /// Reads the next request; a refused one is answered here and ends the connection.
-async fn next_request(stream: &mut UnixStream, service: &Service) -> Option<Incoming> {
+async fn next_request(
+    stream: &mut UnixStream,
+    inbox: &mut Inbox,
+    service: &Service,
+) -> Option<Incoming> {
     let limit = service.config().limits.body_len_limit;
-    let read = tokio::time::timeout(service.config().timeout, read_request(stream, limit)).await;
+    let reading = read_request(stream, inbox, limit);
+    let read = tokio::time::timeout(service.config().timeout, reading).await;
     let refused = match read {
         Ok(Ok(incoming)) => return Some(incoming),
         Ok(Err(refused)) => refused,
@@ -111,6 +177,7 @@ async fn answer(
     service: &Arc<Service>,
     shared: &Shared,
     peer: Option<PeerCredentials>,
+    inbox: &Inbox,
     incoming: Incoming,
 ) -> bool {
     let started = Instant::now();
@@ -123,7 +190,12 @@ async fn answer(
         opcode = ?header.opcode,
         provider = ?header.provider,
     );
-    let (status, body) = match serve(service, shared, peer, incoming, span.clone()).await {
+    let request = Request {
+        header,
+        body: &inbox.bytes[HEADER_LEN..incoming.auth_at],
+        auth: &inbox.bytes[incoming.auth_at..incoming.end],
+    };
+    let (status, body) = match serve(service, shared, peer, request, span.clone()).await {
         Ok(body) => (Status::Success, body),
         Err(error) => {
             let status = status_of(&error);
@@ -141,25 +213,31 @@ async fn answer(
     write_response(stream, service, reply, &body).await && keep
 }
 
-/// Runs the request: discovery operations inline, everything that may touch a key store or
-/// a provider on the blocking pool, bounded by the worker permits.
+/// A request to serve, borrowed from the connection's buffer.
+struct Request<'a> {
+    header: RequestHeader,
+    body: &'a [u8],
+    auth: &'a [u8],
+}
+
+/// Runs the request on this task if it is short (see [`runs_inline`]), else on the blocking
+/// pool, bounded by the worker permits.
 async fn serve(
     service: &Arc<Service>,
     shared: &Shared,
     peer: Option<PeerCredentials>,
-    incoming: Incoming,
+    request: Request<'_>,
     span: tracing::Span,
 ) -> Result<Zeroizing<Vec<u8>>, Error> {
-    let spec = incoming.header.opcode.spec();
-    let run = move |service: &Service| {
+    let header = request.header;
+    let run = move |service: &Service, body: &[u8], auth: &[u8]| {
         let _entered = span.enter();
-        let Incoming { header, body, auth } = incoming;
         service
-            .serve(&header, &body, &auth, peer.as_ref())
+            .serve(&header, body, auth, peer.as_ref())
             .map(|response| Zeroizing::new(response.encode()))
     };
-    if spec.scope == Scope::Core && spec.access == Access::Open {
-        return run(service);
+    if runs_inline(&header) {
+        return run(service, request.body, request.auth);
     }
     let Ok(_permit) = shared.workers.acquire().await else {
         return Err(Error::Io(std::io::Error::other(
@@ -167,21 +245,50 @@ async fn serve(
         )));
     };
     let service = Arc::clone(service);
-    tokio::task::spawn_blocking(move || run(&service))
+    let body = Zeroizing::new(request.body.to_vec());
+    let auth = Zeroizing::new(request.auth.to_vec());
+    tokio::task::spawn_blocking(move || run(&service, &body, &auth))
         .await
         .unwrap_or_else(|join| Err(Error::Io(std::io::Error::other(join.to_string()))))
 }
 
+/// Whether a request is short enough to run on the connection's task, where it costs no
+/// thread hop: two hops to the blocking pool and back cost more (tens of microseconds on an
+/// idle machine) than most of these operations take. Inline: the core operations but
+/// DeleteClient, and the software provider's operations (in memory, 0.4 to 700 µs here)
+/// except creating and destroying keys, which wait for a commit to disk (and RSA key
+/// generation takes a second). Everything else, including every hardware provider's call,
+/// may block and goes to the pool.
+fn runs_inline(header: &RequestHeader) -> bool {
+    let opcode = header.opcode;
+    match opcode.spec().scope {
+        Scope::Core => opcode != Opcode::DeleteClient,
+        Scope::Crypto => {
+            header.provider == ProviderId::MbedCrypto
+                && !matches!(
+                    opcode,
+                    Opcode::PsaGenerateKey | Opcode::PsaImportKey | Opcode::PsaDestroyKey
+                )
+        }
+    }
+}
+
 /// Reads a whole request, validating the header in the reference order.
-async fn read_request(stream: &mut UnixStream, body_limit: u32) -> Result<Incoming, Refused> {
+async fn read_request(
+    stream: &mut UnixStream,
+    inbox: &mut Inbox,
+    body_limit: u32,
+) -> Result<Incoming, Refused> {
+    inbox.fill(stream, PREFIX_LEN).await?;
     let mut prefix = [0u8; PREFIX_LEN];
-    stream.read_exact(&mut prefix).await?;
+    prefix.copy_from_slice(&inbox.bytes[..PREFIX_LEN]);
     let size = decode_prefix(&prefix)?;
     if size != HEADER_SIZE {
         return Err(psc_wire::Error::HeaderSize(size).into());
     }
+    inbox.fill(stream, HEADER_LEN).await?;
     let mut fields = [0u8; HEADER_SIZE as usize];
-    stream.read_exact(&mut fields).await?;
+    fields.copy_from_slice(&inbox.bytes[PREFIX_LEN..HEADER_LEN]);
     let raw = RawHeader::decode(&fields);
     let with_raw = |error: Error| Refused {
         raw: Some(raw),
@@ -190,18 +297,18 @@ async fn read_request(stream: &mut UnixStream, body_limit: u32) -> Result<Incomi
     raw.check_framing(body_limit)
         .map_err(|e| with_raw(e.into()))?;
     // Both lengths are bounded now: the body by the configured limit, auth by its u16 field.
-    let mut body = Zeroizing::new(vec![0u8; raw.body_len as usize]);
-    stream
-        .read_exact(&mut body)
-        .await
-        .map_err(|e| with_raw(e.into()))?;
-    let mut auth = Zeroizing::new(vec![0u8; raw.auth_len.into()]);
-    stream
-        .read_exact(&mut auth)
+    let auth_at = HEADER_LEN + raw.body_len as usize;
+    let end = auth_at + usize::from(raw.auth_len);
+    inbox
+        .fill(stream, end)
         .await
         .map_err(|e| with_raw(e.into()))?;
     let header = raw.into_request().map_err(|e| with_raw(e.into()))?;
-    Ok(Incoming { header, body, auth })
+    Ok(Incoming {
+        header,
+        auth_at,
+        end,
+    })
 }
 
 /// Answers a request refused at the header level.
