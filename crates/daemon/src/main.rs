@@ -81,8 +81,10 @@ fn start(args: Args, config: Config) -> anyhow::Result<()> {
 }
 
 async fn serve(args: Args, config: Config) -> anyhow::Result<()> {
-    let (listener, bound) = listener(&config.socket_path)?;
+    // The service first: its start-up checks (permissions of the key stores and of the
+    // socket's directory) run before the socket is bound.
     let service = Service::start(config, &Factory, None)?;
+    let (listener, bound) = listener(&service.config().socket_path)?;
     let (services, current) = watch::channel(Arc::new(service));
     let shutdown = shutdown_signal()?;
     tokio::spawn(reload_on_sighup(args, services)?);

@@ -18,6 +18,7 @@ pub mod config;
 mod error;
 mod front;
 pub mod keystore;
+pub mod permissions;
 
 pub use back::{ProviderFactory, Service, StartError};
 pub use config::Config;

@@ -25,13 +25,19 @@ impl Service {
     /// with `previous`, the service being replaced by a reload), interrupted operations
     /// finished.
     ///
+    /// The permissions of the key stores and the socket's directory are checked first
+    /// ([`permissions`](crate::permissions)); what is only unwise is logged as a warning.
+    ///
     /// # Errors
-    /// [`StartError`] naming the store or provider that could not start.
+    /// [`StartError`] naming the store, provider or path that could not start.
     pub fn start(
         config: Config,
         factory: &dyn ProviderFactory,
         previous: Option<&Service>,
     ) -> Result<Service, StartError> {
+        for warning in crate::permissions::check(&config)? {
+            tracing::warn!("{warning}");
+        }
         let previous = previous.map_or(&[][..], |service| &service.slots);
         let slots = slots::build(&config.providers, factory, previous)?;
         let authenticators = Authenticators::new(&config.authenticators);

@@ -34,6 +34,9 @@ pub enum StartError {
         /// The cause.
         source: StoreError,
     },
+    /// A key store or the socket's directory has permissions that refuse the start.
+    #[error(transparent)]
+    Permissions(#[from] crate::permissions::PermissionError),
     /// A provider could not be built.
     #[error("provider {name:?}: {reason}")]
     Provider {

@@ -1,0 +1,142 @@
+//! Start-up permission checks, on the real binary and real files (issue 7): a key store that
+//! group or others can write, or a socket directory anyone can write without the sticky
+//! bit, stops the start with one error naming the path, its mode and the fix, before the
+//! socket is bound; a key store they can read is a warning and the daemon serves.
+
+// Test code (and the shared helpers in `common`): a failed expectation is a failed test.
+#![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic)]
+
+use std::error::Error;
+use std::fs::Permissions;
+use std::os::unix::fs::PermissionsExt;
+use std::path::Path;
+
+mod common;
+
+use common::{Daemon, Options, Site, naked_client};
+
+type TestResult = Result<(), Box<dyn Error>>;
+
+fn chmod(path: &Path, mode: u32) -> std::io::Result<()> {
+    std::fs::set_permissions(path, Permissions::from_mode(mode))
+}
+
+/// A site whose key store exists: the daemon started on it once.
+fn site_with_a_store() -> Site {
+    let site = Site::new();
+    site.write_config(&site.original_config(&Options::default()));
+    Daemon::start(&site).stop();
+    assert!(site.store().exists(), "the first start made no key store");
+    site
+}
+
+/// Starts the daemon, which must exit with a failure; answers its stderr.
+fn refused_start(site: &Site) -> String {
+    let mut daemon = Daemon::spawn(Daemon::command(site, &[]));
+    let status = daemon.wait_exit();
+    let stderr = daemon.stderr();
+    assert!(!status.success(), "the daemon started; stderr:\n{stderr}");
+    assert!(
+        !site.socket().exists(),
+        "the socket was bound before the refusal"
+    );
+    stderr
+}
+
+fn assert_names(stderr: &str, parts: &[String]) {
+    for part in parts {
+        assert!(
+            stderr.contains(part),
+            "{part:?} missing from stderr:\n{stderr}"
+        );
+    }
+}
+
+#[test]
+fn a_key_store_group_or_others_can_write_stops_the_start_with_the_fix() -> TestResult {
+    let site = site_with_a_store();
+    let store = site.store();
+    for mode in [0o666, 0o620] {
+        chmod(&store, mode)?;
+        let stderr = refused_start(&site);
+        assert_names(
+            &stderr,
+            &[
+                "ERROR".into(),
+                format!("key store file {}", store.display()),
+                format!("mode {mode:04o}"),
+                format!("`chmod 600 {}`", store.display()),
+            ],
+        );
+    }
+    // Fixed as the message says, the daemon starts.
+    chmod(&store, 0o600)?;
+    Daemon::start(&site).stop();
+    Ok(())
+}
+
+#[test]
+fn a_key_store_directory_others_can_write_stops_the_start() -> TestResult {
+    let site = site_with_a_store();
+    let dir = site.store().parent().ok_or("no directory")?.to_owned();
+    chmod(&dir, 0o777)?;
+    let stderr = refused_start(&site);
+    assert_names(
+        &stderr,
+        &[
+            format!("key store directory {}", dir.display()),
+            "mode 0777".into(),
+            format!("`chmod 700 {}`", dir.display()),
+        ],
+    );
+    Ok(())
+}
+
+#[test]
+fn a_key_store_others_can_read_is_a_warning_and_the_daemon_serves() -> TestResult {
+    let site = site_with_a_store();
+    let store = site.store();
+    chmod(&store, 0o644)?;
+    let mut daemon = Daemon::start(&site);
+    assert_eq!(naked_client(&site.socket()).ping()?, (1, 0));
+    let stderr = daemon.wait_stderr("key store file");
+    let warning = stderr
+        .lines()
+        .find(|line| line.contains("key store file"))
+        .ok_or("no warning line")?;
+    assert_names(
+        warning,
+        &[
+            "WARN".into(),
+            store.display().to_string(),
+            "mode 0644".into(),
+            "can read it".into(),
+            format!("`chmod 600 {}`", store.display()),
+        ],
+    );
+    daemon.stop();
+    Ok(())
+}
+
+#[test]
+fn a_socket_directory_anyone_can_write_stops_the_start_unless_sticky() -> TestResult {
+    let site = Site::new();
+    site.write_config(&site.original_config(&Options::default()));
+    let dir = site.socket().parent().ok_or("no directory")?.to_owned();
+    std::fs::create_dir_all(&dir)?;
+    chmod(&dir, 0o777)?;
+    let stderr = refused_start(&site);
+    assert_names(
+        &stderr,
+        &[
+            format!("socket directory {}", dir.display()),
+            "mode 0777".into(),
+            format!("`chmod o-w {}`", dir.display()),
+            "pose as the service".into(),
+        ],
+    );
+    // Sticky, as /tmp is: nobody can remove or rename another user's socket.
+    chmod(&dir, 0o1777)?;
+    Daemon::start(&site).stop();
+    Ok(())
+}
