@@ -49,12 +49,14 @@ impl Body for AeadEncryptRequest {
     type Proto = RequestMessage;
 
     fn from_proto(m: RequestMessage) -> Result<Self, Error> {
+        // Taken first: a field refused further on must not leave it unwiped.
+        let plaintext = SecretBytes::new(m.input);
         Ok(AeadEncryptRequest {
             key_name: m.key_name,
             alg: required(m.alg, "alg")?.try_into()?,
             nonce: m.nonce,
             additional_data: m.additional_data,
-            plaintext: SecretBytes::new(m.input),
+            plaintext,
         })
     }
 

@@ -43,10 +43,12 @@ impl Body for AsymmetricEncryptRequest {
     type Proto = RequestMessage;
 
     fn from_proto(m: RequestMessage) -> Result<Self, Error> {
+        // Taken first: a field refused further on must not leave it unwiped.
+        let plaintext = SecretBytes::new(m.input);
         Ok(AsymmetricEncryptRequest {
             key_name: m.key_name,
             alg: required(m.alg, "alg")?.try_into()?,
-            plaintext: SecretBytes::new(m.input),
+            plaintext,
             salt: m.salt,
         })
     }

@@ -39,10 +39,12 @@ impl Body for CipherEncryptRequest {
     type Proto = RequestMessage;
 
     fn from_proto(m: RequestMessage) -> Result<Self, Error> {
+        // Taken first: a field refused further on must not leave it unwiped.
+        let plaintext = SecretBytes::new(m.input);
         Ok(CipherEncryptRequest {
             key_name: m.key_name,
             alg: cipher(m.alg)?,
-            plaintext: SecretBytes::new(m.input),
+            plaintext,
         })
     }
 

@@ -37,10 +37,12 @@ impl Body for ImportKeyRequest {
     type Proto = RequestMessage;
 
     fn from_proto(m: RequestMessage) -> Result<Self, Error> {
+        // Taken first: a field refused further on must not leave it unwiped.
+        let data = SecretBytes::new(m.data);
         Ok(ImportKeyRequest {
             key_name: m.key_name,
             attributes: required(m.attributes, "attributes")?.try_into()?,
-            data: SecretBytes::new(m.data),
+            data,
         })
     }
 

@@ -63,7 +63,13 @@ pub trait Body: Sized {
     /// # Errors
     /// [`Error::Protobuf`] for invalid protobuf, [`Error::InvalidField`] for invalid values.
     fn decode(bytes: &[u8]) -> Result<Self, Error> {
-        Self::from_proto(prost::Message::decode(bytes)?)
+        let mut proto = Self::Proto::default();
+        if let Err(error) = prost::Message::merge(&mut proto, bytes) {
+            // A body refused half way may already hold key material or plaintext.
+            Self::scrub(&mut proto);
+            return Err(error.into());
+        }
+        Self::from_proto(proto)
     }
 
     /// Encodes a body.
