@@ -85,8 +85,7 @@ pub(super) fn decrypt(
 }
 
 fn aes_encrypt(key: &[u8], mode: Cipher, plaintext: &[u8]) -> Result<Vec<u8>, ProviderError> {
-    // Holds the plaintext until it is encrypted, so an error path wipes it.
-    let mut buffer = Zeroizing::new(plaintext.to_vec());
+    let mut buffer = plaintext_buffer(plaintext);
     if mode == Cipher::CbcPkcs7 {
         pkcs7_pad(&mut buffer);
     }
@@ -190,6 +189,15 @@ fn check_length(mode: Cipher, len: usize) -> Result<(), ProviderError> {
         )));
     }
     Ok(())
+}
+
+/// A copy of `plaintext` to encrypt in place, wiped when dropped (so on an error path too),
+/// with room for the padding: growing the buffer would move the plaintext and leave the old
+/// copy unwiped in freed memory.
+fn plaintext_buffer(plaintext: &[u8]) -> Zeroizing<Vec<u8>> {
+    let mut buffer = Zeroizing::new(Vec::with_capacity(plaintext.len() + BLOCK_LEN));
+    buffer.extend_from_slice(plaintext);
+    buffer
 }
 
 /// Appends PKCS#7 padding: 1 to 16 bytes, each holding the padding length.
@@ -302,6 +310,16 @@ mod tests {
         let mut two_blocks = vec![16u8; BLOCK_LEN];
         two_blocks.extend(padded(&[17]));
         assert!(pkcs7_unpadded_len(&two_blocks).is_err());
+    }
+
+    #[test]
+    fn padding_never_moves_the_plaintext() {
+        for len in [0, 1, 15, 16, 17, 100] {
+            let mut buffer = plaintext_buffer(&vec![7u8; len]);
+            let before = buffer.as_ptr();
+            pkcs7_pad(&mut buffer);
+            assert_eq!(buffer.as_ptr(), before, "{len} bytes were reallocated");
+        }
     }
 
     #[test]
