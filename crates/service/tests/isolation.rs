@@ -494,17 +494,26 @@ fn run_matrix(daemon: &TestDaemon, me: &Owner, foreign: &Owner) -> Vec<(Op, Stat
     let mut own_cells = Vec::new();
     for op in Op::ALL {
         let family = op.family();
-        let absent = format!("nobody-{}", family.tag());
-        let (foreign_key, absent_key) = (foreign.key(family), absent.as_str());
-        let cells = [foreign_key.as_str(), absent_key];
-        let [foreign_status, absent_status] =
-            cells.map(|name| status(daemon, &me.caller, &request(op, name, &material)));
+        // The other application's key of every family, not only the one the operation
+        // fits: a policy or type check before the ownership check would tell them apart.
+        let mut cells: Vec<String> = Family::ALL.iter().map(|f| foreign.key(*f)).collect();
+        cells.push(format!("nobody-{}", family.tag()));
+        let statuses: Vec<Status> = cells
+            .iter()
+            .map(|name| status(daemon, &me.caller, &request(op, name, &material)))
+            .collect();
         let context = format!("{:?}: {op:?}", me.caller);
-        assert_eq!(foreign_status, absent_status, "{context}: foreign ≠ absent");
+        let absent_status = statuses[statuses.len() - 1];
+        for (name, foreign_status) in cells.iter().zip(&statuses) {
+            assert_eq!(
+                *foreign_status, absent_status,
+                "{context}: {name} (foreign) ≠ absent"
+            );
+        }
         if op.creates() {
             assert_eq!(absent_status, Status::Success, "{context}");
             // The caller now has keys of those names, its own: destroy them again.
-            for name in cells {
+            for name in &cells {
                 let destroy = request(Op::Destroy, name, &material);
                 assert_eq!(status(daemon, &me.caller, &destroy), Status::Success);
             }
