@@ -9,7 +9,9 @@
 //! and escaped byte strings (`\x01`). Any 8-byte run of a secret counts as a leak.
 //!
 //! The application name is an identity, not a secret: the request spans carry it by design,
-//! and the test relies on that to show the requests really were logged.
+//! and the test relies on that to show the requests really were logged. Nothing logs at TRACE
+//! today, so the proof that the verbose levels are on is one DEBUG line per request: the test
+//! fails if logging is off, or filtered to INFO or less.
 
 // Test code (and the shared helpers in `common`): a failed expectation is a failed test.
 #![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic)]
