@@ -22,6 +22,7 @@ use crate::transport;
 pub struct Client {
     endpoint: Endpoint,
     auth: Auth,
+    provider: ProviderId,
     timeout: Option<Duration>,
     max_body_size: usize,
 }
@@ -43,6 +44,7 @@ impl Client {
         Client {
             endpoint,
             auth: Auth::NoAuth,
+            provider: ProviderId::Core,
             timeout: Some(Client::DEFAULT_TIMEOUT),
             max_body_size: Client::DEFAULT_MAX_BODY_SIZE,
         }
@@ -72,6 +74,17 @@ impl Client {
     /// Sets the identity the typed methods send.
     pub fn set_auth(&mut self, auth: Auth) {
         self.auth = auth;
+    }
+
+    /// The provider the key and crypto methods address; [`ProviderId::Core`] until one is
+    /// chosen with [`Client::set_provider`] or [`Client::discover`].
+    pub fn provider(&self) -> ProviderId {
+        self.provider
+    }
+
+    /// Sets the provider the key and crypto methods address.
+    pub fn set_provider(&mut self, provider: ProviderId) {
+        self.provider = provider;
     }
 
     /// The time allowed for one whole exchange; `None` waits forever.
@@ -141,5 +154,17 @@ impl Client {
         let response = self.call(provider, &self.auth, request)?;
         let got = response.opcode();
         O::output(response).ok_or_else(|| ClientError::OpcodeMismatch { expected, got }.into())
+    }
+
+    /// Sends one typed operation to the client's crypto provider.
+    ///
+    /// # Errors
+    /// [`ClientError::NoProvider`] before a crypto provider is chosen; otherwise see
+    /// [`Client::call`].
+    pub(crate) fn send_crypto<O: Operation>(&self, op: O) -> Result<O::Output, Error> {
+        if self.provider == ProviderId::Core {
+            return Err(ClientError::NoProvider.into());
+        }
+        self.send(self.provider, op)
     }
 }

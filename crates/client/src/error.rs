@@ -119,6 +119,22 @@ pub enum ClientError {
         /// The client's limit.
         limit: u32,
     },
+    /// A key or crypto operation was asked for before a crypto provider was chosen.
+    #[error(
+        "no crypto provider chosen: call `Client::discover` (or use `Client::connect`) to \
+         take the service's default, or `Client::set_provider`"
+    )]
+    NoProvider,
+    /// The service offers no crypto provider.
+    #[error("the Parsec service has no crypto provider configured: check its configuration")]
+    NoCryptoProvider,
+    /// The service accepts no authentication this client can provide.
+    #[error(
+        "the Parsec service accepts none of the authenticators this client supports (Direct \
+         with an application name, Unix peer credentials): check the service's \
+         [[authenticator]] configuration"
+    )]
+    NoAuthenticator,
     /// The request does not fit the wire format (a field longer than its length field).
     #[error("the request cannot be encoded ({0}): shorten the oversized field")]
     Encode(#[source] psc_wire::Error),

@@ -40,13 +40,17 @@
 //! Encoding requests and checking responses does not depend on the transport, so the blocking
 //! transport here and a future async one share that code.
 
+mod admin_ops;
 mod auth;
 mod client;
 mod codec;
 mod core_ops;
+mod crypto_ops;
+mod discovery;
 mod endpoint;
 mod error;
 mod explain;
+mod key_ops;
 mod operation;
 mod transport;
 
@@ -54,8 +58,11 @@ pub use auth::Auth;
 pub use client::Client;
 pub use endpoint::{DEFAULT_ENDPOINT, ENDPOINT_ENV, Endpoint, EndpointProblem};
 pub use error::{ClientError, Error};
-pub use psc_psa::Status;
+pub use psc_psa as psa;
+pub use psc_psa::{Attributes, SecretBytes, Status};
 pub use psc_wire as wire;
+pub use psc_wire::ops::can_do_crypto::CheckType;
 pub use psc_wire::ops::list_authenticators::AuthenticatorInfo;
+pub use psc_wire::ops::list_keys::KeyInfo;
 pub use psc_wire::ops::list_providers::ProviderInfo;
 pub use psc_wire::{AuthType, Opcode, ProviderId, Request, Response};

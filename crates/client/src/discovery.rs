@@ -1,0 +1,60 @@
+//! Choosing a provider and an identity from what the service offers, as the published
+//! client's `BasicClient` does: the first crypto provider (the service lists them in priority
+//! order) and the first authenticator this client can satisfy.
+
+use psc_wire::{AuthType, ProviderId};
+
+use crate::auth::Auth;
+use crate::client::Client;
+use crate::error::{ClientError, Error};
+
+impl Client {
+    /// A client of the service named by `PARSEC_SERVICE_ENDPOINT` (default
+    /// `unix:/run/parsec/parsec.sock`), set up with the service's default provider and the
+    /// first authenticator it accepts that this client supports; `app_name` is the
+    /// identity sent when that is Direct authentication.
+    ///
+    /// ```no_run
+    /// let client = psc_client::Client::connect("my-app")?;
+    /// println!("keys in {:?}", client.provider());
+    /// # Ok::<(), psc_client::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    /// [`ClientError::NoService`] when nothing listens at the endpoint; otherwise as
+    /// [`Client::discover`].
+    pub fn connect(app_name: &str) -> Result<Client, Error> {
+        let mut client = Client::from_env()?;
+        client.check_socket()?;
+        client.discover(Some(app_name))?;
+        Ok(client)
+    }
+
+    /// Asks the service for its providers and authenticators, and sets this client's
+    /// provider to the first crypto provider and its identity to the first authenticator it
+    /// can satisfy: Unix peer credentials, or Direct when `app_name` is given.
+    ///
+    /// # Errors
+    /// [`ClientError::NoCryptoProvider`] or [`ClientError::NoAuthenticator`] when the service
+    /// offers nothing usable; otherwise see [`Client::call`].
+    pub fn discover(&mut self, app_name: Option<&str>) -> Result<(), Error> {
+        let provider = self
+            .list_providers()?
+            .into_iter()
+            .map(|p| p.id)
+            .find(|id| *id != ProviderId::Core)
+            .ok_or(ClientError::NoCryptoProvider)?;
+        let auth = self
+            .list_authenticators()?
+            .into_iter()
+            .find_map(|a| match a.id {
+                AuthType::UnixPeerCredentials => Some(Auth::UnixPeerCredentials),
+                AuthType::Direct => app_name.map(|name| Auth::Direct(name.to_owned())),
+                _ => None,
+            })
+            .ok_or(ClientError::NoAuthenticator)?;
+        self.set_provider(provider);
+        self.set_auth(auth);
+        Ok(())
+    }
+}
