@@ -1,7 +1,8 @@
 //! Start-up permission checks, on the real binary and real files (issue 7): a key store that
 //! group or others can write, or a socket directory anyone can write without the sticky
-//! bit, stops the start with one error naming the path, its mode and the fix, before the
-//! socket is bound; a key store they can read is a warning and the daemon serves.
+//! bit, or a master key directory group or others can write, stops the start with one error
+//! naming the path, its mode and the fix, before the socket is bound; a key store they can
+//! read is a warning and the daemon serves.
 
 // Test code (and the shared helpers in `common`): a failed expectation is a failed test.
 #![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic)]
@@ -138,5 +139,29 @@ fn a_socket_directory_anyone_can_write_stops_the_start_unless_sticky() -> TestRe
     // Sticky, as /tmp is: nobody can remove or rename another user's socket.
     chmod(&dir, 0o1777)?;
     Daemon::start(&site).stop();
+    Ok(())
+}
+
+#[test]
+fn a_master_key_directory_others_can_write_stops_the_start() -> TestResult {
+    let site = Site::new();
+    let options = Options {
+        master_key_option: true,
+        ..Options::default()
+    };
+    site.write_config(&site.original_config(&options));
+    Daemon::start(&site).stop();
+    let dir = site.master_key().parent().ok_or("no directory")?.to_owned();
+    chmod(&dir, 0o1777)?;
+    let stderr = refused_start(&site);
+    assert_names(
+        &stderr,
+        &[
+            format!("master key directory {}", dir.display()),
+            "mode 1777".into(),
+            "replace the master key".into(),
+            format!("`chmod 700 {}`", dir.display()),
+        ],
+    );
     Ok(())
 }

@@ -6,6 +6,7 @@
 //! |---|---|---|
 //! | key store file (and its `-wal`, `-shm` files) | group or others can write it | group or others can read it |
 //! | key store directory | group or others can write it (even sticky: they could plant the `-wal` file) | group or others can list it |
+//! | the software provider's master key directory | group or others can write it (even sticky: they could plant a master key of their own before the first start) | — |
 //! | socket directory (or, if absent, its nearest existing ancestor) | others can write it and it is not sticky | group can write it and it is not sticky |
 //!
 //! Writing the store lets someone delete keys, or put back an older record of a key (its
@@ -14,14 +15,16 @@
 //! Whoever can write the socket's directory without the sticky bit can replace the socket
 //! with one of their own and answer every client in the service's place; that is refused for
 //! others and a warning for the group (a `parsec-clients` group may be trusted that far).
-//! The master key file is checked by the software provider itself, more strictly.
+//! Whoever can write the master key's directory can swap the master key for one they know:
+//! every key created afterwards would be sealed under it. The master key file itself is
+//! checked by the software provider, more strictly (any group or other access is refused).
 
 use std::fmt;
 use std::io;
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 
-use crate::config::Config;
+use crate::config::{Config, ProviderKind};
 
 /// Group or others may write.
 const GROUP_OTHER_WRITE: u32 = 0o022;
@@ -35,13 +38,14 @@ const STICKY: u32 = 0o1000;
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum PermissionError {
-    /// Group or others can write the key store file or its directory.
+    /// Group or others can write the key store file or its directory, or the master key's
+    /// directory.
     #[error(
-        "{kind} {} has mode {mode:04o}: group or others can write it, and could delete keys or \
-         put back old key records; fix it with `{fix}`",
-        .path.display()
+        "{kind} {} has mode {mode:04o}: group or others can write it, and {}; fix it with \
+         `{fix}`",
+        .path.display(), .kind.write_risk()
     )]
-    WritableStore {
+    Writable {
         /// File or directory.
         kind: Kind,
         /// The path.
@@ -86,6 +90,22 @@ pub enum Kind {
     StoreDir,
     /// The directory holding the socket.
     SocketDir,
+    /// The directory holding the software provider's master key.
+    MasterKeyDir,
+}
+
+impl Kind {
+    /// What someone who can write a path of this kind can do.
+    fn write_risk(self) -> &'static str {
+        match self {
+            Kind::StoreFile | Kind::StoreDir => "could delete keys or put back old key records",
+            Kind::SocketDir => "could replace the socket and pose as the service",
+            Kind::MasterKeyDir => {
+                "could replace the master key with one they know, and read every key sealed \
+                 after that"
+            }
+        }
+    }
 }
 
 impl fmt::Display for Kind {
@@ -94,6 +114,7 @@ impl fmt::Display for Kind {
             Kind::StoreFile => "key store file",
             Kind::StoreDir => "key store directory",
             Kind::SocketDir => "socket directory",
+            Kind::MasterKeyDir => "master key directory",
         })
     }
 }
@@ -119,6 +140,7 @@ impl fmt::Display for Warning {
                  themselves are sealed)"
             }
             Kind::SocketDir => "its group can replace the socket in it and pose as the service",
+            Kind::MasterKeyDir => "group or others can read it",
         };
         write!(
             f,
@@ -143,6 +165,11 @@ pub fn check(config: &Config) -> Result<Vec<Warning>, PermissionError> {
     stores.dedup();
     for store in stores {
         check_store(store, &mut warnings)?;
+    }
+    for provider in &config.providers {
+        match &provider.kind {
+            ProviderKind::Software { master_key_path } => check_master_key_dir(master_key_path)?,
+        }
     }
     check_socket_dir(&config.socket_path, &mut warnings)?;
     Ok(warnings)
@@ -184,7 +211,7 @@ fn private(
         path.display()
     );
     if mode & GROUP_OTHER_WRITE != 0 {
-        return Err(PermissionError::WritableStore {
+        return Err(PermissionError::Writable {
             kind,
             path,
             mode,
@@ -200,6 +227,23 @@ fn private(
         });
     }
     Ok(())
+}
+
+/// The master key's directory, if it exists (the provider creates a missing one private):
+/// writable by group or others, sticky or not, is refused.
+fn check_master_key_dir(master_key: &Path) -> Result<(), PermissionError> {
+    let Some(dir) = master_key.parent().filter(|d| !d.as_os_str().is_empty()) else {
+        return Ok(());
+    };
+    match mode_of(dir)? {
+        Some(mode) if mode & GROUP_OTHER_WRITE != 0 => Err(PermissionError::Writable {
+            kind: Kind::MasterKeyDir,
+            path: dir.to_owned(),
+            mode,
+            fix: format!("chmod 700 {}", dir.display()),
+        }),
+        _ => Ok(()),
+    }
 }
 
 /// The socket's directory, or the nearest ancestor that exists when the daemon is about to

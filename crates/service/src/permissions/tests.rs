@@ -83,7 +83,7 @@ fn a_store_file_writable_by_group_or_others_is_refused_with_the_fix() -> TestRes
         chmod(&store, mode)?;
         let error = check(&layout.config).err().ok_or("accepted")?;
         match &error {
-            PermissionError::WritableStore {
+            PermissionError::Writable {
                 kind,
                 path,
                 mode: found,
@@ -125,7 +125,7 @@ fn a_writable_wal_file_is_refused_too() -> TestResult {
     let wal = PathBuf::from(wal);
     chmod(&wal, 0o666)?;
     match check(&layout.config) {
-        Err(PermissionError::WritableStore { kind, path, .. }) => {
+        Err(PermissionError::Writable { kind, path, .. }) => {
             assert_eq!((kind, path), (Kind::StoreFile, wal));
         }
         other => panic!("{other:?}"),
@@ -141,7 +141,7 @@ fn the_store_directory_is_checked_like_the_file() -> TestResult {
     for mode in [0o777, 0o770, 0o1777, 0o730] {
         chmod(&dir, mode)?;
         match check(&layout.config) {
-            Err(error @ PermissionError::WritableStore { .. }) => {
+            Err(error @ PermissionError::Writable { .. }) => {
                 let fix = format!("chmod 700 {}", dir.display());
                 names_all(&error.to_string(), &dir, mode, &fix);
             }
@@ -204,6 +204,30 @@ fn a_missing_socket_directory_is_judged_by_its_nearest_ancestor() -> TestResult 
             assert_eq!((path.as_path(), mode), (parent, 0o777));
         }
         other => panic!("{other:?}"),
+    }
+    Ok(())
+}
+
+#[test]
+fn a_master_key_directory_group_or_others_can_write_is_refused() -> TestResult {
+    let mut layout = Layout::new()?;
+    let dir = layout.dir.path().join("master");
+    std::fs::create_dir(&dir)?;
+    layout.config.providers[0].kind = ProviderKind::Software {
+        master_key_path: dir.join("master.key"),
+    };
+    chmod(&dir, 0o700)?;
+    assert_eq!(check(&layout.config)?, []);
+    // Sticky does not help: others could put their own key there before the first start.
+    for mode in [0o770, 0o777, 0o1777] {
+        chmod(&dir, mode)?;
+        let error = check(&layout.config).err().ok_or("accepted")?;
+        assert!(
+            matches!(&error, PermissionError::Writable { kind: Kind::MasterKeyDir, path, .. } if *path == dir),
+            "{error:?}"
+        );
+        let fix = format!("chmod 700 {}", dir.display());
+        names_all(&error.to_string(), &dir, mode, &fix);
     }
     Ok(())
 }
