@@ -19,6 +19,11 @@ pub(crate) struct ParsecToolApp {
     #[arg(short = 't', long = "timeout", value_name = "timeout")]
     pub(crate) timeout: Option<u32>,
 
+    /// Print listings (list-keys, list-providers, list-authenticators, list-opcodes,
+    /// list-clients) as JSON instead of text.
+    #[arg(long = "json", global = true)]
+    pub(crate) json: bool,
+
     /// The operation to run.
     #[command(subcommand)]
     pub(crate) subcommand: Subcommand,

@@ -13,6 +13,60 @@ pub(crate) enum Error {
          list-providers` shows the service's providers"
     )]
     UnknownProvider(u8),
+    /// The application has no key of this name in the provider.
+    #[error(
+        "no key named \"{0}\" in the provider: `parsec-tool list-keys` shows the keys, \
+         `parsec-tool -p ID ...` selects another provider"
+    )]
+    NoSuchKey(String),
+    /// No application of this name has keys in the service.
+    #[error(
+        "no client named \"{0}\" has keys in the service: `parsec-tool list-clients` shows \
+         the clients"
+    )]
+    NoSuchClient(String),
+    /// The key exists but cannot do what the subcommand asks.
+    #[error("the key \"{name}\" cannot be used here: this subcommand needs {needed}")]
+    WrongKeyType {
+        /// The key's name.
+        name: String,
+        /// What the subcommand needs, and how to make one.
+        needed: &'static str,
+    },
+    /// The key's public part has no standard encoding (a symmetric key, an unnamed curve).
+    #[error(
+        "a {0:?} key has no public key to export: export-public-key works on RSA and \
+         elliptic-curve keys"
+    )]
+    NoPublicKeyFormat(psc_client::psa::KeyType),
+    /// An argument that should be base64 is not.
+    #[error(
+        "the {what} is not valid base64 ({source}): pass the text `parsec-tool {command}` printed"
+    )]
+    Base64 {
+        /// What the argument is.
+        what: &'static str,
+        /// The subcommand that produces it.
+        command: &'static str,
+        /// The decoder's complaint.
+        source: base64::DecodeError,
+    },
+    /// A ciphertext too short to hold its nonce.
+    #[error(
+        "the ciphertext is too short: it must start with the {needed}-byte nonce; pass the \
+         whole text `parsec-tool encrypt` printed"
+    )]
+    Truncated {
+        /// The nonce length.
+        needed: usize,
+    },
+    /// A DER or PEM encoding failed or a DER input is malformed.
+    #[error("cannot encode or decode the ASN.1 structure: {0}")]
+    Encoding(spki::der::Error),
+    /// A key file, request or certificate problem (import-key, create-csr,
+    /// create-self-signed-cert, hash, verify).
+    #[error(transparent)]
+    Format(#[from] crate::formats::FormatError),
     /// Writing the results failed.
     #[error("cannot write the results to standard output: {0}")]
     Output(#[from] std::io::Error),

@@ -7,7 +7,11 @@
 
 mod cli;
 mod error;
+mod formats;
+mod keys;
 mod names;
+mod output;
+mod progress;
 mod subcommands;
 
 use std::io::Write;
@@ -19,7 +23,7 @@ use psc_client::{Client, ProviderId};
 
 use crate::cli::ParsecToolApp;
 use crate::error::Failure;
-use crate::subcommands::Context;
+use crate::subcommands::{Context, Subcommand};
 
 fn main() -> ExitCode {
     init_logging();
@@ -62,17 +66,22 @@ fn usage_exit(usage: &clap::Error) -> ExitCode {
 /// Sets the client up as the published tool does, in the same order (endpoint, global
 /// provider, timeout), then runs the subcommand.
 fn run(app: ParsecToolApp) -> Result<(), Failure> {
+    let mut stdout = std::io::stdout().lock();
+    if let Subcommand::Completions(completions) = &app.subcommand {
+        // Needs no service.
+        completions.run(&mut stdout)?;
+        return stdout.flush().map_err(|e| Failure::Subcommand(e.into()));
+    }
     let mut client = Client::from_env().map_err(Failure::SpinUp)?;
     client.check_socket().map_err(Failure::SpinUp)?;
     let provider = match app.provider {
-        Some(id) => ProviderId::from_code(id).map_err(|_| Failure::Provider(id))?,
-        None => ProviderId::Core,
+        Some(id) => Some(ProviderId::from_code(id).map_err(|_| Failure::Provider(id))?),
+        None => None,
     };
     if let Some(seconds) = app.timeout {
         client.set_timeout((seconds > 0).then(|| Duration::from_secs(seconds.into())));
     }
-    let context = Context { client, provider };
-    let mut stdout = std::io::stdout().lock();
+    let context = Context::new(client, provider, app.json);
     app.subcommand.run(&context, &mut stdout)?;
     stdout.flush().map_err(|e| Failure::Subcommand(e.into()))
 }

@@ -4,10 +4,11 @@
 use std::io::Write;
 
 use psc_client::ProviderId;
+use serde::Serialize;
 
 use crate::error::Error;
-use crate::names;
 use crate::subcommands::Context;
+use crate::{names, output};
 
 /// Which provider to ask about.
 #[derive(Debug, clap::Args)]
@@ -15,6 +16,13 @@ pub(crate) struct ListOpcodes {
     /// ID of the provider; without it, the global --provider, or else the core provider.
     #[arg(short = 'p', long = "provider", value_name = "provider")]
     provider: Option<u8>,
+}
+
+/// One operation in the `--json` listing, e.g. `{"opcode": 1, "name": "Ping"}`.
+#[derive(Debug, Serialize)]
+struct OpcodeEntry {
+    opcode: u32,
+    name: String,
 }
 
 impl ListOpcodes {
@@ -25,6 +33,16 @@ impl ListOpcodes {
             None => context.provider,
         };
         let opcodes = context.client.list_opcodes(provider)?;
+        if context.json {
+            let entries: Vec<OpcodeEntry> = opcodes
+                .iter()
+                .map(|opcode| OpcodeEntry {
+                    opcode: opcode.code(),
+                    name: format!("{opcode:?}"),
+                })
+                .collect();
+            return output::json(out, &entries);
+        }
         log::info!("Available opcodes for {}:", names::provider(provider));
         for opcode in opcodes {
             writeln!(out, "0x{:02x} ({opcode:?})", opcode.code())?;

@@ -3,19 +3,51 @@
 use std::io::Write;
 
 use psc_client::ProviderInfo;
+use serde::Serialize;
 
 use crate::error::Error;
-use crate::names;
 use crate::subcommands::Context;
+use crate::{names, output};
 
 /// Takes no options.
 #[derive(Debug, clap::Args)]
 pub(crate) struct ListProviders {}
 
+/// One provider in the `--json` listing.
+#[derive(Debug, Serialize)]
+struct ProviderEntry<'a> {
+    id: u8,
+    name: &'static str,
+    description: &'a str,
+    version: String,
+    vendor: &'a str,
+    uuid: String,
+}
+
+impl<'a> ProviderEntry<'a> {
+    fn of(provider: &'a ProviderInfo) -> ProviderEntry<'a> {
+        ProviderEntry {
+            id: provider.id.code(),
+            name: names::provider(provider.id),
+            description: &provider.description,
+            version: format!(
+                "{}.{}.{}",
+                provider.version_maj, provider.version_min, provider.version_rev
+            ),
+            vendor: &provider.vendor,
+            uuid: provider.uuid.to_string(),
+        }
+    }
+}
+
 impl ListProviders {
     /// Prints each provider's ID, description, version, vendor and UUID, then a blank line.
     pub(crate) fn run(&self, context: &Context, out: &mut dyn Write) -> Result<(), Error> {
         let providers = context.client.list_providers()?;
+        if context.json {
+            let entries: Vec<ProviderEntry<'_>> = providers.iter().map(ProviderEntry::of).collect();
+            return output::json(out, &entries);
+        }
         log::info!("Available providers:");
         for provider in &providers {
             write_provider(out, provider)?;
