@@ -68,6 +68,15 @@ impl Measurement {
     pub(crate) fn ops_per_second(&self) -> f64 {
         self.ops as f64 / self.elapsed.as_secs_f64().max(f64::MIN_POSITIVE)
     }
+
+    /// Adds another window of the same cell: counts, time and latencies.
+    pub(crate) fn absorb(&mut self, other: Measurement) {
+        self.ops += other.ops;
+        self.errors += other.errors;
+        self.elapsed += other.elapsed;
+        self.latencies.merge(&other.latencies);
+        self.first_error = self.first_error.take().or(other.first_error);
+    }
 }
 
 /// Runs `case` in `driver`'s mode at each thread count, after one probe op that detects an

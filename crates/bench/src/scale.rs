@@ -2,7 +2,8 @@
 //! benchmark application's 10 keys, then on one where 999 other applications hold the rest
 //! of 100,000 keys. Reported for each: the daemon's start-up time and RSS, and the latency of
 //! ECDSA sign and of ListKeys (of the 10-key application) in both client modes; the figures
-//! that matter are the ratios full / empty of one run.
+//! that matter are the ratios full / empty of one run. Both daemons run at once and are
+//! measured in alternating slices, so that a drift in the machine's load affects both alike.
 //!
 //! The stores are filled before the daemon starts, through the service's own key store
 //! (`KeyStore::insert_ready`, one transaction) with keys the software provider generates on
@@ -57,10 +58,25 @@ pub(crate) struct StoreRun {
     cells: Vec<Cell>,
 }
 
-/// Runs the daemon `binary` on the empty store, then on the full one.
+/// Slices each store's cells are cut into, alternating between the stores, so that both
+/// see the same moments of a machine whose load drifts (other builds, vCPU wake-ups).
+const ROUNDS: u32 = 10;
+
+/// A store filled and its daemon started.
+struct Prepared {
+    label: &'static str,
+    size: Size,
+    populated_in: Duration,
+    /// VmRSS right after start.
+    rss_kib: Option<u64>,
+    daemon: Daemon,
+}
+
+/// Fills the empty and the full store, starts a daemon `binary` on each (both run at once),
+/// and measures them in alternating slices.
 ///
 /// # Errors
-/// When a store cannot be filled, the daemon fails, or a stored key cannot be used.
+/// When a store cannot be filled, a daemon fails, or a stored key cannot be used.
 pub(crate) fn run(
     binary: &Path,
     work_dir: Option<&Path>,
@@ -76,19 +92,45 @@ pub(crate) fn run(
         keys: OWN_KEYS,
         apps: 1,
     };
-    [("empty", empty), ("full", full)]
-        .into_iter()
-        .map(|(label, size)| run_store(binary, work_dir, label, size, timing))
-        .collect()
+    let mut stores = Vec::new();
+    for (label, size) in [("empty", empty), ("full", full)] {
+        stores.push(prepare(binary, work_dir, label, size)?);
+    }
+    let mut fixtures = Vec::new();
+    for store in &stores {
+        fixtures.push(Fixture::create(
+            store.daemon.socket(),
+            KeyNames::for_this_process(),
+        )?);
+    }
+    let measured = measure(&fixtures, timing);
+    let created: Vec<usize> = fixtures.iter().map(Fixture::created).collect();
+    fixtures.into_iter().for_each(Fixture::remove);
+    let mut runs = Vec::new();
+    let results = measured?;
+    for ((store, (listed, cells)), created) in stores.into_iter().zip(results).zip(created) {
+        let started_in = store.daemon.started_in();
+        store.daemon.stop()?;
+        runs.push(StoreRun {
+            label: store.label,
+            keys: store.size.keys + created,
+            apps: store.size.apps,
+            populated_in: store.populated_in,
+            started_in,
+            rss_kib: store.rss_kib,
+            listed,
+            cells,
+        });
+    }
+    Ok(runs)
 }
 
-fn run_store(
+fn prepare(
     binary: &Path,
     work_dir: Option<&Path>,
     label: &'static str,
     size: Size,
-    timing: Timing,
-) -> anyhow::Result<StoreRun> {
+) -> anyhow::Result<Prepared> {
     let dir = daemon::temporary_dir(work_dir)?;
     let started = Instant::now();
     populate(dir.path(), size).with_context(|| format!("filling the {label} store"))?;
@@ -100,29 +142,47 @@ fn run_store(
         populated_in.as_secs_f64()
     );
     let daemon = Daemon::spawn_in(binary, dir)?;
-    let started_in = daemon.started_in();
-    let rss_kib = daemon::memory_kib(daemon.pid(), "VmRSS");
-    let fixture = Fixture::create(daemon.socket(), KeyNames::for_this_process())?;
-    let measured = measure(&fixture, timing);
-    let fixture_keys = fixture.created();
-    fixture.remove();
-    daemon.stop()?;
-    let (listed, cells) = measured?;
-    Ok(StoreRun {
+    Ok(Prepared {
         label,
-        keys: size.keys + fixture_keys,
-        apps: size.apps,
+        size,
         populated_in,
-        started_in,
-        rss_kib,
-        listed,
-        cells,
+        rss_kib: daemon::memory_kib(daemon.pid(), "VmRSS"),
+        daemon,
     })
 }
 
-/// The cells of one store, after checking that a pre-filled key signs and that ListKeys
-/// sees the application's keys.
-fn measure(fixture: &Fixture, timing: Timing) -> anyhow::Result<(usize, Vec<Cell>)> {
+/// Per store: the keys ListKeys returns and the cells, after checking that a pre-filled key
+/// signs and that ListKeys sees exactly the application's keys.
+fn measure(fixtures: &[Fixture], timing: Timing) -> anyhow::Result<Vec<(usize, Vec<Cell>)>> {
+    let mut listed = Vec::new();
+    let mut drivers = Vec::new();
+    for fixture in fixtures {
+        listed.push(check(fixture)?);
+        drivers.push((Published::new(fixture), Persistent::new(fixture)?));
+    }
+    let slice = Timing {
+        warm_up: timing.warm_up / ROUNDS,
+        window: timing.window / ROUNDS,
+    };
+    let mut cells: Vec<Vec<Cell>> = fixtures.iter().map(|_| Vec::new()).collect();
+    for _ in 0..ROUNDS {
+        for ((published, persistent), cells) in drivers.iter().zip(&mut cells) {
+            let modes: [&dyn Driver; 2] = [published, persistent];
+            for driver in modes {
+                for case in [Case::EcdsaSign, Case::ListKeys] {
+                    runner::run_case(driver, case, &[1], slice)
+                        .into_iter()
+                        .for_each(|cell| absorb(cells, cell));
+                }
+            }
+        }
+    }
+    cells.iter().flatten().for_each(crate::progress);
+    Ok(listed.into_iter().zip(cells).collect())
+}
+
+/// Signs with a pre-filled key and lists the application's keys; returns how many.
+fn check(fixture: &Fixture) -> anyhow::Result<usize> {
     let client = crate::modes::published_client(fixture.socket())?;
     client
         .psa_sign_hash(&own_name(0), &HASH, published_ecdsa())
@@ -133,19 +193,23 @@ fn measure(fixture: &Fixture, timing: Timing) -> anyhow::Result<(usize, Vec<Cell
         listed == own,
         "ListKeys returned {listed} keys, not our {own}"
     );
-    let published = Published::new(fixture);
-    let persistent = Persistent::new(fixture)?;
-    let drivers: [&dyn Driver; 2] = [&published, &persistent];
-    let mut cells = Vec::new();
-    for driver in drivers {
-        for case in [Case::EcdsaSign, Case::ListKeys] {
-            for cell in runner::run_case(driver, case, &[1], timing) {
-                crate::progress(&cell);
-                cells.push(cell);
+    Ok(listed)
+}
+
+/// Adds a slice's cell to the cell of the same mode and case.
+fn absorb(cells: &mut Vec<Cell>, slice: Cell) {
+    let same = cells
+        .iter_mut()
+        .find(|c| c.mode == slice.mode && c.case == slice.case);
+    match (same, slice.outcome) {
+        (Some(cell), Outcome::Measured(m)) => {
+            if let Outcome::Measured(total) = &mut cell.outcome {
+                total.absorb(m);
             }
         }
+        (Some(_), _) => {}
+        (None, outcome) => cells.push(Cell { outcome, ..slice }),
     }
-    Ok((listed, cells))
 }
 
 /// Fills the store and creates the master key in `dir`, as the daemon will find them:
