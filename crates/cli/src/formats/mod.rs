@@ -12,7 +12,6 @@ pub(crate) mod x509;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
-use psc_client::psa::KeyType;
 use spki::ObjectIdentifier;
 use zeroize::Zeroizing;
 
@@ -86,13 +85,8 @@ pub(crate) enum FormatError {
     )]
     Compressed,
     /// A purpose the key type cannot serve.
-    #[error("a {key_type:?} key cannot be imported {purpose}")]
-    Purpose {
-        /// The key's type.
-        key_type: KeyType,
-        /// What was asked, e.g. "for encryption".
-        purpose: &'static str,
-    },
+    #[error("an elliptic-curve key cannot be imported {0}; import it for signing (the default)")]
+    Purpose(&'static str),
     /// rcgen refused to build the request or certificate.
     #[error("cannot build the {what}: {source}")]
     Certificate {

@@ -90,10 +90,6 @@ impl ImportKey {
     fn attributes(&self, key: &KeyMaterial) -> Result<Attributes, FormatError> {
         let pair = key.key_type.is_key_pair();
         let rsa = matches!(key.key_type, KeyType::RsaKeyPair | KeyType::RsaPublicKey);
-        let refuse = |purpose| FormatError::Purpose {
-            key_type: key.key_type,
-            purpose,
-        };
         let mut usage_flags = UsageFlags {
             export: self.exportable,
             ..UsageFlags::default()
@@ -102,7 +98,9 @@ impl ImportKey {
         let for_encryption = self.for_encryption && !self.for_signing;
         let permitted_algorithm = if for_encryption {
             if !rsa {
-                return Err(refuse("for encryption (only RSA keys encrypt)"));
+                return Err(FormatError::Purpose(
+                    "for encryption: only RSA keys encrypt",
+                ));
             }
             usage_flags.encrypt = true;
             usage_flags.decrypt = pair;
@@ -116,10 +114,9 @@ impl ImportKey {
             usage_flags.sign_message = pair;
             usage_flags.verify_hash = true;
             usage_flags.verify_message = true;
-            Algorithm::AsymmetricSignature(
-                self.signature(rsa)
-                    .ok_or_else(|| refuse("with --pss (only RSA keys sign with PSS)"))?,
-            )
+            Algorithm::AsymmetricSignature(self.signature(rsa).ok_or(FormatError::Purpose(
+                "with --pss: only RSA keys sign with PSS",
+            ))?)
         };
         Ok(Attributes {
             key_type: key.key_type,
