@@ -35,7 +35,7 @@ pub(crate) enum Error {
     },
     /// The key's public part has no standard encoding (a symmetric key, an unnamed curve).
     #[error(
-        "a {0:?} key has no public key to export: export-public-key works on RSA and \
+        "the key type {0:?} has no public key to export: export-public-key works on RSA and \
          elliptic-curve keys"
     )]
     NoPublicKeyFormat(psc_client::psa::KeyType),
@@ -51,6 +51,13 @@ pub(crate) enum Error {
         /// The decoder's complaint.
         source: base64::DecodeError,
     },
+    /// An AEAD ciphertext that does not authenticate.
+    #[error(
+        "the ciphertext does not authenticate under the key \"{0}\": it was altered or \
+         truncated, or encrypted with another key; pass the exact text `parsec-tool encrypt` \
+         printed with the same key"
+    )]
+    NotAuthentic(String),
     /// A ciphertext too short to hold its nonce.
     #[error(
         "the ciphertext is too short: it must start with the {needed}-byte nonce; pass the \

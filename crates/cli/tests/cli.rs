@@ -1,13 +1,19 @@
 //! `parsec-tool` as a script sees it: stdout, stderr and exit status.
 //!
 //! The snapshot cases live in `tests/cmd/`: `service/` runs against the real service started
-//! in-process, `offline/` needs no service. Regenerate the expected outputs after an intended
-//! change with `TRYCMD=overwrite cargo test -p psc-cli`.
+//! in-process, `offline/` needs no service. `keys/` and `admin/` hold sessions (`*.md`, one
+//! command after another, stdout and stderr together), each run against a fresh service so
+//! its listings see only its own keys; `admin/` against a service accepting only Direct
+//! authentication, with the tool's application name `parsec-tool` as administrator.
+//! Regenerate the expected outputs after an intended change with `TRYCMD=overwrite cargo test
+//! -p psc-cli`.
 
 use std::io::Read;
 use std::os::unix::net::UnixListener;
 use std::process::{Command, Output};
 
+use psc_client::AuthType;
+use psc_service::config::AuthenticatorConfig;
 use psc_testkit::TestDaemon;
 
 const TOOL: &str = env!("CARGO_BIN_EXE_parsec-tool");
@@ -18,8 +24,42 @@ type TestResult = Result<(), Box<dyn std::error::Error>>;
 fn cases() -> trycmd::TestCases {
     let cases = trycmd::TestCases::new();
     // The published tool's default level, whatever the developer's environment says.
-    cases.default_bin_path(TOOL).env("RUST_LOG", "info");
     cases
+        .default_bin_path(TOOL)
+        .register_bin("parsec-tool", std::path::Path::new(TOOL))
+        .env("RUST_LOG", "info");
+    cases
+}
+
+/// Runs each session of `dir` against its own fresh service.
+fn sessions(dir: &str, start: impl Fn() -> TestDaemon) -> TestResult {
+    let mut files: Vec<_> = std::fs::read_dir(dir)?
+        .map(|entry| entry.map(|e| e.path()))
+        .collect::<Result<_, _>>()?;
+    files.retain(|path| path.extension().is_some_and(|ext| ext == "md"));
+    assert!(!files.is_empty(), "no sessions in {dir}");
+    for file in files {
+        let daemon = start();
+        cases().env(ENDPOINT, daemon.endpoint()).case(file).run();
+    }
+    Ok(())
+}
+
+#[test]
+fn key_sessions_against_a_fresh_service_each() -> TestResult {
+    sessions("tests/cmd/keys", TestDaemon::start)
+}
+
+#[test]
+fn admin_sessions_against_a_service_with_the_tool_as_admin() -> TestResult {
+    sessions("tests/cmd/admin", || {
+        TestDaemon::start_with(|config| {
+            config.authenticators = vec![AuthenticatorConfig {
+                auth_type: AuthType::Direct,
+                admins: vec!["parsec-tool".into()],
+            }];
+        })
+    })
 }
 
 #[test]

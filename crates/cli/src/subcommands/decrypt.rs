@@ -6,7 +6,7 @@ use std::io::Write;
 
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
-use psc_client::{Client, SecretBytes};
+use psc_client::{Client, SecretBytes, Status};
 use zeroize::Zeroizing;
 
 use crate::error::Error;
@@ -64,7 +64,12 @@ fn decrypt(
                     needed: nonce_len(alg),
                 });
             };
-            client.aead_decrypt(name, alg, nonce, &[], sealed)?
+            client
+                .aead_decrypt(name, alg, nonce, &[], sealed)
+                .map_err(|e| match e.status() {
+                    Some(Status::PsaErrorInvalidSignature) => Error::NotAuthentic(name.to_owned()),
+                    _ => e.into(),
+                })?
         }
     })
 }

@@ -27,6 +27,9 @@ impl ExportPublicKey {
     pub(crate) fn run(&self, context: &Context, out: &mut dyn Write) -> Result<(), Error> {
         let client = context.key_client()?;
         let key = keys::key_info(client, &self.key_name)?;
+        if !key.attributes.key_type.is_asymmetric() {
+            return Err(Error::NoPublicKeyFormat(key.attributes.key_type));
+        }
         let is_rsa = key.attributes.key_type.public_counterpart() == KeyType::RsaPublicKey;
         if self.pkcs1 && !is_rsa {
             return Err(Error::WrongKeyType {
