@@ -338,7 +338,8 @@ fn rsa_keys_imported_for_encryption_decrypt_what_openssl_encrypts() -> TestResul
     Ok(())
 }
 
-/// Keys of every kind the certificate subcommands accept, as (name, openssl digest option).
+/// Keys of every kind the certificate subcommands accept, as (name, scheme for
+/// [`signed_with`]).
 fn certificate_keys(
     bench: &Bench,
 ) -> Result<Vec<(&'static str, &'static str)>, Box<dyn std::error::Error>> {
@@ -354,6 +355,18 @@ fn certificate_keys(
         "rsa",
         &["-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:2048"],
     )?;
+    bench.tool_ok(&["create-rsa-key", "-r", "-k", "rsa-pss"])?;
+    let rsa = bench.path("rsa.pem");
+    let rsa = rsa.to_str().ok_or("path")?;
+    bench.tool_ok(&[
+        "import-key",
+        "-k",
+        "rsa-pss-sha384",
+        "--pss",
+        "--hash",
+        "sha384",
+        rsa,
+    ])?;
     let p384 = bench.path("p384.pem");
     bench.tool_ok(&[
         "import-key",
@@ -363,21 +376,33 @@ fn certificate_keys(
         "sha384",
         p384.to_str().ok_or("path")?,
     ])?;
-    let rsa = bench.path("rsa.pem");
-    bench.tool_ok(&[
-        "import-key",
-        "-k",
-        "rsa-sha512",
-        "--hash",
-        "sha512",
-        rsa.to_str().ok_or("path")?,
-    ])?;
+    bench.tool_ok(&["import-key", "-k", "rsa-sha512", "--hash", "sha512", rsa])?;
     Ok(vec![
         ("rsa-sha256", "sha256"),
         ("p256", "sha256"),
         ("p384", "sha384"),
         ("rsa-sha512", "sha512"),
+        ("rsa-pss", "pss-sha256"),
+        ("rsa-pss-sha384", "pss-sha384"),
     ])
+}
+
+/// Whether openssl's `-text` output names the signature scheme `digest` (e.g. `sha256`, or
+/// `pss-sha256` for RSA-PSS with that hash, MGF1 over it and a salt as long as the digest).
+fn signed_with(text: &str, digest: &str) -> bool {
+    match digest.strip_prefix("pss-") {
+        Some(hash) => {
+            let salt = if hash == "sha256" { "0x20" } else { "0x30" };
+            text.contains("Signature Algorithm: rsassaPss")
+                && text.contains(&format!("Hash Algorithm: {hash}"))
+                && text.contains(&format!("Mask Algorithm: mgf1 with {hash}"))
+                && text.contains(&format!("Salt Length: {salt}"))
+        }
+        None => {
+            text.contains(&format!("{digest}WithRSAEncryption"))
+                || text.contains(&format!("ecdsa-with-{}", digest.to_uppercase()))
+        }
+    }
 }
 
 const SUBJECT: [&str; 16] = [
@@ -433,11 +458,7 @@ fn csrs_verify_with_openssl_and_carry_the_subject() -> TestResult {
             checked.contains("DNS:parsec.example, DNS:www.parsec.example, IP Address:10.1.2.3"),
             "{key}: {checked}"
         );
-        assert!(
-            checked.contains(&format!("{digest}With"))
-                || checked.contains(&format!("ecdsa-with-{}", digest.to_uppercase())),
-            "{key}: {checked}"
-        );
+        assert!(signed_with(&checked, digest), "{key}: {checked}");
     }
     Ok(())
 }
@@ -504,7 +525,23 @@ fn self_signed_certificates_verify_with_openssl_and_carry_subject_sans_and_valid
 fn keys_x509_cannot_name_are_refused_in_one_line() -> TestResult {
     let bench = Bench::new()?;
     bench.tool_ok(&["create-rsa-key", "-k", "encryption"])?;
-    bench.tool_ok(&["create-rsa-key", "-r", "-k", "pss"])?;
+    private_key_forms(
+        &bench,
+        "k256",
+        &[
+            "-algorithm",
+            "EC",
+            "-pkeyopt",
+            "ec_paramgen_curve:secp256k1",
+        ],
+    )?;
+    let k256 = bench.path("k256.pem");
+    bench.tool_ok(&[
+        "import-key",
+        "-k",
+        "secp256k1",
+        k256.to_str().ok_or("path")?,
+    ])?;
     private_key_forms(
         &bench,
         "p256",
@@ -512,7 +549,7 @@ fn keys_x509_cannot_name_are_refused_in_one_line() -> TestResult {
     )?;
     let public = bench.path("p256-pub.pem");
     bench.tool_ok(&["import-key", "-k", "public", public.to_str().ok_or("path")?])?;
-    for key in ["encryption", "pss", "public", "missing"] {
+    for key in ["encryption", "secp256k1", "public", "missing"] {
         for command in ["create-csr", "create-self-signed-cert"] {
             let output = bench.tool(&[command, "-k", key, "--cn", "x"], None)?;
             let stderr = String::from_utf8(output.stderr)?;

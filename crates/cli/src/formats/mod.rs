@@ -7,6 +7,7 @@
 //! signature forms) live in [`crate::keys`].
 
 pub(crate) mod key_file;
+pub(crate) mod pss;
 pub(crate) mod x509;
 
 use std::io::Read;
@@ -98,6 +99,9 @@ pub(crate) enum FormatError {
     /// The validity asked for a certificate is out of range.
     #[error("a certificate valid for {0} days is out of range: pass 1 to 36500")]
     Days(u32),
+    /// rcgen's output is not what the RSA-PSS rewriting expects (a bug, not a user error).
+    #[error("cannot make the RSA-PSS signature: {0}; please report this as a bug")]
+    Pss(&'static str),
     /// A signature that does not match.
     #[error("the signature is not valid for this text and the key \"{0}\"")]
     InvalidSignature(String),

@@ -10,6 +10,7 @@ use rcgen::{
 };
 
 use super::FormatError;
+use super::pss::{self, Signed};
 use crate::error::Error;
 use crate::keys;
 
@@ -17,8 +18,8 @@ use crate::keys;
 const SERIAL_NUMBER: [u64; 4] = [2, 5, 4, 5];
 
 /// What a key must be to sign a request or a certificate, for the error naming the key.
-const SIGNING_KEYS: &str = "an RSA PKCS#1 v1.5 signing key (SHA-256, SHA-384 or SHA-512) or an \
-     ECDSA key on secp256r1 (SHA-256) or secp384r1 (SHA-384)";
+const SIGNING_KEYS: &str = "an RSA signing key (PKCS#1 v1.5 or PSS, with SHA-256, SHA-384 or \
+     SHA-512) or an ECDSA key on secp256r1 (SHA-256) or secp384r1 (SHA-384)";
 
 /// The subject of a request or certificate: the published `create-csr`'s options.
 #[derive(Debug, clap::Args)]
@@ -106,6 +107,9 @@ pub(crate) struct ServiceKey<'a> {
     alg: AsymmetricSignature,
     hash: Hash,
     rcgen_alg: &'static SignatureAlgorithm,
+    /// For a PSS key, the AlgorithmIdentifier that replaces rcgen's after it has written the
+    /// structure (see [`pss`]); rcgen's own signature is then left empty.
+    pss: Option<Vec<u8>>,
     /// Why the last signature failed: rcgen only carries "remote key error".
     failure: RefCell<Option<Error>>,
 }
@@ -129,6 +133,10 @@ impl<'a> ServiceKey<'a> {
         let rcgen_alg =
             rcgen_algorithm(key.attributes.key_type, key.attributes.bits, alg).ok_or_else(wrong)?;
         let public = client.export_public_key(name)?;
+        let pss = match alg {
+            AsymmetricSignature::RsaPss { .. } => Some(pss::algorithm_identifier(hash)?),
+            _ => None,
+        };
         Ok(ServiceKey {
             client,
             name: name.to_owned(),
@@ -136,6 +144,7 @@ impl<'a> ServiceKey<'a> {
             alg,
             hash,
             rcgen_alg,
+            pss,
             failure: RefCell::new(None),
         })
     }
@@ -155,6 +164,19 @@ impl<'a> ServiceKey<'a> {
                 source: error,
             }
             .into(),
+        }
+    }
+
+    /// The structure rcgen wrote as `der`, with its signature: rcgen's, or for a PSS key the
+    /// service's over the signed part with the PSS algorithm in place.
+    ///
+    /// # Errors
+    /// The service's error when it cannot sign; [`Error::Encoding`] for a structure of
+    /// another shape than rcgen's.
+    pub(crate) fn finish(&self, der: &[u8], kind: Signed) -> Result<Vec<u8>, Error> {
+        match &self.pss {
+            None => Ok(der.to_vec()),
+            Some(algorithm) => pss::resign(der, kind, algorithm, |signed| self.sign_here(signed)),
         }
     }
 
@@ -180,6 +202,10 @@ impl PublicKeyData for ServiceKey<'_> {
 
 impl SigningKey for ServiceKey<'_> {
     fn sign(&self, message: &[u8]) -> Result<Vec<u8>, rcgen::Error> {
+        if self.pss.is_some() {
+            // Signed later, by `finish`, once the algorithm is PSS.
+            return Ok(Vec::new());
+        }
         self.sign_here(message).map_err(|failure| {
             *self.failure.borrow_mut() = Some(failure);
             rcgen::Error::RemoteKeyError
@@ -207,6 +233,10 @@ fn rcgen_algorithm(
         }
         (AsymmetricSignature::RsaPkcs1v15Sign { .. }, Hash::Sha512) => {
             Some(&rcgen::PKCS_RSA_SHA512)
+        }
+        // The carrier rcgen writes; `pss` replaces it.
+        (AsymmetricSignature::RsaPss { .. }, Hash::Sha256 | Hash::Sha384 | Hash::Sha512) => {
+            Some(&rcgen::PKCS_RSA_SHA256)
         }
         (
             AsymmetricSignature::Ecdsa { .. } | AsymmetricSignature::DeterministicEcdsa { .. },
@@ -244,6 +274,10 @@ mod tests {
         let pss = AsymmetricSignature::RsaPss {
             hash: SignHash::Specific(Hash::Sha256),
         };
-        assert!(rcgen_algorithm(KeyType::RsaKeyPair, 2048, pss).is_none());
+        assert!(rcgen_algorithm(KeyType::RsaKeyPair, 2048, pss).is_some());
+        let sha224 = AsymmetricSignature::RsaPss {
+            hash: SignHash::Specific(Hash::Sha224),
+        };
+        assert!(rcgen_algorithm(KeyType::RsaKeyPair, 2048, sha224).is_none());
     }
 }

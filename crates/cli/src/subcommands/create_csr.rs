@@ -7,6 +7,7 @@ use std::io::Write;
 use spki::der::pem::{self, LineEnding};
 
 use crate::error::Error;
+use crate::formats::pss::Signed;
 use crate::formats::x509::{ServiceKey, Subject};
 use crate::subcommands::Context;
 
@@ -33,7 +34,8 @@ impl CreateCsr {
         let request = params
             .serialize_request(&key)
             .map_err(|e| key.explain("certificate request", e))?;
-        let text = pem::encode_string(CSR_LABEL, LineEnding::CRLF, request.der())
+        let der = key.finish(request.der(), Signed::Request)?;
+        let text = pem::encode_string(CSR_LABEL, LineEnding::CRLF, &der)
             .map_err(|e| Error::Encoding(e.into()))?;
         writeln!(out, "{text}")?;
         Ok(())

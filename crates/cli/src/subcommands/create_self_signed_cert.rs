@@ -10,6 +10,7 @@ use time::{Duration, OffsetDateTime};
 
 use crate::error::Error;
 use crate::formats::FormatError;
+use crate::formats::pss::Signed;
 use crate::formats::x509::{ServiceKey, Subject};
 use crate::keys;
 use crate::subcommands::Context;
@@ -76,7 +77,8 @@ impl CreateSelfSignedCert {
         let certificate = params
             .self_signed(&key)
             .map_err(|e| key.explain("certificate", e))?;
-        let text = keys::pem(CERTIFICATE_LABEL, certificate.der())?;
+        let der = key.finish(certificate.der(), Signed::Certificate)?;
+        let text = keys::pem(CERTIFICATE_LABEL, &der)?;
         write!(out, "{text}")?;
         Ok(())
     }
