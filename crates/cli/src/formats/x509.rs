@@ -12,10 +12,13 @@ use rcgen::{
 use super::FormatError;
 use super::pss::{self, Signed};
 use crate::error::Error;
-use crate::keys;
+use crate::{keys, names};
 
 /// The object identifier of the X.520 `serialNumber` attribute, which rcgen has no name for.
 const SERIAL_NUMBER: [u64; 4] = [2, 5, 4, 5];
+
+/// Where the published tool's log lines about signing come from.
+const LOG_TARGET: &str = "parsec_tool::util";
 
 /// What a key must be to sign a request or a certificate, for the error naming the key.
 const SIGNING_KEYS: &str = "an RSA signing key (PKCS#1 v1.5 or PSS, with SHA-256, SHA-384 or \
@@ -180,8 +183,11 @@ impl<'a> ServiceKey<'a> {
         }
     }
 
+    /// Hashes and signs as `sign` does, with the published tool's log lines.
     fn sign_here(&self, message: &[u8]) -> Result<Vec<u8>, Error> {
+        log::info!(target: LOG_TARGET, "Hashing data with {:?}...", self.hash);
         let digest = keys::digest(self.client, self.hash, message)?;
+        log::info!(target: LOG_TARGET, "Signing data with {}...", names::signature(self.alg));
         let signature = self.client.sign_hash(&self.name, self.alg, &digest)?;
         if self.alg.is_ecdsa() {
             return keys::ecdsa_signature_to_der(&signature);

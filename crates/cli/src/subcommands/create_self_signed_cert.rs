@@ -73,7 +73,6 @@ impl CreateSelfSignedCert {
         } else {
             params.is_ca = IsCa::ExplicitNoCa;
         }
-        log::info!("Signing the certificate with key \"{}\"...", self.key_name);
         let certificate = params
             .self_signed(&key)
             .map_err(|e| key.explain("certificate", e))?;
