@@ -57,7 +57,7 @@ pub(crate) struct Subject {
 
     /// A Subject Alternative Name: a DNS name, or an IP address. Repeatable, and takes
     /// several values.
-    #[arg(long = "san", num_args = 1.., action = clap::ArgAction::Append)]
+    #[arg(long = "san", value_name = "SAN", num_args = 1.., action = clap::ArgAction::Append)]
     subject_alternative_names: Vec<String>,
 }
 

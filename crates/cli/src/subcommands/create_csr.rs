@@ -17,8 +17,8 @@ const CSR_LABEL: &str = "CERTIFICATE REQUEST";
 /// The signing key, and the subject to request a certificate for.
 #[derive(Debug, clap::Args)]
 pub(crate) struct CreateCsr {
-    /// The name of the key pair that signs the request: RSA PKCS#1 v1.5 (SHA-256/384/512),
-    /// or ECDSA on secp256r1 (SHA-256) or secp384r1 (SHA-384).
+    /// The name of the key pair that signs the request: RSA PKCS#1 v1.5 or PSS
+    /// (SHA-256/384/512), or ECDSA on secp256r1 (SHA-256) or secp384r1 (SHA-384).
     #[arg(short = 'k', long = "key-name")]
     key_name: String,
 

@@ -28,7 +28,7 @@ const KEY_ID_LEN: usize = 20;
 #[derive(Debug, clap::Args)]
 pub(crate) struct CreateSelfSignedCert {
     /// The name of the key pair that the certificate is for and that signs it: RSA PKCS#1
-    /// v1.5 (SHA-256/384/512), or ECDSA on secp256r1 (SHA-256) or secp384r1 (SHA-384).
+    /// v1.5 or PSS (SHA-256/384/512), or ECDSA on secp256r1 (SHA-256) or secp384r1 (SHA-384).
     #[arg(short = 'k', long = "key-name")]
     key_name: String,
 

@@ -9,8 +9,8 @@ use crate::error::Error;
 use crate::formats;
 use crate::subcommands::Context;
 
-/// The most standard input may hold: the service's default request body limit, less room
-/// for the rest of the request.
+/// The most the data may hold: the service's default request body limit, less room for the
+/// rest of the request.
 const MAX_INPUT: usize = (1 << 20) - 1024;
 
 /// The algorithm, and the data.
@@ -86,6 +86,13 @@ impl HashCommand {
                 stdin.as_slice()
             }
         };
+        if data.len() > MAX_INPUT {
+            return Err(formats::FormatError::TooLong {
+                what: "text",
+                limit: MAX_INPUT,
+            }
+            .into());
+        }
         let alg = self.alg.psa();
         log::info!("Hashing data with {alg:?}...");
         let digest = context.key_client()?.hash_compute(alg, data)?;
