@@ -293,6 +293,34 @@ mod tests {
     }
 
     #[test]
+    fn short_scalars_are_padded_to_the_curve_and_long_ones_refused() -> Result<(), FormatError> {
+        let p256 =
+            ObjectIdentifier::new("1.2.840.10045.3.1.7").map_err(|_| FormatError::NoCurve)?;
+        let encode = |scalar: &[u8]| {
+            use spki::der::Encode;
+            sec1::EcPrivateKey {
+                private_key: scalar,
+                parameters: Some(sec1::EcParameters::NamedCurve(p256)),
+                public_key: None,
+            }
+            .to_der()
+            .map_err(|source| FormatError::Der {
+                what: "test",
+                source,
+            })
+        };
+        let key = sec1_private(&encode(&[0x11; 31])?, None)?;
+        assert_eq!(key.bits, 256);
+        assert_eq!(key.data.len(), 32);
+        assert_eq!((key.data[0], key.data[1]), (0x00, 0x11));
+        assert!(matches!(
+            sec1_private(&encode(&[0x11; 33])?, None),
+            Err(FormatError::EcSize(_))
+        ));
+        Ok(())
+    }
+
+    #[test]
     fn garbage_is_no_key() {
         assert!(matches!(parse(b"hello"), Err(FormatError::NotAKey)));
         assert!(matches!(

@@ -122,3 +122,45 @@ fn check_carrier(field: &AnyRef<'_>) -> Result<(), Error> {
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_pss_sha256_identifier_is_the_one_openssl_writes() -> Result<(), Error> {
+        // SEQUENCE { id-RSASSA-PSS, SEQUENCE { [0] sha256, [1] mgf1(sha256), [2] 32 } }
+        let expected = [
+            "3041",
+            "06092a864886f70d01010a",
+            "3034",
+            "a00f300d0609608648016503040201",
+            "0500",
+            "a11c301a06092a864886f70d010108",
+            "300d0609608648016503040201",
+            "0500",
+            "a203020120",
+        ]
+        .concat();
+        let der = algorithm_identifier(Hash::Sha256)?;
+        let hex: String = der.iter().map(|b| format!("{b:02x}")).collect();
+        assert_eq!(hex, expected);
+        Ok(())
+    }
+
+    #[test]
+    fn only_what_rcgen_writes_is_rewritten() -> Result<(), Error> {
+        let algorithm = algorithm_identifier(Hash::Sha256)?;
+        // A request signed with the PSS identifier already: not rcgen's carrier.
+        let info = [0x30, 0x00];
+        let fields = [&info[..], &algorithm, &[0x03, 0x01, 0x00]]
+            .map(|field| AnyRef::from_der(field).map_err(Error::Encoding));
+        let [Ok(info), Ok(alg), Ok(bits)] = fields else {
+            return Err(FormatError::Pss("test fixture").into());
+        };
+        let der = vec![info, alg, bits].to_der().map_err(Error::Encoding)?;
+        let result = resign(&der, Signed::Request, &algorithm, |_| Ok(vec![1]));
+        assert!(matches!(result, Err(Error::Format(FormatError::Pss(_)))));
+        Ok(())
+    }
+}
