@@ -87,7 +87,8 @@ impl CreateSelfSignedCert {
 fn serial_number(random: &[u8]) -> SerialNumber {
     let mut bytes = random.to_vec();
     if let Some(first) = bytes.first_mut() {
-        // Top bit clear: positive. Low bit set: no leading zero, so never shortened or zero.
+        // Top bit clear: positive. Low bit set: the first byte is never zero, so the number
+        // is never zero and keeps all its bytes.
         *first = (*first & 0x7f) | 0x01;
     }
     SerialNumber::from_slice(&bytes)
