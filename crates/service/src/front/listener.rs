@@ -24,12 +24,38 @@ const DRAIN_DEADLINE: Duration = Duration::from_secs(10);
 /// Connections beyond the cap are closed at once rather than queued, so a flood cannot make
 /// well-behaved clients wait behind it.
 ///
+/// The loop itself runs as a task of the runtime rather than in the caller's future: the
+/// caller is often `block_on` on the main thread, which is no worker, and every accepted
+/// connection would then cost two extra wake-ups between threads (the I/O driver waking the
+/// main thread, the main thread handing the connection's task to a worker). On a worker, the
+/// connection's task starts on the thread that accepted it.
+///
 /// # Errors
 /// Only if the listener itself fails in a way that is not per-connection.
 pub async fn run(
     listener: UnixListener,
     services: watch::Receiver<Arc<Service>>,
     shutdown: impl Future<Output = ()>,
+) -> std::io::Result<()> {
+    let (stop, stopped) = watch::channel(false);
+    let mut acceptor = tokio::spawn(accept_loop(listener, services, stopped));
+    tokio::select! {
+        () = shutdown => {}
+        done = &mut acceptor => return joined(done),
+    }
+    let _ = stop.send(true);
+    joined(acceptor.await)
+}
+
+fn joined(done: Result<std::io::Result<()>, tokio::task::JoinError>) -> std::io::Result<()> {
+    done.unwrap_or_else(|join| Err(std::io::Error::other(join.to_string())))
+}
+
+/// Accepts until `stopped` turns true, then drains.
+async fn accept_loop(
+    listener: UnixListener,
+    services: watch::Receiver<Arc<Service>>,
+    mut stopped: watch::Receiver<bool>,
 ) -> std::io::Result<()> {
     let config = services.borrow().config().clone();
     let slots = Arc::new(Semaphore::new(config.limits.max_connections));
@@ -44,7 +70,6 @@ pub async fn run(
         stopping,
     };
     let mut tasks = JoinSet::new();
-    tokio::pin!(shutdown);
     loop {
         let stream = tokio::select! {
             accepted = listener.accept() => match accepted {
@@ -57,7 +82,8 @@ pub async fn run(
                     continue;
                 }
             },
-            () = &mut shutdown => break,
+            // Either a stop was sent or `run` is gone: stop accepting.
+            _ = stopped.changed() => break,
         };
         while tasks.try_join_next().is_some() {}
         let Ok(slot) = Arc::clone(&slots).try_acquire_owned() else {
