@@ -1,66 +1,56 @@
 //! Administration and attestation: the operations most applications never call.
 
-use psc_wire::ProviderId;
 use psc_wire::ops::attest_key::{AttestationOutput, AttestationParams};
 use psc_wire::ops::prepare_key_attestation::{PrepareOutput, PrepareParams};
 use psc_wire::ops::{
     AttestKeyRequest, DeleteClientRequest, ListClientsRequest, PrepareKeyAttestationRequest,
 };
 
-use crate::client::Client;
-use crate::error::Error;
+use crate::typed::typed_methods;
 
-impl Client {
+typed_methods! {
     /// Every application that has keys in the service. Administrators only.
     ///
     /// # Errors
-    /// [`Error::Service`] with `AdminOperation` when the caller is not an administrator;
-    /// otherwise see [`Client::call`].
-    pub fn list_clients(&self) -> Result<Vec<String>, Error> {
-        Ok(self.send(ProviderId::Core, ListClientsRequest)?.clients)
+    /// [`Error::Service`](crate::Error::Service) with `AdminOperation` when the caller is not
+    /// an administrator; otherwise see [`Client::call`](crate::Client::call).
+    pub fn list_clients(&self) -> Vec<String> {
+        core(ListClientsRequest) => |response| response.clients
     }
 
     /// Destroys every key of the application `client`. Administrators only.
     ///
     /// # Errors
-    /// As [`Client::list_clients`]; our service also answers `PsaErrorDoesNotExist` for an
-    /// application with no keys.
-    pub fn delete_client(&self, client: &str) -> Result<(), Error> {
-        let request = DeleteClientRequest {
-            client: client.to_owned(),
-        };
-        self.send(ProviderId::Core, request).map(drop)
+    /// As [`Client::list_clients`](crate::Client::list_clients); our service also answers
+    /// `PsaErrorDoesNotExist` for an application with no keys.
+    pub fn delete_client(&self, client: &str) -> () {
+        core(DeleteClientRequest { client: client.to_owned() }) => |_| ()
     }
 
     /// What a verifier needs to challenge the key `attested_key_name`
     /// (TPM2 ActivateCredential); an empty `attesting_key_name` means the provider's default.
     ///
     /// # Errors
-    /// [`Error::Service`] with `PsaErrorNotSupported` from providers without attestation;
-    /// otherwise see [`Client::call`].
-    pub fn prepare_key_attestation(
-        &self,
-        parameters: PrepareParams,
-    ) -> Result<PrepareOutput, Error> {
-        let request = PrepareKeyAttestationRequest { parameters };
-        Ok(self.send_crypto(request)?.output)
+    /// [`Error::Service`](crate::Error::Service) with `PsaErrorNotSupported` from providers
+    /// without attestation; otherwise see [`Client::call`](crate::Client::call).
+    pub fn prepare_key_attestation(&self, parameters: PrepareParams) -> PrepareOutput {
+        crypto(PrepareKeyAttestationRequest { parameters }) => |response| response.output
     }
 
     /// Answers a verifier's challenge for the key `attested_key_name`.
     ///
     /// # Errors
-    /// As [`Client::prepare_key_attestation`].
+    /// As [`Client::prepare_key_attestation`](crate::Client::prepare_key_attestation).
     pub fn attest_key(
         &self,
         attested_key_name: &str,
         parameters: AttestationParams,
         attesting_key_name: &str,
-    ) -> Result<AttestationOutput, Error> {
-        let request = AttestKeyRequest {
+    ) -> AttestationOutput {
+        crypto(AttestKeyRequest {
             attested_key_name: attested_key_name.to_owned(),
             parameters,
             attesting_key_name: attesting_key_name.to_owned(),
-        };
-        Ok(self.send_crypto(request)?.output)
+        }) => |response| response.output
     }
 }

@@ -1,8 +1,8 @@
-//! [`Client`]: the settings of a connection to the service, and the generic request call.
+//! [`Client`]: the blocking client, its connection pool, and the generic request call.
 
-use std::io;
-use std::os::unix::fs::FileTypeExt;
+use std::os::unix::net::UnixStream;
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::Duration;
 
 use psc_wire::{ProviderId, Request, Response};
@@ -11,28 +11,29 @@ use crate::auth::Auth;
 use crate::codec::Exchange;
 use crate::endpoint::Endpoint;
 use crate::error::{ClientError, Error};
+use crate::keep_alive::Pool;
 use crate::operation::Operation;
-use crate::transport;
+use crate::settings::{Settings, settings_methods};
+use crate::transport::{self, Link};
 
 /// A blocking client of one Parsec service.
 ///
-/// Each request opens a new connection, sends one frame and reads one answer, as the
-/// protocol requires, so a `Client` holds no connection and can be shared between threads.
+/// Requests ask the service to keep their connection open, and kept connections wait in a
+/// small pool for the next request; against a service that serves one request per
+/// connection (the original Parsec) the client falls back to a connection per request by
+/// itself. A `Client` can be shared between threads, and its clones share its pool.
 #[derive(Clone, Debug)]
 pub struct Client {
-    endpoint: Endpoint,
-    auth: Auth,
-    provider: ProviderId,
-    timeout: Option<Duration>,
-    max_body_size: usize,
+    settings: Settings,
+    pool: Arc<Pool<UnixStream>>,
 }
 
 impl Client {
     /// The timeout of a whole exchange unless changed: 60 s, as in the published client.
-    pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
+    pub const DEFAULT_TIMEOUT: Duration = Settings::DEFAULT_TIMEOUT;
 
     /// The largest response body accepted unless changed: 16 MiB.
-    pub const DEFAULT_MAX_BODY_SIZE: usize = 16 << 20;
+    pub const DEFAULT_MAX_BODY_SIZE: usize = Settings::DEFAULT_MAX_BODY_SIZE;
 
     /// A client of the service listening on the socket at `path`, without authentication.
     pub fn new(path: impl Into<PathBuf>) -> Client {
@@ -42,11 +43,8 @@ impl Client {
     /// A client of the service at `endpoint`, without authentication.
     pub fn with_endpoint(endpoint: Endpoint) -> Client {
         Client {
-            endpoint,
-            auth: Auth::NoAuth,
-            provider: ProviderId::Core,
-            timeout: Some(Client::DEFAULT_TIMEOUT),
-            max_body_size: Client::DEFAULT_MAX_BODY_SIZE,
+            settings: Settings::new(endpoint),
+            pool: Arc::new(Pool::new()),
         }
     }
 
@@ -61,72 +59,6 @@ impl Client {
         Ok(Client::with_endpoint(endpoint))
     }
 
-    /// Where requests go.
-    pub fn endpoint(&self) -> &Endpoint {
-        &self.endpoint
-    }
-
-    /// The identity requests carry.
-    pub fn auth(&self) -> &Auth {
-        &self.auth
-    }
-
-    /// Sets the identity the typed methods send.
-    pub fn set_auth(&mut self, auth: Auth) {
-        self.auth = auth;
-    }
-
-    /// The provider the key and crypto methods address; [`ProviderId::Core`] until one is
-    /// chosen with [`Client::set_provider`] or [`Client::discover`].
-    pub fn provider(&self) -> ProviderId {
-        self.provider
-    }
-
-    /// Sets the provider the key and crypto methods address.
-    pub fn set_provider(&mut self, provider: ProviderId) {
-        self.provider = provider;
-    }
-
-    /// The time allowed for one whole exchange; `None` waits forever.
-    pub fn timeout(&self) -> Option<Duration> {
-        self.timeout
-    }
-
-    /// Sets the time allowed for one whole exchange (connect excepted); `None` or a zero
-    /// duration waits forever.
-    pub fn set_timeout(&mut self, timeout: Option<Duration>) {
-        self.timeout = timeout.filter(|t| !t.is_zero());
-    }
-
-    /// The largest response body accepted, in bytes.
-    pub fn max_body_size(&self) -> usize {
-        self.max_body_size
-    }
-
-    /// Sets the largest response body accepted; a longer one is refused from its header,
-    /// before anything is allocated for it.
-    pub fn set_max_body_size(&mut self, bytes: usize) {
-        self.max_body_size = bytes;
-    }
-
-    /// Checks that a socket exists at the endpoint, as the published client does when it is
-    /// built, so a missing service is reported before any work starts.
-    ///
-    /// # Errors
-    /// [`ClientError::NoService`] when the path does not exist or is not a socket.
-    pub fn check_socket(&self) -> Result<(), Error> {
-        let path = self.endpoint.socket_path();
-        let no_service = |source| ClientError::NoService {
-            path: path.to_path_buf(),
-            source,
-        };
-        let metadata = std::fs::metadata(path).map_err(no_service)?;
-        if !metadata.file_type().is_socket() {
-            return Err(no_service(io::Error::other("not a socket")).into());
-        }
-        Ok(())
-    }
-
     /// Sends `request` to `provider` with the identity `auth`, and returns the decoded
     /// answer, which is always the response to the same operation.
     ///
@@ -139,8 +71,26 @@ impl Client {
         auth: &Auth,
         request: Request,
     ) -> Result<Response, Error> {
-        let (exchange, frame) = Exchange::start(provider, auth, &request, self.max_body_size)?;
-        transport::round_trip(self.endpoint.socket_path(), self.timeout, &exchange, &frame)
+        let keep_alive = self.settings.persistent && !self.pool.per_request();
+        let (exchange, frame) = Exchange::start(
+            provider,
+            auth,
+            &request,
+            self.settings.max_body_size,
+            keep_alive,
+        )?;
+        let link = Link {
+            path: self.settings.endpoint.socket_path(),
+            timeout: self.settings.timeout,
+            pool: keep_alive.then_some(&*self.pool),
+        };
+        transport::round_trip(&link, &exchange, &frame)
+    }
+
+    /// The settings, for an async client made from this one.
+    #[cfg(feature = "async")]
+    pub(crate) fn settings(&self) -> &Settings {
+        &self.settings
     }
 
     /// Sends one typed operation with the client's identity and returns its typed answer.
@@ -151,9 +101,8 @@ impl Client {
     ) -> Result<O::Output, Error> {
         let request = op.into();
         let expected = request.opcode();
-        let response = self.call(provider, &self.auth, request)?;
-        let got = response.opcode();
-        O::output(response).ok_or_else(|| ClientError::OpcodeMismatch { expected, got }.into())
+        let response = self.call(provider, &self.settings.auth, request)?;
+        O::answer(response, expected)
     }
 
     /// Sends one typed operation to the client's crypto provider.
@@ -162,9 +111,8 @@ impl Client {
     /// [`ClientError::NoProvider`] before a crypto provider is chosen; otherwise see
     /// [`Client::call`].
     pub(crate) fn send_crypto<O: Operation>(&self, op: O) -> Result<O::Output, Error> {
-        if self.provider == ProviderId::Core {
-            return Err(ClientError::NoProvider.into());
-        }
-        self.send(self.provider, op)
+        self.send(self.settings.crypto_provider()?, op)
     }
 }
+
+settings_methods!(Client);

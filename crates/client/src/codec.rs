@@ -1,9 +1,9 @@
 //! The transport-independent half of an exchange: encoding the request frame, validating the
-//! response header, and turning the body into a [`Response`]. The blocking transport (and
-//! later an async one) only moves bytes between these steps.
+//! response header, and turning the body into a [`Response`]. The blocking and the async
+//! transports only move bytes between these steps.
 
 use psc_psa::Status;
-use psc_wire::header::{self, HEADER_LEN, HEADER_SIZE, PREFIX_LEN, RawHeader};
+use psc_wire::header::{self, FLAG_KEEP_ALIVE, HEADER_LEN, HEADER_SIZE, PREFIX_LEN, RawHeader};
 use psc_wire::{Opcode, ProviderId, Request, RequestHeader, Response, ResponseHeader, frame};
 
 use crate::auth::Auth;
@@ -17,7 +17,8 @@ pub(crate) struct Exchange {
 }
 
 impl Exchange {
-    /// Encodes the request frame, and remembers the opcode its answer must carry.
+    /// Encodes the request frame, with the keep-alive flag when `keep_alive`, and remembers
+    /// the opcode its answer must carry.
     ///
     /// # Errors
     /// [`ClientError::Encode`] when the body or auth field is too long for the wire.
@@ -26,9 +27,13 @@ impl Exchange {
         auth: &Auth,
         request: &Request,
         max_body_size: usize,
+        keep_alive: bool,
     ) -> Result<(Exchange, Vec<u8>), Error> {
         let opcode = request.opcode();
-        let header = RequestHeader::new(provider, auth.auth_type(), opcode);
+        let mut header = RequestHeader::new(provider, auth.auth_type(), opcode);
+        if keep_alive {
+            header.flags = FLAG_KEEP_ALIVE;
+        }
         let bytes = frame::encode_request(header, &request.encode(), &auth.field())
             .map_err(ClientError::Encode)?;
         // Bodies are u32-sized on the wire: a larger client limit is no limit.
@@ -103,7 +108,13 @@ mod tests {
     use super::*;
 
     fn ping() -> Result<(Exchange, Vec<u8>), Error> {
-        Exchange::start(ProviderId::Core, &Auth::NoAuth, &PingRequest.into(), 1024)
+        Exchange::start(
+            ProviderId::Core,
+            &Auth::NoAuth,
+            &PingRequest.into(),
+            1024,
+            false,
+        )
     }
 
     fn response(opcode: Opcode, status: Status, body: &[u8]) -> Result<Vec<u8>, psc_wire::Error> {
@@ -127,6 +138,22 @@ mod tests {
         expected[..8].copy_from_slice(&[0x10, 0xa7, 0xc0, 0x5e, 0x1e, 0x00, 0x01, 0x00]);
         expected[28] = 0x01;
         assert_eq!(bytes, expected);
+        Ok(())
+    }
+
+    #[test]
+    fn keep_alive_sets_flag_bit_0_and_nothing_else() -> Result<(), Error> {
+        let (_, plain) = ping()?;
+        let (_, kept) = Exchange::start(
+            ProviderId::Core,
+            &Auth::NoAuth,
+            &PingRequest.into(),
+            1024,
+            true,
+        )?;
+        let mut expected = plain;
+        expected[8] = 0x01;
+        assert_eq!(kept, expected);
         Ok(())
     }
 

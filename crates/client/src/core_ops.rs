@@ -10,47 +10,40 @@ use psc_wire::ops::{
 };
 use psc_wire::{Opcode, ProviderId};
 
-use crate::client::Client;
-use crate::error::Error;
+use crate::typed::typed_methods;
 
-impl Client {
+typed_methods! {
     /// The highest wire protocol version the service speaks, as (major, minor).
     ///
     /// # Errors
-    /// See [`Client::call`].
-    pub fn ping(&self) -> Result<(u8, u8), Error> {
-        let version = self.send(ProviderId::Core, PingRequest)?;
-        Ok((version.major, version.minor))
+    /// See [`Client::call`](crate::Client::call).
+    pub fn ping(&self) -> (u8, u8) {
+        core(PingRequest) => |version| (version.major, version.minor)
     }
 
     /// The configured providers, in priority order: the first is the one clients use by
     /// default, the core provider comes last.
     ///
     /// # Errors
-    /// See [`Client::call`].
-    pub fn list_providers(&self) -> Result<Vec<ProviderInfo>, Error> {
-        Ok(self.send(ProviderId::Core, ListProvidersRequest)?.providers)
+    /// See [`Client::call`](crate::Client::call).
+    pub fn list_providers(&self) -> Vec<ProviderInfo> {
+        core(ListProvidersRequest) => |response| response.providers
     }
 
     /// The operations `provider` implements.
     ///
     /// # Errors
-    /// [`Error::Service`] with `ProviderNotRegistered` when the service has no such provider;
-    /// otherwise see [`Client::call`].
-    pub fn list_opcodes(&self, provider: ProviderId) -> Result<BTreeSet<Opcode>, Error> {
-        let request = ListOpcodesRequest {
-            provider_id: provider,
-        };
-        Ok(self.send(ProviderId::Core, request)?.opcodes)
+    /// [`Error::Service`](crate::Error::Service) with `ProviderNotRegistered` when the
+    /// service has no such provider; otherwise see [`Client::call`](crate::Client::call).
+    pub fn list_opcodes(&self, provider: ProviderId) -> BTreeSet<Opcode> {
+        core(ListOpcodesRequest { provider_id: provider }) => |response| response.opcodes
     }
 
     /// The authentication types the service accepts, preferred first.
     ///
     /// # Errors
-    /// See [`Client::call`].
-    pub fn list_authenticators(&self) -> Result<Vec<AuthenticatorInfo>, Error> {
-        Ok(self
-            .send(ProviderId::Core, ListAuthenticatorsRequest)?
-            .authenticators)
+    /// See [`Client::call`](crate::Client::call).
+    pub fn list_authenticators(&self) -> Vec<AuthenticatorInfo> {
+        core(ListAuthenticatorsRequest) => |response| response.authenticators
     }
 }

@@ -2,6 +2,8 @@
 //! client's `BasicClient` does: the first crypto provider (the service lists them in priority
 //! order) and the first authenticator this client can satisfy.
 
+use psc_wire::ops::list_authenticators::AuthenticatorInfo;
+use psc_wire::ops::list_providers::ProviderInfo;
 use psc_wire::{AuthType, ProviderId};
 
 use crate::auth::Auth;
@@ -38,23 +40,39 @@ impl Client {
     /// [`ClientError::NoCryptoProvider`] or [`ClientError::NoAuthenticator`] when the service
     /// offers nothing usable; otherwise see [`Client::call`].
     pub fn discover(&mut self, app_name: Option<&str>) -> Result<(), Error> {
-        let provider = self
-            .list_providers()?
-            .into_iter()
-            .map(|p| p.id)
-            .find(|id| *id != ProviderId::Core)
-            .ok_or(ClientError::NoCryptoProvider)?;
-        let auth = self
-            .list_authenticators()?
-            .into_iter()
-            .find_map(|a| match a.id {
-                AuthType::UnixPeerCredentials => Some(Auth::UnixPeerCredentials),
-                AuthType::Direct => app_name.map(|name| Auth::Direct(name.to_owned())),
-                _ => None,
-            })
-            .ok_or(ClientError::NoAuthenticator)?;
+        let (provider, auth) = choose(
+            self.list_providers()?,
+            self.list_authenticators()?,
+            app_name,
+        )?;
         self.set_provider(provider);
         self.set_auth(auth);
         Ok(())
     }
+}
+
+/// The first crypto provider of `providers` and the first of `authenticators` this client
+/// can satisfy: Unix peer credentials, or Direct when `app_name` is given.
+///
+/// # Errors
+/// [`ClientError::NoCryptoProvider`] or [`ClientError::NoAuthenticator`].
+pub(crate) fn choose(
+    providers: Vec<ProviderInfo>,
+    authenticators: Vec<AuthenticatorInfo>,
+    app_name: Option<&str>,
+) -> Result<(ProviderId, Auth), Error> {
+    let provider = providers
+        .into_iter()
+        .map(|p| p.id)
+        .find(|id| *id != ProviderId::Core)
+        .ok_or(ClientError::NoCryptoProvider)?;
+    let auth = authenticators
+        .into_iter()
+        .find_map(|a| match a.id {
+            AuthType::UnixPeerCredentials => Some(Auth::UnixPeerCredentials),
+            AuthType::Direct => app_name.map(|name| Auth::Direct(name.to_owned())),
+            _ => None,
+        })
+        .ok_or(ClientError::NoAuthenticator)?;
+    Ok((provider, auth))
 }

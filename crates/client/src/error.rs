@@ -135,6 +135,26 @@ pub enum ClientError {
          [[authenticator]] configuration"
     )]
     NoAuthenticator,
+    /// A convenience method was given a key whose policy does not suit it.
+    #[error(
+        "the key `{name}` cannot be used here: {reason}; create one with \
+         Client::generate_signing_key, or call the explicit method with an algorithm"
+    )]
+    UnsuitableKey {
+        /// The key's name.
+        name: String,
+        /// What is wrong with it.
+        reason: &'static str,
+    },
+    /// Bytes given to `Client::open` are not in the format `Client::seal` writes.
+    #[error(
+        "the sealed data is not in the format Client::seal writes ({0}): pass the exact bytes \
+         seal returned"
+    )]
+    NotSealed(&'static str),
+    /// The operating system's random generator failed.
+    #[error("the operating system's random generator failed ({0}): retry; check the kernel's log")]
+    Random(#[source] io::Error),
     /// The request does not fit the wire format (a field longer than its length field).
     #[error("the request cannot be encoded ({0}): shorten the oversized field")]
     Encode(#[source] psc_wire::Error),

@@ -2,7 +2,6 @@
 //! can do. Keys live in the client's crypto provider and the application's namespace.
 
 use psc_psa::{Attributes, SecretBytes};
-use psc_wire::ProviderId;
 use psc_wire::ops::can_do_crypto::CheckType;
 use psc_wire::ops::list_keys::KeyInfo;
 use psc_wire::ops::{
@@ -10,22 +9,17 @@ use psc_wire::ops::{
     GenerateKeyRequest, ImportKeyRequest, ListKeysRequest,
 };
 
-use crate::client::Client;
-use crate::error::Error;
+use crate::typed::typed_methods;
 
-impl Client {
+typed_methods! {
     /// Generates a key named `name` with `attributes` in the client's provider.
     ///
     /// # Errors
-    /// [`Error::Service`] with `PsaErrorAlreadyExists` when the application already has a
-    /// key of that name, `PsaErrorNotSupported` for attributes the provider cannot generate;
-    /// otherwise see [`Client::call`].
-    pub fn generate_key(&self, name: &str, attributes: Attributes) -> Result<(), Error> {
-        let request = GenerateKeyRequest {
-            key_name: name.to_owned(),
-            attributes,
-        };
-        self.send_crypto(request).map(drop)
+    /// [`Error::Service`](crate::Error::Service) with `PsaErrorAlreadyExists` when the
+    /// application already has a key of that name, `PsaErrorNotSupported` for attributes the
+    /// provider cannot generate; otherwise see [`Client::call`](crate::Client::call).
+    pub fn generate_key(&self, name: &str, attributes: Attributes) -> () {
+        crypto(GenerateKeyRequest { key_name: name.to_owned(), attributes }) => |_| ()
     }
 
     /// Imports `data` (in the PSA format of the key type: PKCS#1 DER for RSA, the private
@@ -33,86 +27,72 @@ impl Client {
     /// a key named `name`.
     ///
     /// # Errors
-    /// [`Error::Service`] with `PsaErrorInvalidArgument` for data that does not match the
-    /// attributes; otherwise as [`Client::generate_key`].
-    pub fn import_key(&self, name: &str, attributes: Attributes, data: &[u8]) -> Result<(), Error> {
-        let request = ImportKeyRequest {
+    /// [`Error::Service`](crate::Error::Service) with `PsaErrorInvalidArgument` for data that
+    /// does not match the attributes; otherwise as
+    /// [`Client::generate_key`](crate::Client::generate_key).
+    pub fn import_key(&self, name: &str, attributes: Attributes, data: &[u8]) -> () {
+        crypto(ImportKeyRequest {
             key_name: name.to_owned(),
             attributes,
             data: SecretBytes::from(data),
-        };
-        self.send_crypto(request).map(drop)
+        }) => |_| ()
     }
 
     /// The public part of a key, in the PSA format: PKCS#1 `RSAPublicKey` DER for RSA, the
     /// uncompressed point `04 || X || Y` for Weierstrass curves.
     ///
     /// # Errors
-    /// [`Error::Service`] with `PsaErrorDoesNotExist` when the application has no such key;
-    /// otherwise see [`Client::call`].
-    pub fn export_public_key(&self, name: &str) -> Result<Vec<u8>, Error> {
-        let request = ExportPublicKeyRequest {
-            key_name: name.to_owned(),
-        };
-        Ok(self.send_crypto(request)?.data)
+    /// [`Error::Service`](crate::Error::Service) with `PsaErrorDoesNotExist` when the
+    /// application has no such key; otherwise see [`Client::call`](crate::Client::call).
+    pub fn export_public_key(&self, name: &str) -> Vec<u8> {
+        crypto(ExportPublicKeyRequest { key_name: name.to_owned() }) => |response| response.data
     }
 
     /// The key itself, private part included; only a key created with the export usage flag
     /// leaves the service.
     ///
     /// # Errors
-    /// [`Error::Service`] with `PsaErrorNotPermitted` without the export flag; otherwise as
-    /// [`Client::export_public_key`].
-    pub fn export_key(&self, name: &str) -> Result<SecretBytes, Error> {
-        let request = ExportKeyRequest {
-            key_name: name.to_owned(),
-        };
-        Ok(self.send_crypto(request)?.data)
+    /// [`Error::Service`](crate::Error::Service) with `PsaErrorNotPermitted` without the
+    /// export flag; otherwise as [`Client::export_public_key`](crate::Client::export_public_key).
+    pub fn export_key(&self, name: &str) -> SecretBytes {
+        crypto(ExportKeyRequest { key_name: name.to_owned() }) => |response| response.data
     }
 
     /// Destroys a key.
     ///
     /// # Errors
-    /// As [`Client::export_public_key`].
-    pub fn destroy_key(&self, name: &str) -> Result<(), Error> {
-        let request = DestroyKeyRequest {
-            key_name: name.to_owned(),
-        };
-        self.send_crypto(request).map(drop)
+    /// As [`Client::export_public_key`](crate::Client::export_public_key).
+    pub fn destroy_key(&self, name: &str) -> () {
+        crypto(DestroyKeyRequest { key_name: name.to_owned() }) => |_| ()
     }
 
     /// The application's keys, in every provider.
     ///
     /// # Errors
-    /// [`Error::Service`] with `NotAuthenticated` without an identity; otherwise see
-    /// [`Client::call`].
-    pub fn list_keys(&self) -> Result<Vec<KeyInfo>, Error> {
-        Ok(self.send(ProviderId::Core, ListKeysRequest)?.keys)
+    /// [`Error::Service`](crate::Error::Service) with `NotAuthenticated` without an identity;
+    /// otherwise see [`Client::call`](crate::Client::call).
+    pub fn list_keys(&self) -> Vec<KeyInfo> {
+        core(ListKeysRequest) => |response| response.keys
     }
 
     /// The application's key named `name` in the client's provider, or `None`.
     ///
     /// # Errors
-    /// As [`Client::list_keys`].
-    pub fn key_info(&self, name: &str) -> Result<Option<KeyInfo>, Error> {
-        let provider = self.provider();
-        Ok(self
-            .list_keys()?
-            .into_iter()
-            .find(|key| key.name == name && key.provider_id == provider))
+    /// As [`Client::list_keys`](crate::Client::list_keys).
+    pub fn key_info(&self, name: &str) -> Option<KeyInfo> {
+        core(ListKeysRequest) => |response| {
+            let provider = self.provider();
+            response.keys.into_iter().find(|key| key.name == name && key.provider_id == provider)
+        }
     }
 
     /// Whether the client's provider can `check` (use, generate, import) a key with
     /// `attributes`: `Ok(())` when it can.
     ///
     /// # Errors
-    /// [`Error::Service`] with `PsaErrorNotSupported` when it cannot; otherwise see
-    /// [`Client::call`].
-    pub fn can_do_crypto(&self, check: CheckType, attributes: Attributes) -> Result<(), Error> {
-        let request = CanDoCryptoRequest {
-            check_type: check,
-            attributes,
-        };
-        self.send_crypto(request).map(drop)
+    /// [`Error::Service`](crate::Error::Service) with `PsaErrorNotSupported` when it cannot;
+    /// otherwise see [`Client::call`](crate::Client::call).
+    pub fn can_do_crypto(&self, check: CheckType, attributes: Attributes) -> () {
+        crypto(CanDoCryptoRequest { check_type: check, attributes }) => |_| ()
     }
 }

@@ -41,19 +41,31 @@
 //! transport here and a future async one share that code.
 
 mod admin_ops;
+#[cfg(feature = "async")]
+mod async_client;
+#[cfg(feature = "async")]
+mod async_easy;
+#[cfg(feature = "async")]
+mod async_transport;
 mod auth;
 mod client;
 mod codec;
 mod core_ops;
 mod crypto_ops;
 mod discovery;
+pub mod easy;
 mod endpoint;
 mod error;
 mod explain;
+mod keep_alive;
 mod key_ops;
 mod operation;
+mod settings;
 mod transport;
+mod typed;
 
+#[cfg(feature = "async")]
+pub use async_client::AsyncClient;
 pub use auth::Auth;
 pub use client::Client;
 pub use endpoint::{DEFAULT_ENDPOINT, ENDPOINT_ENV, Endpoint, EndpointProblem};

@@ -1,7 +1,10 @@
 //! Pairs each request type with its response type, so a typed client method is one call to
-//! [`crate::Client`]'s `send` and one line of conversion.
+//! a client's `send` and one line of conversion (see [`crate::typed`]).
 
+use psc_wire::Opcode;
 use psc_wire::ops::*;
+
+use crate::error::{ClientError, Error};
 
 /// A request body whose success is answered with `Output`.
 pub(crate) trait Operation: Into<Request> {
@@ -10,6 +13,15 @@ pub(crate) trait Operation: Into<Request> {
 
     /// The response body, when `response` belongs to this operation.
     fn output(response: Response) -> Option<Self::Output>;
+
+    /// The response body of this operation, from the answer to a request for `expected`.
+    ///
+    /// # Errors
+    /// [`ClientError::OpcodeMismatch`] when `response` answers another operation.
+    fn answer(response: Response, expected: Opcode) -> Result<Self::Output, Error> {
+        let got = response.opcode();
+        Self::output(response).ok_or_else(|| ClientError::OpcodeMismatch { expected, got }.into())
+    }
 }
 
 macro_rules! operations {

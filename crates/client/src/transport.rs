@@ -1,5 +1,6 @@
-//! The blocking transport: one Unix-socket connection per request, under one deadline for the
-//! whole exchange (a service that trickles bytes cannot stretch it).
+//! The blocking transport: a Unix-socket connection per request, or one kept from an earlier
+//! request ([`crate::keep_alive`]), under one deadline for the whole exchange (a service that
+//! trickles bytes cannot stretch it).
 
 use std::io::{self, ErrorKind, Read, Write};
 use std::os::unix::net::UnixStream;
@@ -11,53 +12,148 @@ use psc_wire::header::HEADER_LEN;
 
 use crate::codec::Exchange;
 use crate::error::{ClientError, Error};
+use crate::keep_alive::{Answer, Failure, Pool, is_closed};
 
-/// Sends `frame` to the socket at `path` and reads the answer `exchange` expects.
+/// Where and how one request goes, over connections of type `S`.
+pub(crate) struct Link<'a, S> {
+    /// The service's socket.
+    pub(crate) path: &'a Path,
+    /// The time allowed for one exchange (the blocking transport does not count the connect).
+    pub(crate) timeout: Option<Duration>,
+    /// The pool, when the request asks to keep its connection.
+    pub(crate) pool: Option<&'a Pool<S>>,
+}
+
+/// Sends `frame` and reads the answer `exchange` expects: on a pooled connection when there
+/// is one, sent once more on a fresh connection if that one turns out closed (see
+/// [`crate::keep_alive`] for why that is safe).
 ///
 /// # Errors
 /// Connection, timeout and I/O failures; then whatever the codec finds in the response.
 pub(crate) fn round_trip(
-    path: &Path,
-    timeout: Option<Duration>,
+    link: &Link<'_, UnixStream>,
     exchange: &Exchange,
     frame: &[u8],
 ) -> Result<Response, Error> {
-    let stream = connect(path)?;
+    if let Some(stream) = link.pool.and_then(|pool| pool.take(is_idle)) {
+        match attempt(stream, link.timeout, exchange, frame) {
+            Err(Failure::Unanswered(_)) => {}
+            outcome => return settle(link, exchange, outcome),
+        }
+    }
+    let stream = connect(link.path)?;
+    settle(
+        link,
+        exchange,
+        attempt(stream, link.timeout, exchange, frame),
+    )
+}
+
+/// Gives the connection back to the pool or closes it, then decodes the answer.
+fn settle(
+    link: &Link<'_, UnixStream>,
+    exchange: &Exchange,
+    outcome: Result<Answer<UnixStream>, Failure>,
+) -> Result<Response, Error> {
+    let answer = outcome.map_err(Failure::into_error)?;
+    if let Some(pool) = link.pool {
+        pool.settle(answer.stream, &answer.header);
+    }
+    exchange.finish(&answer.header, &answer.body)
+}
+
+/// One exchange on `stream`.
+fn attempt(
+    stream: UnixStream,
+    timeout: Option<Duration>,
+    exchange: &Exchange,
+    frame: &[u8],
+) -> Result<Answer<UnixStream>, Failure> {
     let mut stream = Deadline::new(stream, timeout);
     // The service may answer and close before reading everything it will refuse (a body
     // over its limit): a write cut short still leaves that answer to read.
     if let Err(error) = stream.write_all(frame)
-        && !matches!(
-            error.kind(),
-            ErrorKind::BrokenPipe | ErrorKind::ConnectionReset
-        )
+        && !is_closed(&error)
     {
-        return Err(stream.io_error(error));
+        return Err(Failure::Failed(stream.io_error(error)));
     }
     let mut head = [0u8; HEADER_LEN];
-    stream
-        .read_exact(&mut head)
-        .map_err(|e| stream.io_error(e))?;
-    let header = exchange.header(&head)?;
+    read_head(&mut stream, &mut head)?;
+    let header = exchange.header(&head).map_err(Failure::Failed)?;
     // The codec checked body_len against the client's limit before this allocation.
     let mut body = vec![0u8; header.body_len as usize];
     stream
         .read_exact(&mut body)
-        .map_err(|e| stream.io_error(e))?;
-    exchange.finish(&header, &body)
+        .map_err(|e| Failure::Failed(stream.io_error(e)))?;
+    Ok(Answer {
+        stream: stream.stream,
+        header,
+        body,
+    })
+}
+
+/// Reads the response header, telling a stream closed before its first byte (the request
+/// may be sent again) from one closed later.
+fn read_head(stream: &mut Deadline, head: &mut [u8; HEADER_LEN]) -> Result<(), Failure> {
+    let mut filled = 0;
+    while filled < HEADER_LEN {
+        let error = match stream.read(&mut head[filled..]) {
+            Ok(0) => io::Error::from(ErrorKind::UnexpectedEof),
+            Ok(n) => {
+                filled += n;
+                continue;
+            }
+            Err(error) if error.kind() == ErrorKind::Interrupted => continue,
+            Err(error) => error,
+        };
+        let unanswered = filled == 0 && is_closed(&error);
+        let error = stream.io_error(error);
+        return Err(if unanswered {
+            Failure::Unanswered(error)
+        } else {
+            Failure::Failed(error)
+        });
+    }
+    Ok(())
+}
+
+/// Whether a pooled connection is still open and silent: a non-blocking read would block.
+/// End of stream means the service closed it; unexpected bytes make it unusable too.
+fn is_idle(stream: &UnixStream) -> bool {
+    if stream.set_nonblocking(true).is_err() {
+        return false;
+    }
+    let mut probe = [0u8; 1];
+    let mut reader = stream;
+    let idle = matches!(reader.read(&mut probe), Err(e) if e.kind() == ErrorKind::WouldBlock);
+    stream.set_nonblocking(false).is_ok() && idle
 }
 
 /// Connects, telling "no service here" apart from other failures.
 fn connect(path: &Path) -> Result<UnixStream, Error> {
-    UnixStream::connect(path).map_err(|source| {
-        let path = path.to_path_buf();
-        match source.kind() {
-            ErrorKind::NotFound | ErrorKind::ConnectionRefused => {
-                ClientError::NoService { path, source }.into()
-            }
-            _ => ClientError::Connect { path, source }.into(),
+    UnixStream::connect(path).map_err(|source| connect_error(path, source))
+}
+
+/// The client error for a failed connect to `path`.
+pub(crate) fn connect_error(path: &Path, source: io::Error) -> Error {
+    let path = path.to_path_buf();
+    match source.kind() {
+        ErrorKind::NotFound | ErrorKind::ConnectionRefused => {
+            ClientError::NoService { path, source }.into()
         }
-    })
+        _ => ClientError::Connect { path, source }.into(),
+    }
+}
+
+/// The client error for an I/O failure during an exchange allowed `timeout`.
+pub(crate) fn io_error(error: io::Error, timeout: Option<Duration>) -> Error {
+    match error.kind() {
+        ErrorKind::WouldBlock | ErrorKind::TimedOut => {
+            ClientError::Timeout(timeout.unwrap_or_default()).into()
+        }
+        _ if is_closed(&error) => ClientError::Closed.into(),
+        _ => ClientError::Io(error).into(),
+    }
 }
 
 /// A stream whose reads and writes share one deadline: before each call the socket timeout
@@ -71,6 +167,12 @@ struct Deadline {
 impl Deadline {
     fn new(stream: UnixStream, timeout: Option<Duration>) -> Deadline {
         let end = timeout.and_then(|t| Instant::now().checked_add(t));
+        if end.is_none() {
+            // A pooled stream may carry the timeouts of an earlier exchange. Clearing them
+            // cannot fail on a connected socket; if it did, the next read reports it.
+            let _ = stream.set_read_timeout(None);
+            let _ = stream.set_write_timeout(None);
+        }
         Deadline {
             stream,
             timeout,
@@ -91,14 +193,7 @@ impl Deadline {
 
     /// The client error for an I/O failure during the exchange.
     fn io_error(&self, error: io::Error) -> Error {
-        let timeout = self.timeout.unwrap_or_default();
-        match error.kind() {
-            ErrorKind::WouldBlock | ErrorKind::TimedOut => ClientError::Timeout(timeout).into(),
-            ErrorKind::UnexpectedEof | ErrorKind::ConnectionReset | ErrorKind::BrokenPipe => {
-                ClientError::Closed.into()
-            }
-            _ => ClientError::Io(error).into(),
-        }
+        io_error(error, self.timeout)
     }
 }
 

@@ -1,0 +1,154 @@
+//! [`AsyncClient`]: the tokio client. It has every typed method of [`Client`] (generated from
+//! the same table, see `typed.rs`), the same conveniences, settings and connection pool
+//! rules; only the transport differs.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use psc_wire::{ProviderId, Request, Response};
+use tokio::net::UnixStream;
+
+use crate::auth::Auth;
+use crate::client::Client;
+use crate::codec::Exchange;
+use crate::discovery::choose;
+use crate::endpoint::Endpoint;
+use crate::error::{ClientError, Error};
+use crate::keep_alive::Pool;
+use crate::operation::Operation;
+use crate::settings::{Settings, settings_methods};
+use crate::{async_transport, transport::Link};
+
+/// An async client of one Parsec service, for tokio applications (feature `async`).
+///
+/// Every method of [`Client`] that talks to the service is here as an `async fn` of the same
+/// name, arguments and result. It needs a tokio runtime with I/O and time enabled. Clones
+/// share the pool of idle connections.
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> Result<(), psc_client::Error> {
+/// # let daemon = psc_testkit::TestDaemon::start();
+/// # let mut client = psc_client::AsyncClient::new(daemon.socket_path());
+/// # client.discover(Some("my-app")).await?;
+/// # /*
+/// let client = psc_client::AsyncClient::connect("my-app").await?;
+/// # */
+/// client.generate_signing_key("async-signing").await?;
+/// let signature = client.sign("async-signing", b"hello").await?;
+/// client.verify("async-signing", b"hello", &signature).await?;
+/// # Ok(())
+/// # }
+/// ```
+#[derive(Clone, Debug)]
+pub struct AsyncClient {
+    settings: Settings,
+    pool: Arc<Pool<UnixStream>>,
+}
+
+impl AsyncClient {
+    /// A client of the service listening on the socket at `path`, without authentication.
+    pub fn new(path: impl Into<PathBuf>) -> AsyncClient {
+        AsyncClient::with_endpoint(Endpoint::unix(path))
+    }
+
+    /// A client of the service at `endpoint`, without authentication.
+    pub fn with_endpoint(endpoint: Endpoint) -> AsyncClient {
+        AsyncClient {
+            settings: Settings::new(endpoint),
+            pool: Arc::new(Pool::new()),
+        }
+    }
+
+    /// A client of the service named by `PARSEC_SERVICE_ENDPOINT`, as [`Client::from_env`].
+    ///
+    /// # Errors
+    /// [`ClientError::Endpoint`] when the variable holds an unusable URI.
+    pub fn from_env() -> Result<AsyncClient, Error> {
+        let endpoint = Endpoint::from_env()
+            .map_err(|(uri, problem)| ClientError::Endpoint { uri, problem })?;
+        Ok(AsyncClient::with_endpoint(endpoint))
+    }
+
+    /// The client [`Client::connect`] makes: the service named by `PARSEC_SERVICE_ENDPOINT`,
+    /// its default provider, the first authenticator it accepts that this client supports.
+    ///
+    /// # Errors
+    /// As [`Client::connect`].
+    pub async fn connect(app_name: &str) -> Result<AsyncClient, Error> {
+        let mut client = AsyncClient::from_env()?;
+        client.check_socket()?;
+        client.discover(Some(app_name)).await?;
+        Ok(client)
+    }
+
+    /// Chooses the provider and identity from what the service offers, as
+    /// [`Client::discover`].
+    ///
+    /// # Errors
+    /// As [`Client::discover`].
+    pub async fn discover(&mut self, app_name: Option<&str>) -> Result<(), Error> {
+        let providers = self.list_providers().await?;
+        let authenticators = self.list_authenticators().await?;
+        let (provider, auth) = choose(providers, authenticators, app_name)?;
+        self.set_provider(provider);
+        self.set_auth(auth);
+        Ok(())
+    }
+
+    /// Sends any request, as [`Client::call`].
+    ///
+    /// # Errors
+    /// As [`Client::call`].
+    pub async fn call(
+        &self,
+        provider: ProviderId,
+        auth: &Auth,
+        request: Request,
+    ) -> Result<Response, Error> {
+        let keep_alive = self.settings.persistent && !self.pool.per_request();
+        let (exchange, frame) = Exchange::start(
+            provider,
+            auth,
+            &request,
+            self.settings.max_body_size,
+            keep_alive,
+        )?;
+        let link = Link {
+            path: self.settings.endpoint.socket_path(),
+            timeout: self.settings.timeout,
+            pool: keep_alive.then_some(&*self.pool),
+        };
+        async_transport::round_trip(&link, &exchange, &frame).await
+    }
+
+    /// Sends one typed operation with the client's identity and returns its typed answer.
+    pub(crate) async fn send<O: Operation>(
+        &self,
+        provider: ProviderId,
+        op: O,
+    ) -> Result<O::Output, Error> {
+        let request = op.into();
+        let expected = request.opcode();
+        let response = self.call(provider, &self.settings.auth, request).await?;
+        O::answer(response, expected)
+    }
+
+    /// Sends one typed operation to the client's crypto provider.
+    pub(crate) async fn send_crypto<O: Operation>(&self, op: O) -> Result<O::Output, Error> {
+        self.send(self.settings.crypto_provider()?, op).await
+    }
+}
+
+/// The same settings (endpoint, identity, provider, limits, persistence), with a pool of
+/// its own.
+impl From<Client> for AsyncClient {
+    fn from(client: Client) -> AsyncClient {
+        AsyncClient {
+            settings: client.settings().clone(),
+            pool: Arc::new(Pool::new()),
+        }
+    }
+}
+
+settings_methods!(AsyncClient);
