@@ -142,7 +142,11 @@ pub(crate) fn signature_algorithm(key: &KeyInfo) -> Result<(AsymmetricSignature,
         }
         AsymmetricSignature::RsaPss { .. } => AsymmetricSignature::RsaPss { hash: specific },
         AsymmetricSignature::Ecdsa { .. } => AsymmetricSignature::Ecdsa { hash: specific },
-        other => other,
+        AsymmetricSignature::DeterministicEcdsa { .. } => {
+            AsymmetricSignature::DeterministicEcdsa { hash: specific }
+        }
+        // Raw variants were refused above: they have no hash.
+        raw => raw,
     };
     Ok((alg, hash))
 }

@@ -10,7 +10,10 @@ use std::process::{Command, Output};
 
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
-use psc_client::psa::{AsymmetricSignature, EccFamily, Hash, KeyType, SignHash};
+use psc_client::psa::{
+    Algorithm, AsymmetricSignature, EccFamily, Hash, KeyAgreement, KeyType, Policy,
+    RawKeyAgreement, SignHash, UsageFlags,
+};
 use psc_client::{Attributes, Client};
 use psc_testkit::TestDaemon;
 
@@ -204,6 +207,22 @@ fn signatures_use_the_hash_of_the_keys_policy() -> TestResult {
 }
 
 #[test]
+fn a_key_allowing_any_hash_signs_with_sha256() -> TestResult {
+    let setup = Setup::new()?;
+    let any = Attributes::signing_key(
+        KeyType::EccKeyPair {
+            curve_family: EccFamily::SecpR1,
+        },
+        256,
+        AsymmetricSignature::Ecdsa {
+            hash: SignHash::Any,
+        },
+    );
+    setup.client()?.generate_key("any", any)?;
+    setup.assert_openssl_verifies("any", "-sha256", &[])
+}
+
+#[test]
 fn exported_public_keys_are_what_openssl_writes() -> TestResult {
     let setup = Setup::new()?;
     let client = setup.client()?;
@@ -230,6 +249,26 @@ fn exported_public_keys_are_what_openssl_writes() -> TestResult {
         let ours = pem_body(&String::from_utf8(setup.read(&pem)?)?)?;
         assert_eq!(ours, setup.openssl_spki(&pem, &[])?, "{name}");
     }
+    let x25519 = Attributes {
+        key_type: KeyType::EccKeyPair {
+            curve_family: EccFamily::Montgomery,
+        },
+        bits: 255,
+        policy: Policy {
+            usage_flags: UsageFlags {
+                derive: true,
+                ..UsageFlags::default()
+            },
+            permitted_algorithm: Algorithm::KeyAgreement(KeyAgreement::Raw(RawKeyAgreement::Ecdh)),
+        },
+    };
+    client.generate_key("x25519", x25519)?;
+    setup.export("x25519")?;
+    let text = setup.openssl_ok(&["pkey", "-pubin", "-in", "x25519.pem", "-noout", "-text"])?;
+    let text = String::from_utf8(text.stdout)?;
+    assert!(text.contains("X25519 Public-Key:"), "{text}");
+    let ours = pem_body(&String::from_utf8(setup.read("x25519.pem")?)?)?;
+    assert_eq!(ours, setup.openssl_spki("x25519.pem", &[])?);
     Ok(())
 }
 

@@ -122,9 +122,17 @@ pub(crate) enum Subcommand {
     Sign(sign::Sign),
 
     /// Encrypt a message with the key's algorithm; prints the ciphertext in base64.
+    ///
+    /// RSA keys print the RSA ciphertext. AEAD keys (create-aes-key) print
+    /// base64(nonce || ciphertext || tag): a fresh random 12-byte nonce (13 for AES-CCM), no
+    /// additional data, a 16-byte tag. Cipher keys print base64(iv || ciphertext).
     Encrypt(encrypt::Encrypt),
 
     /// Decrypt a base64 ciphertext with the key's algorithm.
+    ///
+    /// Takes what `encrypt` prints, or any RSA ciphertext in base64 (e.g. from `openssl
+    /// pkeyutl -encrypt` under the key `export-public-key` writes). Prints the plaintext as
+    /// text.
     Decrypt(decrypt::Decrypt),
 
     /// Delete a key.
