@@ -1,5 +1,6 @@
-//! `parsec-tool`: the command-line client of the Parsec service, a drop-in for the published
-//! `parsec-tool` 0.7 for the operations the service implements.
+//! `parsec-tool`: the command-line client of the Parsec service, a drop-in superset of the
+//! published `parsec-tool` 0.7: its subcommands and options with its outputs, and ours after
+//! them (AEAD keys, JSON listings, completions, key import, certificates; see README.md).
 //!
 //! Results go to stdout in the published tool's formats; progress and errors are logged to
 //! stderr as `[LEVEL target] message` lines (info by default, `RUST_LOG` changes it). Exit
