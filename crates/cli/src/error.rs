@@ -58,6 +58,17 @@ pub(crate) enum Error {
          printed with the same key"
     )]
     NotAuthentic(String),
+    /// An RSA ciphertext the key cannot decrypt.
+    #[error(
+        "the ciphertext does not decrypt with the key \"{name}\" ({alg}): it was altered, or \
+         encrypted under another key or padding; encrypt with this key's public key and {alg}"
+    )]
+    NotDecryptable {
+        /// The key's name.
+        name: String,
+        /// The key's algorithm.
+        alg: String,
+    },
     /// A ciphertext too short to hold its nonce.
     #[error(
         "the ciphertext is too short: it must start with the {needed}-byte nonce; pass the \

@@ -334,6 +334,37 @@ fn openssl_oaep_sha256_ciphertexts_decrypt() -> TestResult {
 }
 
 #[test]
+fn a_ciphertext_with_another_padding_is_refused() -> TestResult {
+    let setup = Setup::new()?;
+    setup.tool(&["create-rsa-key", "-k", "oaep", "--oaep"])?;
+    setup.export("oaep")?;
+    setup.write("plain", "padded for PKCS#1 v1.5")?;
+    let args = [
+        "pkeyutl", "-encrypt", "-pubin", "-inkey", "oaep.pem", "-in", "plain",
+    ];
+    setup.openssl_ok(&[&args[..], &["-out", "cipher"]].concat())?;
+    let output = Command::new(TOOL)
+        .args([
+            "decrypt",
+            "-k",
+            "oaep",
+            &STANDARD.encode(setup.read("cipher")?),
+        ])
+        .env("PARSEC_SERVICE_ENDPOINT", setup.daemon.endpoint())
+        .env("RUST_LOG", "error")
+        .output()?;
+    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(output.stdout, b"");
+    let stderr = String::from_utf8(output.stderr)?;
+    assert!(
+        stderr.contains("does not decrypt with the key \"oaep\""),
+        "{stderr}"
+    );
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    Ok(())
+}
+
+#[test]
 fn encrypt_round_trips_through_decrypt() -> TestResult {
     let setup = Setup::new()?;
     setup.tool(&["create-rsa-key", "-k", "pkcs1"])?;

@@ -56,7 +56,19 @@ fn decrypt(
     input: &[u8],
 ) -> Result<SecretBytes, Error> {
     Ok(match scheme {
-        Scheme::Asymmetric(alg) => client.asymmetric_decrypt(name, alg, input, None)?,
+        Scheme::Asymmetric(alg) => {
+            client
+                .asymmetric_decrypt(name, alg, input, None)
+                .map_err(|e| match e.status() {
+                    Some(Status::PsaErrorInvalidPadding | Status::PsaErrorInvalidArgument) => {
+                        Error::NotDecryptable {
+                            name: name.to_owned(),
+                            alg: scheme.name(),
+                        }
+                    }
+                    _ => e.into(),
+                })?
+        }
         Scheme::Cipher(alg) => client.cipher_decrypt(name, alg, input)?,
         Scheme::Aead(alg) => {
             let Some((nonce, sealed)) = input.split_at_checked(nonce_len(alg)) else {
