@@ -25,6 +25,12 @@ pub(crate) enum Error {
          the clients"
     )]
     NoSuchClient(String),
+    /// The service reserves the operation to its administrators.
+    #[error(
+        "{0} is reserved to the service's administrators: run it as a user (or Direct \
+         application) listed in `admins` of the service's [authenticator] configuration"
+    )]
+    NotAdmin(&'static str),
     /// The key exists but cannot do what the subcommand asks.
     #[error("the key \"{name}\" cannot be used here: this subcommand needs {needed}")]
     WrongKeyType {

@@ -23,6 +23,7 @@ impl DeleteClient {
             .delete_client(&self.client)
             .map_err(|e| match e.status() {
                 Some(Status::PsaErrorDoesNotExist) => Error::NoSuchClient(self.client.clone()),
+                Some(Status::AdminOperation) => Error::NotAdmin("delete-client"),
                 _ => e.into(),
             })?;
         log::info!("Client \"{}\" deleted.", self.client);
