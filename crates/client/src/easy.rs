@@ -32,11 +32,11 @@ use crate::client::Client;
 use crate::error::{ClientError, Error};
 
 /// The version byte that starts every sealed message.
-pub(crate) const SEALED_VERSION: u8 = 1;
+pub const SEALED_VERSION: u8 = 1;
 /// The AES-GCM nonce length.
-pub(crate) const NONCE_LEN: usize = 12;
+pub const NONCE_LEN: usize = 12;
 /// The AES-GCM tag length.
-pub(crate) const TAG_LEN: usize = 16;
+pub const TAG_LEN: usize = 16;
 /// The AEAD of sealed messages.
 pub(crate) const SEAL_AEAD: Aead = Aead::DefaultTag(AeadAlg::Gcm);
 
@@ -191,8 +191,9 @@ impl Client {
     }
 }
 
-/// ECDSA P-256 / SHA-256, signing and verifying hashes and messages.
-pub(crate) fn signing_attributes() -> Attributes {
+/// The attributes of [`Client::generate_signing_key`]: ECDSA on P-256 with SHA-256,
+/// signing and verifying hashes and messages.
+pub fn signing_attributes() -> Attributes {
     let alg = AsymmetricSignature::Ecdsa {
         hash: SignHash::Specific(DEFAULT_HASH),
     };
@@ -202,8 +203,9 @@ pub(crate) fn signing_attributes() -> Attributes {
     Attributes::signing_key(key_type, 256, alg)
 }
 
-/// AES-256 for AES-GCM with the full tag, encrypting and decrypting.
-pub(crate) fn encryption_attributes() -> Attributes {
+/// The attributes of [`Client::generate_encryption_key`]: AES-256 for AES-GCM with the full
+/// 16-byte tag, encrypting and decrypting.
+pub fn encryption_attributes() -> Attributes {
     let usage_flags = UsageFlags {
         encrypt: true,
         decrypt: true,
