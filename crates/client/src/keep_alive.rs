@@ -37,6 +37,7 @@
 //! working on the request), not an answer cut short, and nothing on a fresh connection.
 
 use std::fmt;
+use std::ops::{Deref, DerefMut};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, Instant};
@@ -44,6 +45,7 @@ use std::time::{Duration, Instant};
 use psc_psa::Status;
 use psc_wire::ResponseHeader;
 use psc_wire::header::FLAG_KEEP_ALIVE;
+use rustix::process::Pid;
 
 use crate::error::Error;
 
@@ -58,8 +60,15 @@ pub(crate) const MAX_IDLE_TIME: Duration = Duration::from_secs(25);
 /// Idle connections to one service, and what was learnt about it; shared by a client and
 /// its clones.
 pub(crate) struct Pool<S> {
-    idle: Mutex<Vec<Idle<S>>>,
+    idle: Mutex<IdleList<S>>,
     per_request: AtomicBool,
+}
+
+/// The idle connections, and the process they belong to: a child made by `fork` shares the
+/// parent's sockets, so it must never reuse them.
+struct IdleList<S> {
+    process: Pid,
+    streams: Vec<Idle<S>>,
 }
 
 /// A connection waiting in the pool since `since`.
@@ -72,7 +81,10 @@ impl<S> Pool<S> {
     /// An empty pool, for a service not yet known to be per-request.
     pub(crate) fn new() -> Pool<S> {
         Pool {
-            idle: Mutex::new(Vec::new()),
+            idle: Mutex::new(IdleList {
+                process: rustix::process::getpid(),
+                streams: Vec::new(),
+            }),
             per_request: AtomicBool::new(false),
         }
     }
@@ -120,10 +132,35 @@ impl<S> Pool<S> {
         self.lock().clear();
     }
 
-    /// The idle list; a panic while it was held cannot leave it inconsistent (every change
-    /// is one `push`, `pop` or `clear`), so a poisoned lock is taken over.
-    fn lock(&self) -> MutexGuard<'_, Vec<Idle<S>>> {
-        self.idle.lock().unwrap_or_else(PoisonError::into_inner)
+    /// The idle connections of this process; in a child made by `fork`, the parent's are
+    /// forgotten (closing the child's copies leaves the parent's open). A panic while the
+    /// lock was held cannot leave the list inconsistent (every change is one `push`, `pop`
+    /// or `clear`), so a poisoned lock is taken over.
+    fn lock(&self) -> MappedIdle<'_, S> {
+        let mut list = self.idle.lock().unwrap_or_else(PoisonError::into_inner);
+        let process = rustix::process::getpid();
+        if list.process != process {
+            list.streams.clear();
+            list.process = process;
+        }
+        MappedIdle(list)
+    }
+}
+
+/// The locked idle list, seen as its connections.
+struct MappedIdle<'a, S>(MutexGuard<'a, IdleList<S>>);
+
+impl<S> Deref for MappedIdle<'_, S> {
+    type Target = Vec<Idle<S>>;
+
+    fn deref(&self) -> &Vec<Idle<S>> {
+        &self.0.streams
+    }
+}
+
+impl<S> DerefMut for MappedIdle<'_, S> {
+    fn deref_mut(&mut self) -> &mut Vec<Idle<S>> {
+        &mut self.0.streams
     }
 }
 

@@ -35,18 +35,17 @@ pub(crate) fn round_trip(
     exchange: &Exchange,
     frame: &[u8],
 ) -> Result<Response, Error> {
+    // One deadline for the exchange, a retry included.
+    let end = link.timeout.and_then(|t| Instant::now().checked_add(t));
+    let attempt = |stream| attempt(Deadline::new(stream, link.timeout, end), exchange, frame);
     if let Some(stream) = link.pool.and_then(|pool| pool.take(is_idle)) {
-        match attempt(stream, link.timeout, exchange, frame) {
+        match attempt(stream) {
             Err(Failure::Unanswered(_)) => {}
             outcome => return settle(link, exchange, outcome),
         }
     }
     let stream = connect(link.path)?;
-    settle(
-        link,
-        exchange,
-        attempt(stream, link.timeout, exchange, frame),
-    )
+    settle(link, exchange, attempt(stream))
 }
 
 /// Gives the connection back to the pool or closes it, then decodes the answer.
@@ -64,12 +63,10 @@ fn settle(
 
 /// One exchange on `stream`.
 fn attempt(
-    stream: UnixStream,
-    timeout: Option<Duration>,
+    mut stream: Deadline,
     exchange: &Exchange,
     frame: &[u8],
 ) -> Result<Answer<UnixStream>, Failure> {
-    let mut stream = Deadline::new(stream, timeout);
     // The service may answer and close before reading everything it will refuse (a body
     // over its limit): a write cut short still leaves that answer to read.
     if let Err(error) = stream.write_all(frame)
@@ -165,8 +162,8 @@ struct Deadline {
 }
 
 impl Deadline {
-    fn new(stream: UnixStream, timeout: Option<Duration>) -> Deadline {
-        let end = timeout.and_then(|t| Instant::now().checked_add(t));
+    /// `stream` with the deadline `end` of an exchange allowed `timeout`.
+    fn new(stream: UnixStream, timeout: Option<Duration>, end: Option<Instant>) -> Deadline {
         if end.is_none() {
             // A pooled stream may carry the timeouts of an earlier exchange. Clearing them
             // cannot fail on a connected socket; if it did, the next read reports it.

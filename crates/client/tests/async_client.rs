@@ -164,3 +164,16 @@ async fn the_deadline_covers_the_whole_exchange() -> TestResult {
     );
     Ok(())
 }
+
+#[test]
+fn futures_can_be_spawned_on_a_multi_threaded_runtime() {
+    fn spawnable<F: Future + Send>(_: F) {}
+    fn shareable<T: Clone + Send + Sync + 'static>() {}
+    shareable::<AsyncClient>();
+    let client = AsyncClient::new("/nonexistent");
+    spawnable(client.sign("k", b"m"));
+    spawnable(client.seal("k", b"m", b""));
+    spawnable(client.open("k", b"m", b""));
+    spawnable(client.verify("k", b"m", b""));
+    spawnable(client.list_keys());
+}

@@ -202,6 +202,8 @@ fn a_timeout_on_a_kept_connection_is_not_retried() -> TestResult {
         matches!(error, Some(Error::Client(ClientError::Timeout(_)))),
         "{error:?}"
     );
+    // The peer accepts again once its first connection's step is over.
+    std::thread::sleep(Duration::from_millis(400));
     assert_eq!(peer.accepted(), 1, "the request was not sent again");
     Ok(())
 }
@@ -228,4 +230,10 @@ fn a_kept_connection_closed_while_idle_is_never_written_to() -> TestResult {
         "the closed connection got a request"
     );
     Ok(())
+}
+
+#[test]
+fn a_client_can_be_cloned_and_shared_between_threads() {
+    fn shareable<T: Clone + Send + Sync + 'static>() {}
+    shareable::<Client>();
 }
