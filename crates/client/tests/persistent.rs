@@ -237,3 +237,31 @@ fn a_client_can_be_cloned_and_shared_between_threads() {
     fn shareable<T: Clone + Send + Sync + 'static>() {}
     shareable::<Client>();
 }
+
+/// A measurement, not run by default (timings on a shared machine are noisy):
+/// `cargo test -p psc-client --release --test persistent -- --ignored --nocapture`.
+#[test]
+#[ignore = "a measurement: run it explicitly"]
+fn keeping_the_connection_saves_time_per_request() -> TestResult {
+    let daemon = TestDaemon::start();
+    let mut client = discovered(daemon.socket_path())?;
+    client.generate_signing_key("timed")?;
+    let mut per_request = client.clone();
+    per_request.set_persistent(false);
+    let time = |client: &Client| -> Result<Duration, Error> {
+        let start = std::time::Instant::now();
+        for _ in 0..2000 {
+            client.ping()?;
+        }
+        Ok(start.elapsed() / 2000)
+    };
+    // Alternate to share the machine's noise; keep the best of each.
+    let (mut kept, mut fresh) = (Duration::MAX, Duration::MAX);
+    for _ in 0..3 {
+        kept = kept.min(time(&client)?);
+        fresh = fresh.min(time(&per_request)?);
+    }
+    println!("ping: {kept:?} on a kept connection, {fresh:?} with a connection per request");
+    assert!(kept < fresh, "{kept:?} vs {fresh:?}");
+    Ok(())
+}
