@@ -1,7 +1,8 @@
 //! The published `parsec-tool` 0.7 and ours, run side by side: the same commands against two
 //! fresh services give byte-identical stdout, stderr and exit status wherever the output is
 //! deterministic, the same shape where it is random (signatures, ciphertexts, key material),
-//! and keys one tool creates work with the other.
+//! and keys one tool creates work with the other; `create-csr` gives the same log lines and PEM
+//! layout (CRLF lines, then an empty line), byte for byte for an RSA PKCS#1 v1.5 key.
 //!
 //! Where ours deliberately differs (error messages say what to do), only the exit status is
 //! compared. The published tool comes from PSC_PARSEC_TOOL or `target/tools/bin` (installed by
@@ -216,5 +217,101 @@ fn keys_one_tool_creates_work_with_the_other() -> TestResult {
     stdout(ours, &daemon, &["delete-key", "-k", "theirs-ecc"])?;
     stdout(&published, &daemon, &["delete-key", "-k", "ours-rsa"])?;
     assert_eq!(stdout(ours, &daemon, &["list-keys"])?.lines().count(), 1);
+    Ok(())
+}
+
+/// The subject openssl reads from a PEM request, after checking its signature.
+fn openssl_subject(
+    dir: &std::path::Path,
+    name: &str,
+    pem: &[u8],
+) -> Result<String, Box<dyn std::error::Error>> {
+    let path = dir.join(name);
+    std::fs::write(&path, pem)?;
+    let output = Command::new("openssl")
+        .args(["req", "-verify", "-noout", "-subject", "-in"])
+        .arg(&path)
+        .output()
+        .map_err(|e| format!("cannot run openssl ({e}): install it (scripts/test does)"))?;
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{name}: {stderr}");
+    assert!(stderr.contains("verify OK"), "{name}: {stderr}");
+    Ok(String::from_utf8(output.stdout)?)
+}
+
+#[test]
+fn create_csr_prints_what_the_published_tool_prints() -> TestResult {
+    let Some(theirs) = published() else {
+        return Ok(());
+    };
+    let ours = PathBuf::from(OURS);
+    let daemon = TestDaemon::start();
+    let dir = tempfile::tempdir()?;
+    // Both tools identify as the same Unix user, so they see the same keys.
+    for create in [
+        &["create-rsa-key", "-s", "-k", "rsa"][..],
+        &["create-ecc-key", "-k", "ecc"],
+    ] {
+        assert!(run(&ours, &daemon, create)?.status.success());
+    }
+    for key in ["rsa", "ecc"] {
+        let args = [
+            "create-csr",
+            "-k",
+            key,
+            "--cn",
+            "parsec.example",
+            "--o",
+            "Parsec",
+            "--c",
+            "GB",
+            "--serialNumber",
+            "7",
+            "--san",
+            "parsec.example",
+            "www.parsec.example",
+        ];
+        let (mine, published) = (run(&ours, &daemon, &args)?, run(&theirs, &daemon, &args)?);
+        assert!(
+            published.status.success(),
+            "{}",
+            String::from_utf8_lossy(&published.stderr)
+        );
+        assert!(
+            mine.status.success(),
+            "{}",
+            String::from_utf8_lossy(&mine.stderr)
+        );
+        assert_eq!(
+            String::from_utf8(mine.stderr)?,
+            String::from_utf8(published.stderr)?
+        );
+        if key == "rsa" {
+            // RSA PKCS#1 v1.5 signatures are deterministic: the same request, byte for byte.
+            assert_eq!(
+                String::from_utf8_lossy(&mine.stdout),
+                String::from_utf8_lossy(&published.stdout)
+            );
+        }
+        for stdout in [&mine.stdout, &published.stdout] {
+            let text = std::str::from_utf8(stdout)?;
+            assert!(
+                text.starts_with("-----BEGIN CERTIFICATE REQUEST-----\r\n"),
+                "{text}"
+            );
+            assert!(
+                text.ends_with("-----END CERTIFICATE REQUEST-----\r\n\n"),
+                "{text}"
+            );
+        }
+        assert_eq!(
+            openssl_subject(dir.path(), &format!("{key}-ours.pem"), &mine.stdout)?,
+            openssl_subject(
+                dir.path(),
+                &format!("{key}-published.pem"),
+                &published.stdout
+            )?,
+        );
+    }
     Ok(())
 }
