@@ -244,7 +244,7 @@ fn a_client_can_be_cloned_and_shared_between_threads() {
 #[ignore = "a measurement: run it explicitly"]
 fn keeping_the_connection_saves_time_per_request() -> TestResult {
     let daemon = TestDaemon::start();
-    let mut client = discovered(daemon.socket_path())?;
+    let client = discovered(daemon.socket_path())?;
     client.generate_signing_key("timed")?;
     let mut per_request = client.clone();
     per_request.set_persistent(false);
