@@ -7,7 +7,7 @@
 //! |---|---|
 //! | `case.rs` | the cases, the modes, the fixed inputs |
 //! | `modes/` | one [`modes::Driver`] per mode, and the keys they share |
-//! | `sender.rs` | the persistent-connection sender (swappable for `psc-client`) |
+//! | `modes/persistent.rs` | the persistent mode through our client `psc-client`, and the connections `--connections` holds |
 //! | `runner.rs` | threads, warm-up, measured window |
 //! | `histogram.rs` | latency percentiles |
 //! | `daemon.rs` | spawning the daemon, reading its memory |
@@ -21,7 +21,6 @@ mod modes;
 mod report;
 mod runner;
 mod scale;
-mod sender;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -45,9 +44,10 @@ use runner::{Cell, Outcome, Timing};
 /// "n/a"; ping has no in-process equivalent ("—").
 ///
 /// Modes: `published`, the published parsec-client 0.16 crate, a new connection per request as
-/// every existing Parsec application does; `persistent`, our wire codec on one connection per
-/// thread kept open with FLAG_KEEP_ALIVE; `in-process`, the software provider called directly
-/// with no service, the limit the service can approach.
+/// every existing Parsec application does; `persistent`, our client psc-client (one per thread,
+/// Unix peer credentials) with its persistent connections on, so each thread's requests reuse
+/// one connection; `in-process`, the software provider called directly with no service, the
+/// limit the service can approach.
 ///
 /// By default the daemon binary `parsec` next to this executable is spawned (build both with
 /// `cargo build --release -p psc-daemon -p psc-bench`) on a configuration in a temporary

@@ -1,20 +1,41 @@
-//! Mode `persistent`: our wire codec on one connection per thread, kept open across requests
-//! with `FLAG_KEEP_ALIVE` (see `crate::sender`).
+//! Mode `persistent`: our client, `psc-client`, as an application uses it: a blocking
+//! [`Client`] per thread, on the bench's endpoint, authenticated by Unix peer credentials,
+//! with its persistent connections on (each request asks the service to keep the
+//! connection, and the client's pool reuses it for the next one).
+//!
+//! One client per thread, as the published mode has one `BasicClient` per thread: each
+//! thread's client keeps its own connection. (Clones of one client share a pool that keeps at
+//! most 8 idle connections, so one client shared by more threads than that would reconnect
+//! for part of its requests.)
 
 use std::path::Path;
+use std::time::Duration;
 
 use anyhow::Context;
-use psc_psa::SecretBytes;
-use psc_wire::ops::{
-    AeadEncryptRequest, DestroyKeyRequest, GenerateKeyRequest, GenerateRandomRequest,
-    ListKeysRequest, PingRequest, SignHashRequest, VerifyHashRequest,
-};
-use psc_wire::{ProviderId, Request, Status};
+use psc_client::{Auth, Client, Endpoint, Error, ProviderId, Status};
 
 use super::psa::{ecdsa, ecdsa_key, gcm, rsa_pkcs1};
 use super::{Availability, Driver, Failure, Fixture, Session};
 use crate::case::{Case, HASH, Mode, NONCE, PLAINTEXT_LEN, RANDOM_LEN};
-use crate::sender::{SendError, Sender};
+
+/// The client's timeout for one exchange (the published mode's too).
+const TIMEOUT: Duration = Duration::from_secs(10);
+
+/// A client of the service on `socket`, sending to `provider` with Unix peer credentials,
+/// its connections kept across requests.
+fn client(socket: &Path, provider: ProviderId) -> Client {
+    let mut client = Client::with_endpoint(Endpoint::unix(socket));
+    client.set_auth(Auth::UnixPeerCredentials);
+    client.set_provider(provider);
+    client.set_timeout(Some(TIMEOUT));
+    client.set_persistent(true);
+    client
+}
+
+/// Whether `client`'s last request left its connection open in the client's pool.
+fn kept(client: &Client) -> bool {
+    client.idle_connections() == 1 && !client.peer_is_per_request()
+}
 
 /// The persistent-connection mode over a prepared daemon.
 #[derive(Debug)]
@@ -24,19 +45,19 @@ pub(crate) struct Persistent<'a> {
 
 impl Persistent<'_> {
     /// The mode over `fixture`'s daemon and keys. Warns when the service does not keep
-    /// connections open (then every request reconnects, as with the published client).
+    /// connections open (the client then falls back to a connection per request, as the
+    /// published client does).
     ///
     /// # Errors
     /// When the service cannot be reached.
     pub(crate) fn new(fixture: &Fixture) -> anyhow::Result<Persistent<'_>> {
-        let mut probe = Sender::connect(fixture.socket()).context("connecting")?;
-        probe
-            .call(ProviderId::Core, &Request::Ping(PingRequest))
-            .map_err(|e| anyhow::anyhow!("ping with keep-alive: {e}"))?;
-        if !probe.is_open() {
+        let probe = client(fixture.socket(), fixture.provider());
+        probe.ping().context("ping through psc-client")?;
+        probe.ping().context("second ping through psc-client")?;
+        if !kept(&probe) {
             eprintln!(
-                "psc-bench: the service closes connections despite FLAG_KEEP_ALIVE: the \
-                 persistent mode reconnects for every request"
+                "psc-bench: the service does not keep connections open: psc-client falls back \
+                 to a connection per request, and so does the persistent mode"
             );
         }
         Ok(Persistent { fixture })
@@ -55,107 +76,72 @@ impl Driver for Persistent<'_> {
     fn session(&self, thread: usize) -> Result<Box<dyn Session + '_>, Failure> {
         let names = self.fixture.names();
         Ok(Box::new(PersistentSession {
-            sender: Sender::connect(self.fixture.socket()).map_err(Failure::other)?,
-            provider: self.fixture.provider(),
+            client: client(self.fixture.socket(), self.fixture.provider()),
             ecdsa: names.fixed(Case::EcdsaSign).unwrap_or_default(),
             rsa: names.fixed(Case::RsaSign).unwrap_or_default(),
             aes: names.fixed(Case::AesGcm).unwrap_or_default(),
             transient: names.transient(Mode::Persistent, thread),
             signature: self.fixture.signature(),
+            plaintext: vec![0x42; PLAINTEXT_LEN],
         }))
     }
 }
 
-/// One thread's connection and inputs.
+/// One thread's client and inputs.
 struct PersistentSession<'a> {
-    sender: Sender,
-    provider: ProviderId,
+    client: Client,
     ecdsa: String,
     rsa: String,
     aes: String,
     transient: String,
     signature: &'a [u8],
-}
-
-impl PersistentSession<'_> {
-    /// The request of one op (two for generate+destroy: this is the first).
-    fn request(&self, case: Case) -> Request {
-        match case {
-            Case::Ping => Request::Ping(PingRequest),
-            Case::EcdsaSign => sign(&self.ecdsa, ecdsa()),
-            Case::RsaSign => sign(&self.rsa, rsa_pkcs1()),
-            Case::EcdsaVerify => Request::PsaVerifyHash(VerifyHashRequest {
-                key_name: self.ecdsa.clone(),
-                alg: ecdsa(),
-                hash: HASH.to_vec(),
-                signature: self.signature.to_vec(),
-            }),
-            Case::AesGcm => Request::PsaAeadEncrypt(AeadEncryptRequest {
-                key_name: self.aes.clone(),
-                alg: gcm(),
-                nonce: NONCE.to_vec(),
-                additional_data: Vec::new(),
-                plaintext: SecretBytes::new(vec![0x42; PLAINTEXT_LEN]),
-            }),
-            Case::Random => Request::PsaGenerateRandom(GenerateRandomRequest {
-                size: RANDOM_LEN as u64,
-            }),
-            Case::GenerateDestroy => Request::PsaGenerateKey(GenerateKeyRequest {
-                key_name: self.transient.clone(),
-                attributes: ecdsa_key(),
-            }),
-            Case::ListKeys => Request::ListKeys(ListKeysRequest),
-        }
-    }
-
-    fn call(&mut self, provider: ProviderId, request: &Request) -> Result<(), Failure> {
-        match self.sender.call(provider, request) {
-            Ok(_) => Ok(()),
-            Err(SendError::Status(Status::PsaErrorNotSupported)) => Err(Failure::NotSupported),
-            Err(error) => Err(Failure::other(error)),
-        }
-    }
+    plaintext: Vec<u8>,
 }
 
 impl Session for PersistentSession<'_> {
     fn run(&mut self, case: Case) -> Result<(), Failure> {
-        let provider = match case {
-            Case::Ping | Case::ListKeys => ProviderId::Core,
-            _ => self.provider,
-        };
-        self.call(provider, &self.request(case))?;
-        if case == Case::GenerateDestroy {
-            let destroy = Request::PsaDestroyKey(DestroyKeyRequest {
-                key_name: self.transient.clone(),
-            });
-            self.call(provider, &destroy)?;
+        let client = &self.client;
+        match case {
+            Case::Ping => client.ping().map(drop),
+            Case::EcdsaSign => client.sign_hash(&self.ecdsa, ecdsa(), &HASH).map(drop),
+            Case::RsaSign => client.sign_hash(&self.rsa, rsa_pkcs1(), &HASH).map(drop),
+            Case::EcdsaVerify => client.verify_hash(&self.ecdsa, ecdsa(), &HASH, self.signature),
+            Case::AesGcm => client
+                .aead_encrypt(&self.aes, gcm(), &NONCE, &[], &self.plaintext)
+                .map(drop),
+            Case::Random => client.generate_random(RANDOM_LEN).map(drop),
+            Case::GenerateDestroy => client
+                .generate_key(&self.transient, ecdsa_key())
+                .and_then(|()| client.destroy_key(&self.transient)),
+            Case::ListKeys => client.list_keys().map(drop),
         }
-        Ok(())
+        .map_err(failure)
     }
 }
 
-fn sign(key_name: &str, alg: psc_psa::AsymmetricSignature) -> Request {
-    Request::PsaSignHash(SignHashRequest {
-        key_name: key_name.to_owned(),
-        alg,
-        hash: HASH.to_vec(),
-    })
+/// The client's error as a [`Failure`].
+fn failure(error: Error) -> Failure {
+    match error {
+        Error::Service(Status::PsaErrorNotSupported) => Failure::NotSupported,
+        other => Failure::other(other),
+    }
 }
 
-/// Opens `count` connections to the service on `path`, each kept open after one ping, so
-/// the service holds them all: for measuring its memory with many clients connected.
+/// Opens `count` connections to the service on `path`, so the service holds them all: for
+/// measuring its memory with many clients connected. Each is the kept connection of a
+/// client of its own, after one ping.
 ///
 /// # Errors
-/// When a connection fails or the service does not keep it.
-pub(crate) fn hold_connections(path: &Path, count: usize) -> anyhow::Result<Vec<Sender>> {
+/// When a ping fails or the service does not keep its connection.
+pub(crate) fn hold_connections(path: &Path, count: usize) -> anyhow::Result<Vec<Client>> {
     let mut held = Vec::with_capacity(count);
     for n in 0..count {
-        let mut sender = Sender::connect(path).with_context(|| format!("connection {n}"))?;
-        sender
-            .call(ProviderId::Core, &Request::Ping(PingRequest))
-            .map_err(|e| anyhow::anyhow!("ping on connection {n}: {e}"))?;
-        anyhow::ensure!(sender.is_open(), "the service closed connection {n}");
-        held.push(sender);
+        let client = client(path, ProviderId::Core);
+        client
+            .ping()
+            .with_context(|| format!("ping on connection {n}"))?;
+        anyhow::ensure!(kept(&client), "the service closed connection {n}");
+        held.push(client);
     }
     Ok(held)
 }
