@@ -18,6 +18,7 @@ const STOP_DEADLINE: Duration = Duration::from_secs(10);
 const CONFIG: &str = r#"
 [core_settings]
 allow_root = true
+{core_settings}
 
 [listener]
 listener_type = "DomainSocket"
@@ -58,11 +59,16 @@ pub(crate) struct Daemon {
 impl Daemon {
     /// Starts `binary` on a fresh configuration, key store and master key in a temporary
     /// directory (inside `work_dir` if given), and returns once it prints its endpoint.
+    /// `settings` are lines added to its `[core_settings]` (`idle_poll_us = 0`).
     ///
     /// # Errors
     /// When it cannot be started or exits before printing its endpoint (its log is quoted).
-    pub(crate) fn spawn(binary: &Path, work_dir: Option<&Path>) -> anyhow::Result<Daemon> {
-        Daemon::spawn_in(binary, temporary_dir(work_dir)?)
+    pub(crate) fn spawn(
+        binary: &Path,
+        work_dir: Option<&Path>,
+        settings: &[String],
+    ) -> anyhow::Result<Daemon> {
+        Daemon::spawn_in(binary, temporary_dir(work_dir)?, settings)
     }
 
     /// Starts `binary` in `dir`, on the key store and master key already there if any
@@ -70,9 +76,14 @@ impl Daemon {
     ///
     /// # Errors
     /// As for [`Daemon::spawn`].
-    pub(crate) fn spawn_in(binary: &Path, dir: tempfile::TempDir) -> anyhow::Result<Daemon> {
+    pub(crate) fn spawn_in(
+        binary: &Path,
+        dir: tempfile::TempDir,
+        settings: &[String],
+    ) -> anyhow::Result<Daemon> {
         let config = dir.path().join("config.toml");
         let text = CONFIG
+            .replace("{core_settings}", &settings.join("\n"))
             .replace("{dir}", &dir.path().display().to_string())
             .replace("{store}", STORE)
             .replace("{master_key}", MASTER_KEY);

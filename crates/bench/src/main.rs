@@ -100,6 +100,10 @@ struct Args {
     /// measures the fsync of this file system.
     #[arg(long, value_name = "DIR")]
     work_dir: Option<PathBuf>,
+    /// A line added to the spawned daemon's `[core_settings]`, e.g. `idle_poll_us=0` to
+    /// turn its idle polling off (repeatable).
+    #[arg(long, value_name = "NAME=VALUE", conflicts_with = "endpoint")]
+    core_setting: Vec<String>,
     /// Run every case briefly (the defaults of --seconds, --warm-up and --connections become
     /// 0.2, 0.05 and 50; with --scale, of --scale-keys and --scale-apps 2,000 and 20): a smoke
     /// run, not a measurement.
@@ -201,7 +205,13 @@ fn run_scale(args: &Args, plan: &Plan) -> anyhow::Result<()> {
             .unwrap_or(if args.quick { 20 } else { 1_000 }),
     };
     let binary = daemon_binary(args)?;
-    let runs = scale::run(&binary, args.work_dir.as_deref(), size, plan.timing)?;
+    let runs = scale::run(
+        &binary,
+        args.work_dir.as_deref(),
+        &args.core_setting,
+        size,
+        plan.timing,
+    )?;
     print!("{}", scale::markdown(&runs));
     if let Some(path) = &args.csv {
         let mut out = report::csv(&[], &Memory::default());
@@ -217,7 +227,11 @@ fn run_daemon_modes(args: &Args, plan: &Plan, memory: &mut Memory) -> anyhow::Re
     let (daemon, socket) = match &args.endpoint {
         Some(endpoint) => (None, daemon::socket_of(endpoint)?),
         None => {
-            let daemon = Daemon::spawn(&daemon_binary(args)?, args.work_dir.as_deref())?;
+            let daemon = Daemon::spawn(
+                &daemon_binary(args)?,
+                args.work_dir.as_deref(),
+                &args.core_setting,
+            )?;
             let socket = daemon.socket().to_owned();
             (Some(daemon), socket)
         }

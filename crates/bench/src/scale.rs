@@ -80,6 +80,7 @@ struct Prepared {
 pub(crate) fn run(
     binary: &Path,
     work_dir: Option<&Path>,
+    settings: &[String],
     size: Size,
     timing: Timing,
 ) -> anyhow::Result<Vec<StoreRun>> {
@@ -94,7 +95,7 @@ pub(crate) fn run(
     };
     let mut stores = Vec::new();
     for (label, size) in [("empty", empty), ("full", full)] {
-        stores.push(prepare(binary, work_dir, label, size)?);
+        stores.push(prepare(binary, work_dir, settings, label, size)?);
     }
     let mut fixtures = Vec::new();
     for store in &stores {
@@ -128,6 +129,7 @@ pub(crate) fn run(
 fn prepare(
     binary: &Path,
     work_dir: Option<&Path>,
+    settings: &[String],
     label: &'static str,
     size: Size,
 ) -> anyhow::Result<Prepared> {
@@ -141,7 +143,7 @@ fn prepare(
         size.apps,
         populated_in.as_secs_f64()
     );
-    let daemon = Daemon::spawn_in(binary, dir)?;
+    let daemon = Daemon::spawn_in(binary, dir, settings)?;
     Ok(Prepared {
         label,
         size,

@@ -58,6 +58,10 @@ pub struct Config {
     pub allow_deprecated: bool,
     /// The number of worker threads (0 = one per CPU).
     pub threads: usize,
+    /// How long after each response a lowest-priority thread keeps a CPU polling, so that
+    /// the next request does not wait for a halted CPU to wake (zero: off). See
+    /// `front/idle_poll.rs`.
+    pub idle_poll: Duration,
     /// The log level (`off`, `error`, `warn`, `info`, `debug`, `trace`) when `RUST_LOG` is
     /// not set; `None` for the default (`info`).
     pub log_level: Option<String>,
@@ -124,6 +128,7 @@ impl Default for Config {
             allow_root: false,
             allow_deprecated: false,
             threads: 0,
+            idle_poll: Duration::from_micros(DEFAULT_IDLE_POLL_US),
             log_level: None,
             authenticators: vec![AuthenticatorConfig {
                 auth_type: AuthType::UnixPeerCredentials,
@@ -155,6 +160,11 @@ pub const DEFAULT_KEY_STORE: &str = "/var/lib/parsec/psc/keys.sqlite3";
 const DEFAULT_TIMEOUT_MS: u64 = 1_000;
 const DEFAULT_BUFFER_LIMIT: u32 = 1 << 20;
 const DEFAULT_MAX_CONNECTIONS: usize = 1_024;
+/// Idle polling after each response (µs): long enough to bridge a client's pause between two
+/// requests, short enough that an occasional request costs little CPU.
+const DEFAULT_IDLE_POLL_US: u64 = 1_000;
+/// The longest idle polling accepted (µs): beyond, it is a busy loop, not a bridge.
+const MAX_IDLE_POLL_US: u64 = 100_000;
 
 impl Config {
     /// Reads and validates a configuration file.
@@ -220,6 +230,7 @@ struct RawCoreSettings {
     buffer_size_limit: Option<u32>,
     allow_deprecated: bool,
     max_connections: Option<usize>,
+    idle_poll_us: Option<u64>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -276,6 +287,14 @@ impl RawConfig {
             max_connections: nonzero(core.max_connections, defaults.limits.max_connections)
                 .ok_or_else(|| invalid("core_settings.max_connections", "must be > 0".into()))?,
         };
+        if let Some(us) = core.idle_poll_us.filter(|us| *us > MAX_IDLE_POLL_US) {
+            return Err(invalid(
+                "core_settings.idle_poll_us",
+                format!(
+                    "{us} is above the maximum of {MAX_IDLE_POLL_US} microseconds (0 turns polling off)"
+                ),
+            ));
+        }
         let listener = self.listener;
         if let Some(kind) = listener.listener_type.filter(|k| k != "DomainSocket") {
             return Err(invalid(
@@ -312,6 +331,9 @@ impl RawConfig {
             allow_root: core.allow_root,
             allow_deprecated: core.allow_deprecated,
             threads: core.thread_pool_size.unwrap_or(0),
+            idle_poll: core
+                .idle_poll_us
+                .map_or(defaults.idle_poll, Duration::from_micros),
             log_level: core.log_level,
             authenticators,
             providers: provider_configs,

@@ -69,6 +69,15 @@ fn the_originals_sections_and_options_are_read() {
 }
 
 #[test]
+fn idle_polling_is_on_by_default_and_can_be_set_or_turned_off() {
+    assert_eq!(parse("").unwrap().idle_poll, Duration::from_millis(1));
+    for (us, window) in [(0, Duration::ZERO), (250, Duration::from_micros(250))] {
+        let config = parse(&format!("[core_settings]\nidle_poll_us = {us}\n")).unwrap();
+        assert_eq!(config.idle_poll, window);
+    }
+}
+
+#[test]
 fn several_authenticators_are_kept_in_order() {
     let config = parse(
         r#"
@@ -111,6 +120,10 @@ fn bad_values_are_errors_naming_the_option() {
         (
             "[core_settings]\nlog_level = \"loud\"\n",
             "core_settings.log_level",
+        ),
+        (
+            "[core_settings]\nidle_poll_us = 100001\n",
+            "core_settings.idle_poll_us",
         ),
         (
             "[listener]\nlistener_type = \"Tcp\"\n",

@@ -23,6 +23,7 @@ use tokio::net::UnixStream;
 use tokio::sync::{Semaphore, watch};
 use zeroize::Zeroizing;
 
+use super::idle_poll::Activity;
 use super::status_of;
 use crate::auth::PeerCredentials;
 use crate::back::Service;
@@ -41,6 +42,8 @@ pub(crate) struct Shared {
     pub(crate) workers: Arc<Semaphore>,
     /// Turns true at shutdown: idle kept-open connections close at once.
     pub(crate) stopping: watch::Receiver<bool>,
+    /// Told of every response written (idle polling).
+    pub(crate) activity: Activity,
 }
 
 /// A request read off the socket, header validated: its body and authentication field are
@@ -210,7 +213,9 @@ async fn answer(
     if keep {
         reply.flags = FLAG_KEEP_ALIVE;
     }
-    write_response(stream, service, reply, &body).await && keep
+    let written = write_response(stream, service, reply, &body).await;
+    shared.activity.touch();
+    written && keep
 }
 
 /// A request to serve, borrowed from the connection's buffer.

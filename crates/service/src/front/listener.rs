@@ -9,6 +9,7 @@ use tokio::sync::{Semaphore, watch};
 use tokio::task::JoinSet;
 
 use super::connection::{self, Shared};
+use super::idle_poll::IdlePoll;
 use crate::back::Service;
 
 /// How long shutdown waits for in-flight requests before abandoning them.
@@ -64,10 +65,13 @@ async fn accept_loop(
         n => n,
     };
     let (stop, stopping) = watch::channel(false);
+    // Polls until the loop ends (after the drain).
+    let (_poller, activity) = IdlePoll::start(config.idle_poll, 1);
     let shared = Shared {
         services,
         workers: Arc::new(Semaphore::new(workers)),
         stopping,
+        activity,
     };
     let mut tasks = JoinSet::new();
     loop {

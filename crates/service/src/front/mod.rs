@@ -2,6 +2,7 @@
 //! wire statuses.
 
 mod connection;
+mod idle_poll;
 mod listener;
 
 pub use listener::run;

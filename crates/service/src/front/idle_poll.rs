@@ -1,0 +1,227 @@
+//! Idle polling: for a short window after each response, one thread of the lowest priority
+//! keeps a CPU busy, so that the next request does not wait for a halted CPU to wake up.
+//!
+//! Each request costs at least two wake-ups between threads: the client's write wakes the
+//! service, the service's answer wakes the client. When the woken thread's CPU has halted
+//! because it had nothing to run, the wake-up costs what the hardware takes to bring it back;
+//! on a virtual machine that is an exit to the hypervisor, about 30 µs each on the 2-vCPU VM
+//! of `docs/BENCHMARKS.md`, more than an ECDSA signature takes. Kernels can poll before
+//! halting (`cpuidle-haltpoll` in KVM guests), but that is a machine setting and often off.
+//!
+//! This does the same from the service, within bounds: the poller runs under `SCHED_IDLE`,
+//! so any other thread that becomes runnable on its CPU takes the CPU from it at once; it polls
+//! only within `window` of the last response (`core_settings.idle_poll_us`), then parks
+//! until the next one, so an idle service uses no CPU; and a window of 0 turns it off.
+
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering::SeqCst};
+use std::sync::{Arc, OnceLock};
+use std::thread::Thread;
+use std::time::{Duration, Instant};
+
+/// The running poller; stops it when dropped.
+#[derive(Debug)]
+pub(crate) struct IdlePoll {
+    state: Arc<State>,
+}
+
+/// What connections hold: tells the poller that a response was just written.
+#[derive(Clone, Debug)]
+pub(crate) struct Activity {
+    state: Option<Arc<State>>,
+}
+
+#[derive(Debug)]
+struct State {
+    epoch: Instant,
+    window_ns: u64,
+    /// Nanoseconds from `epoch` to the last response.
+    last: AtomicU64,
+    stop: AtomicBool,
+    pollers: Vec<Poller>,
+}
+
+/// One polling thread.
+#[derive(Debug, Default)]
+struct Poller {
+    /// Whether it is parked (or about to park) and must be unparked.
+    parked: AtomicBool,
+    thread: OnceLock<Thread>,
+}
+
+impl State {
+    fn now(&self) -> u64 {
+        u64::try_from(self.epoch.elapsed().as_nanos()).unwrap_or(u64::MAX)
+    }
+
+    fn in_window(&self) -> bool {
+        self.now().saturating_sub(self.last.load(SeqCst)) < self.window_ns
+    }
+}
+
+impl Poller {
+    fn wake(&self) {
+        if let Some(thread) = self.thread.get() {
+            thread.unpark();
+        }
+    }
+}
+
+impl IdlePoll {
+    /// Starts `threads` pollers with this window, or none (and an [`Activity`] that does
+    /// nothing) for a zero window or if a thread cannot be started.
+    pub(crate) fn start(window: Duration, threads: usize) -> (Option<IdlePoll>, Activity) {
+        if window.is_zero() || threads == 0 {
+            return (None, Activity { state: None });
+        }
+        let state = Arc::new(State {
+            epoch: Instant::now(),
+            window_ns: u64::try_from(window.as_nanos()).unwrap_or(u64::MAX),
+            last: AtomicU64::new(0),
+            stop: AtomicBool::new(false),
+            pollers: (0..threads).map(|_| Poller::default()).collect(),
+        });
+        for index in 0..threads {
+            let polling = Arc::clone(&state);
+            let spawned = std::thread::Builder::new()
+                .name("psc-idle-poll".into())
+                .stack_size(64 * 1024)
+                .spawn(move || poll(&polling, &polling.pollers[index]));
+            if let Err(error) = spawned {
+                tracing::warn!(%error, "idle polling is off: its thread did not start");
+                drop(IdlePoll { state });
+                return (None, Activity { state: None });
+            }
+        }
+        let activity = Activity {
+            state: Some(Arc::clone(&state)),
+        };
+        (Some(IdlePoll { state }), activity)
+    }
+}
+
+impl Drop for IdlePoll {
+    fn drop(&mut self) {
+        self.state.stop.store(true, SeqCst);
+        self.state.pollers.iter().for_each(Poller::wake);
+    }
+}
+
+impl Activity {
+    /// Marks a response as written: the pollers poll for the next window.
+    pub(crate) fn touch(&self) {
+        let Some(state) = &self.state else { return };
+        state.last.store(state.now(), SeqCst);
+        for poller in &state.pollers {
+            if poller.parked.load(SeqCst) && poller.parked.swap(false, SeqCst) {
+                poller.wake();
+            }
+        }
+    }
+}
+
+/// The poller's thread: polls while within the window, parks outside it.
+fn poll(state: &State, me: &Poller) {
+    if let Err(error) = lowest_priority() {
+        tracing::warn!(%error, "idle polling is off: its priority could not be lowered");
+        return;
+    }
+    let _ = me.thread.set(std::thread::current());
+    while !state.stop.load(SeqCst) {
+        if state.in_window() {
+            for _ in 0..64 {
+                std::hint::spin_loop();
+            }
+            continue;
+        }
+        // Announce the park before the last look at the clock: a response written after
+        // that look sees the flag and unparks (`touch`), one written before it is seen here.
+        me.parked.store(true, SeqCst);
+        if state.in_window() || state.stop.load(SeqCst) {
+            me.parked.store(false, SeqCst);
+            continue;
+        }
+        std::thread::park();
+    }
+}
+
+/// `SCHED_IDLE` for this thread only: below every normal thread, however niced. A CPU that
+/// runs only such threads still counts as idle when the kernel places a woken thread or
+/// balances its queues, so the poller never keeps work away from a CPU (a thread at nice 19
+/// does: measured, it cost up to a fifth of the 8-thread throughput).
+fn lowest_priority() -> Result<(), thread_priority::Error> {
+    thread_priority::unix::set_thread_priority_and_policy(
+        thread_priority::unix::thread_native_id(),
+        thread_priority::ThreadPriority::Min,
+        thread_priority::unix::ThreadSchedulePolicy::Normal(
+            thread_priority::unix::NormalThreadSchedulePolicy::Idle,
+        ),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parked(poll: &IdlePoll) -> bool {
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while Instant::now() < deadline {
+            if poll.state.pollers.iter().all(|p| p.parked.load(SeqCst)) {
+                return true;
+            }
+            std::thread::sleep(Duration::from_millis(1));
+        }
+        false
+    }
+
+    #[test]
+    fn a_zero_window_starts_nothing() {
+        let (poll, activity) = IdlePoll::start(Duration::ZERO, 1);
+        assert!(poll.is_none());
+        activity.touch();
+    }
+
+    #[test]
+    fn the_poller_parks_after_its_window_and_polls_again_after_a_response() {
+        let (poll, activity) = IdlePoll::start(Duration::from_millis(20), 2);
+        let poll = poll.expect("started");
+        assert!(parked(&poll), "parks once the window has passed");
+        activity.touch();
+        assert!(
+            poll.state.pollers.iter().all(|p| !p.parked.load(SeqCst)),
+            "a response unparks them"
+        );
+        assert!(parked(&poll), "and it parks again after the window");
+    }
+
+    #[test]
+    fn the_poller_runs_under_sched_idle_and_stops_when_dropped() {
+        let (poll, activity) = IdlePoll::start(Duration::from_millis(1), 1);
+        drop(activity);
+        let poll = poll.expect("started");
+        assert!(parked(&poll));
+        let tid = poll.state.pollers[0].thread.get().expect("thread set").id();
+        // The nice value of the poller's thread, read back from /proc.
+        let stat = std::fs::read_dir("/proc/self/task")
+            .expect("tasks")
+            .filter_map(Result::ok)
+            .filter_map(|task| std::fs::read_to_string(task.path().join("stat")).ok())
+            .find(|stat| stat.contains("(psc-idle-poll)"))
+            .expect("the poller's thread is listed");
+        let fields: Vec<&str> = stat
+            .rsplit(')')
+            .next()
+            .unwrap()
+            .split_whitespace()
+            .collect();
+        // After the command: state is field 3, policy is field 41 (1-based, man 5 proc);
+        // SCHED_IDLE is 5.
+        assert_eq!(fields[41 - 3], "5", "scheduling policy of {tid:?}");
+        let state = Arc::clone(&poll.state);
+        drop(poll);
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while Arc::strong_count(&state) > 1 && Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(1));
+        }
+        assert_eq!(Arc::strong_count(&state), 1, "the thread ended");
+    }
+}
