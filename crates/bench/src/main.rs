@@ -104,6 +104,10 @@ struct Args {
     /// turn its idle polling off (repeatable).
     #[arg(long, value_name = "NAME=VALUE", conflicts_with = "endpoint")]
     core_setting: Vec<String>,
+    /// How long psc-client busy-polls for an answer in the persistent mode, in
+    /// microseconds; 0 never [default: the client's, 100].
+    #[arg(long, value_name = "MICROSECONDS")]
+    busy_poll_us: Option<u64>,
     /// Run every case briefly (the defaults of --seconds, --warm-up and --connections become
     /// 0.2, 0.05 and 50; with --scale, of --scale-keys and --scale-apps 2,000 and 20): a smoke
     /// run, not a measurement.
@@ -129,6 +133,7 @@ struct Plan {
     modes: Vec<Mode>,
     timing: Timing,
     connections: usize,
+    busy_poll: Duration,
 }
 
 impl Plan {
@@ -157,6 +162,9 @@ impl Plan {
             connections: args
                 .connections
                 .unwrap_or(if args.quick { 50 } else { 1000 }),
+            busy_poll: args
+                .busy_poll_us
+                .map_or(psc_client::Client::DEFAULT_BUSY_POLL, Duration::from_micros),
         })
     }
 }
@@ -265,7 +273,7 @@ fn daemon_cells(fixture: &Fixture, plan: &Plan) -> anyhow::Result<Vec<Cell>> {
         cells.extend(run_mode(&Published::new(fixture), plan));
     }
     if plan.modes.contains(&Mode::Persistent) {
-        cells.extend(run_mode(&Persistent::new(fixture)?, plan));
+        cells.extend(run_mode(&Persistent::new(fixture, plan.busy_poll)?, plan));
     }
     Ok(cells)
 }

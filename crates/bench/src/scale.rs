@@ -160,7 +160,10 @@ fn measure(fixtures: &[Fixture], timing: Timing) -> anyhow::Result<Vec<(usize, V
     let mut drivers = Vec::new();
     for fixture in fixtures {
         listed.push(check(fixture)?);
-        drivers.push((Published::new(fixture), Persistent::new(fixture)?));
+        drivers.push((
+            Published::new(fixture),
+            Persistent::new(fixture, psc_client::Client::DEFAULT_BUSY_POLL)?,
+        ));
     }
     let slice = Timing {
         warm_up: timing.warm_up / ROUNDS,

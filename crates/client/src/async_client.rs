@@ -4,6 +4,7 @@
 
 use std::path::PathBuf;
 use std::sync::Arc;
+use std::time::Duration;
 
 use psc_wire::{ProviderId, Request, Response};
 use tokio::net::UnixStream;
@@ -118,6 +119,8 @@ impl AsyncClient {
             path: self.settings.endpoint.socket_path(),
             timeout: self.settings.timeout,
             pool: keep_alive.then_some(&*self.pool),
+            // Waiting is tokio's: a task never spins.
+            busy_poll: Duration::ZERO,
         };
         async_transport::round_trip(&link, &exchange, &frame).await
     }

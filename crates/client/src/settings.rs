@@ -20,6 +20,7 @@ pub(crate) struct Settings {
     pub(crate) timeout: Option<Duration>,
     pub(crate) max_body_size: usize,
     pub(crate) persistent: bool,
+    pub(crate) busy_poll: Duration,
 }
 
 impl Settings {
@@ -28,6 +29,9 @@ impl Settings {
 
     /// The largest response body accepted unless changed: 16 MiB.
     pub(crate) const DEFAULT_MAX_BODY_SIZE: usize = 16 << 20;
+
+    /// How long the blocking client busy-polls for an answer unless changed: 100 µs.
+    pub(crate) const DEFAULT_BUSY_POLL: Duration = Duration::from_micros(100);
 
     /// No authentication, the core provider, the default limits, persistent connections.
     pub(crate) fn new(endpoint: Endpoint) -> Settings {
@@ -38,6 +42,7 @@ impl Settings {
             timeout: Some(Settings::DEFAULT_TIMEOUT),
             max_body_size: Settings::DEFAULT_MAX_BODY_SIZE,
             persistent: true,
+            busy_poll: Settings::DEFAULT_BUSY_POLL,
         }
     }
 

@@ -2,13 +2,19 @@
 //! request ([`crate::keep_alive`]), under one deadline for the whole exchange (a service that
 //! trickles bytes cannot stretch it).
 
+use std::hint::spin_loop;
 use std::io::{self, ErrorKind, Read, Write};
 use std::os::unix::net::UnixStream;
 use std::path::Path;
+use std::sync::OnceLock;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use psc_wire::Response;
 use psc_wire::header::HEADER_LEN;
+use rustix::event::{PollFd, PollFlags, Timespec, poll};
+use rustix::io::Errno;
+use rustix::net::{RecvFlags, SendFlags, recv, send};
 
 use crate::codec::Exchange;
 use crate::error::{ClientError, Error};
@@ -22,6 +28,8 @@ pub(crate) struct Link<'a, S> {
     pub(crate) timeout: Option<Duration>,
     /// The pool, when the request asks to keep its connection.
     pub(crate) pool: Option<&'a Pool<S>>,
+    /// How long the blocking transport busy-polls for an answer before it sleeps.
+    pub(crate) busy_poll: Duration,
 }
 
 /// Sends `frame` and reads the answer `exchange` expects: on a pooled connection when there
@@ -37,7 +45,7 @@ pub(crate) fn round_trip(
 ) -> Result<Response, Error> {
     // One deadline for the exchange, a retry included.
     let end = link.timeout.and_then(|t| Instant::now().checked_add(t));
-    let attempt = |stream| attempt(Deadline::new(stream, link.timeout, end), exchange, frame);
+    let attempt = |stream| attempt(Deadline::new(stream, link, end), exchange, frame);
     if let Some(stream) = link.pool.and_then(|pool| pool.take(is_idle)) {
         match attempt(stream) {
             Err(Failure::Unanswered(_)) => {}
@@ -114,16 +122,13 @@ fn read_head(stream: &mut Deadline, head: &mut [u8; HEADER_LEN]) -> Result<(), F
     Ok(())
 }
 
-/// Whether a pooled connection is still open and silent: a non-blocking read would block.
-/// End of stream means the service closed it; unexpected bytes make it unusable too.
+/// Whether a pooled connection is still open and silent: a peek that may not wait finds
+/// nothing to read. End of stream means the service closed it; unexpected bytes make it
+/// unusable too.
 fn is_idle(stream: &UnixStream) -> bool {
-    if stream.set_nonblocking(true).is_err() {
-        return false;
-    }
     let mut probe = [0u8; 1];
-    let mut reader = stream;
-    let idle = matches!(reader.read(&mut probe), Err(e) if e.kind() == ErrorKind::WouldBlock);
-    stream.set_nonblocking(false).is_ok() && idle
+    let flags = RecvFlags::PEEK | RecvFlags::DONTWAIT;
+    matches!(recv(stream, &mut probe, flags), Err(Errno::AGAIN))
 }
 
 /// Connects, telling "no service here" apart from other failures.
@@ -153,39 +158,81 @@ pub(crate) fn io_error(error: io::Error, timeout: Option<Duration>) -> Error {
     }
 }
 
-/// A stream whose reads and writes share one deadline: before each call the socket timeout
-/// is set to the time left.
+/// Blocking exchanges of this process waiting for their answer. A request busy-polls only
+/// while it is the only one: threads waiting together never take CPU time from the service
+/// or from each other.
+static WAITING: AtomicUsize = AtomicUsize::new(0);
+
+/// Counts one exchange in [`WAITING`] while it lives.
+struct Waiting;
+
+impl Waiting {
+    fn enter() -> Waiting {
+        WAITING.fetch_add(1, Ordering::Relaxed);
+        Waiting
+    }
+
+    /// Whether this is the process's only exchange waiting, on a machine where the service
+    /// can run on another CPU than this thread's.
+    fn alone() -> bool {
+        static SEVERAL_CPUS: OnceLock<bool> = OnceLock::new();
+        WAITING.load(Ordering::Relaxed) == 1
+            && *SEVERAL_CPUS
+                .get_or_init(|| std::thread::available_parallelism().is_ok_and(|n| n.get() > 1))
+    }
+}
+
+impl Drop for Waiting {
+    fn drop(&mut self) {
+        WAITING.fetch_sub(1, Ordering::Relaxed);
+    }
+}
+
+/// A stream whose reads and writes share one deadline. The socket stays blocking and keeps
+/// no timeout: each call first tries without waiting (a small request fits in the socket's
+/// buffer, and an answer may already be there), then waits for readiness until the
+/// deadline. A request costs a send and a read or two, not a pair of `setsockopt` per call.
+///
+/// Before waiting for an answer, a read busy-polls for up to `busy_poll` (see
+/// [`crate::Client::set_busy_poll`]) while its exchange is the only one of the process.
 struct Deadline {
     stream: UnixStream,
     timeout: Option<Duration>,
     end: Option<Instant>,
+    busy_poll: Duration,
+    _waiting: Waiting,
 }
 
 impl Deadline {
     /// `stream` with the deadline `end` of an exchange allowed `timeout`.
-    fn new(stream: UnixStream, timeout: Option<Duration>, end: Option<Instant>) -> Deadline {
-        if end.is_none() {
-            // A pooled stream may carry the timeouts of an earlier exchange. Clearing them
-            // cannot fail on a connected socket; if it did, the next read reports it.
-            let _ = stream.set_read_timeout(None);
-            let _ = stream.set_write_timeout(None);
-        }
+    fn new(stream: UnixStream, link: &Link<'_, UnixStream>, end: Option<Instant>) -> Deadline {
         Deadline {
             stream,
-            timeout,
+            timeout: link.timeout,
             end,
+            busy_poll: link.busy_poll,
+            _waiting: Waiting::enter(),
         }
     }
 
-    /// The time left, as a socket timeout; an error once the deadline has passed.
-    fn arm(&self) -> io::Result<()> {
-        let Some(end) = self.end else { return Ok(()) };
-        let left = end.saturating_duration_since(Instant::now());
-        if left.is_zero() {
-            return Err(ErrorKind::TimedOut.into());
+    /// Waits until the socket is ready for `events`; an error once the deadline has passed.
+    fn wait(&self, events: PollFlags) -> io::Result<()> {
+        let left = match self.end {
+            Some(end) => {
+                let left = end.saturating_duration_since(Instant::now());
+                if left.is_zero() {
+                    return Err(ErrorKind::TimedOut.into());
+                }
+                Some(Timespec::try_from(left).map_err(|_| ErrorKind::InvalidInput)?)
+            }
+            None => None,
+        };
+        let mut fds = [PollFd::new(&self.stream, events)];
+        match poll(&mut fds, left.as_ref()) {
+            // Readiness, an error or a hang-up: the next call says which.
+            Ok(_) | Err(Errno::INTR) => Ok(()),
+            Err(error) => Err(error.into()),
         }
-        self.stream.set_read_timeout(Some(left))?;
-        self.stream.set_write_timeout(Some(left))
     }
 
     /// The client error for an I/O failure during the exchange.
@@ -196,18 +243,41 @@ impl Deadline {
 
 impl Read for Deadline {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        self.arm()?;
-        self.stream.read(buf)
+        let mut busy_until = Some(self.busy_poll)
+            .filter(|window| !window.is_zero())
+            .and_then(|window| Instant::now().checked_add(window));
+        loop {
+            match recv(&self.stream, &mut *buf, RecvFlags::DONTWAIT) {
+                Ok((read, _)) => return Ok(read),
+                Err(Errno::AGAIN) => match busy_until {
+                    Some(until) if Instant::now() < until && Waiting::alone() => spin_loop(),
+                    _ => {
+                        busy_until = None;
+                        self.wait(PollFlags::IN)?;
+                    }
+                },
+                Err(Errno::INTR) => {}
+                Err(error) => return Err(error.into()),
+            }
+        }
     }
 }
 
 impl Write for Deadline {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        self.arm()?;
-        self.stream.write(buf)
+        // NOSIGNAL: a service gone away is an error here, not a SIGPIPE for the application.
+        let flags = SendFlags::DONTWAIT | SendFlags::NOSIGNAL;
+        loop {
+            match send(&self.stream, buf, flags) {
+                Ok(written) => return Ok(written),
+                Err(Errno::AGAIN) => self.wait(PollFlags::OUT)?,
+                Err(Errno::INTR) => {}
+                Err(error) => return Err(error.into()),
+            }
+        }
     }
 
     fn flush(&mut self) -> io::Result<()> {
-        self.stream.flush()
+        Ok(())
     }
 }

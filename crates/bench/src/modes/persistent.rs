@@ -22,9 +22,10 @@ use crate::case::{Case, HASH, Mode, NONCE, PLAINTEXT_LEN, RANDOM_LEN};
 const TIMEOUT: Duration = Duration::from_secs(10);
 
 /// A client of the service on `socket`, sending to `provider` with Unix peer credentials,
-/// its connections kept across requests.
-fn client(socket: &Path, provider: ProviderId) -> Client {
+/// its connections kept across requests, busy-polling for answers for `busy_poll`.
+fn client(socket: &Path, provider: ProviderId, busy_poll: Duration) -> Client {
     let mut client = Client::with_endpoint(Endpoint::unix(socket));
+    client.set_busy_poll(busy_poll);
     client.set_auth(Auth::UnixPeerCredentials);
     client.set_provider(provider);
     client.set_timeout(Some(TIMEOUT));
@@ -41,17 +42,19 @@ fn kept(client: &Client) -> bool {
 #[derive(Debug)]
 pub(crate) struct Persistent<'a> {
     fixture: &'a Fixture,
+    busy_poll: Duration,
 }
 
 impl Persistent<'_> {
-    /// The mode over `fixture`'s daemon and keys. Warns when the service does not keep
+    /// The mode over `fixture`'s daemon and keys, its clients busy-polling for `busy_poll`
+    /// ([`Client::set_busy_poll`]). Warns when the service does not keep
     /// connections open (the client then falls back to a connection per request, as the
     /// published client does).
     ///
     /// # Errors
     /// When the service cannot be reached.
-    pub(crate) fn new(fixture: &Fixture) -> anyhow::Result<Persistent<'_>> {
-        let probe = client(fixture.socket(), fixture.provider());
+    pub(crate) fn new(fixture: &Fixture, busy_poll: Duration) -> anyhow::Result<Persistent<'_>> {
+        let probe = client(fixture.socket(), fixture.provider(), busy_poll);
         probe.ping().context("ping through psc-client")?;
         probe.ping().context("second ping through psc-client")?;
         if !kept(&probe) {
@@ -60,7 +63,7 @@ impl Persistent<'_> {
                  to a connection per request, and so does the persistent mode"
             );
         }
-        Ok(Persistent { fixture })
+        Ok(Persistent { fixture, busy_poll })
     }
 }
 
@@ -76,7 +79,11 @@ impl Driver for Persistent<'_> {
     fn session(&self, thread: usize) -> Result<Box<dyn Session + '_>, Failure> {
         let names = self.fixture.names();
         Ok(Box::new(PersistentSession {
-            client: client(self.fixture.socket(), self.fixture.provider()),
+            client: client(
+                self.fixture.socket(),
+                self.fixture.provider(),
+                self.busy_poll,
+            ),
             ecdsa: names.fixed(Case::EcdsaSign).unwrap_or_default(),
             rsa: names.fixed(Case::RsaSign).unwrap_or_default(),
             aes: names.fixed(Case::AesGcm).unwrap_or_default(),
@@ -136,7 +143,7 @@ fn failure(error: Error) -> Failure {
 pub(crate) fn hold_connections(path: &Path, count: usize) -> anyhow::Result<Vec<Client>> {
     let mut held = Vec::with_capacity(count);
     for n in 0..count {
-        let client = client(path, ProviderId::Core);
+        let client = client(path, ProviderId::Core, Duration::ZERO);
         client
             .ping()
             .with_context(|| format!("ping on connection {n}"))?;

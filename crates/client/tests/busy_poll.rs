@@ -1,0 +1,134 @@
+//! The blocking client's busy-poll (`Client::set_busy_poll`): it spins for at most its window
+//! while its request is the process's only one waiting, then sleeps; threads waiting
+//! together never spin. Measured as the CPU time of the waiting thread, against a peer that
+//! answers after a delay.
+//!
+//! One test, steps in sequence: the window is decided per process, so concurrent tests in
+//! this binary would change what is measured.
+
+use std::io::{Read, Write};
+use std::os::unix::net::UnixListener;
+use std::sync::Barrier;
+use std::thread::JoinHandle;
+use std::time::Duration;
+
+use psc_client::wire::{AuthType, Opcode, ProviderId, RequestHeader, ResponseHeader, frame};
+use psc_client::{Client, Error, Status};
+use rustix::time::{ClockId, clock_gettime};
+
+type TestResult = Result<(), Box<dyn std::error::Error>>;
+
+/// A peer that answers one ping with a refusal after `delay`.
+struct SlowPeer {
+    client: Client,
+    thread: JoinHandle<()>,
+    _dir: tempfile::TempDir,
+}
+
+impl SlowPeer {
+    fn start(delay: Duration, busy_poll: Duration) -> Result<SlowPeer, Box<dyn std::error::Error>> {
+        let dir = tempfile::tempdir()?;
+        let path = dir.path().join("slow.sock");
+        let listener = UnixListener::bind(&path)?;
+        let header = ResponseHeader::reply_to(
+            &RequestHeader::new(ProviderId::Core, AuthType::NoAuth, Opcode::Ping),
+            Status::PsaErrorGenericError,
+        );
+        let answer = frame::encode_response(header, &[])?;
+        let thread = std::thread::spawn(move || {
+            if let Ok((mut stream, _)) = listener.accept() {
+                let mut request = [0u8; 36];
+                let _ = stream.read_exact(&mut request);
+                std::thread::sleep(delay);
+                let _ = stream.write_all(&answer);
+            }
+        });
+        let mut client = Client::new(path);
+        client.set_timeout(Some(Duration::from_secs(10)));
+        client.set_busy_poll(busy_poll);
+        Ok(SlowPeer {
+            client,
+            thread,
+            _dir: dir,
+        })
+    }
+
+    /// Pings the peer and returns the CPU time this thread spent waiting for the answer.
+    fn ping_cpu_time(self) -> Duration {
+        let before = thread_cpu_time();
+        let result = self.client.ping();
+        let spent = thread_cpu_time().saturating_sub(before);
+        assert!(
+            matches!(result, Err(Error::Service(Status::PsaErrorGenericError))),
+            "the peer's answer: {result:?}"
+        );
+        let _ = self.thread.join();
+        spent
+    }
+}
+
+fn thread_cpu_time() -> Duration {
+    let now = clock_gettime(ClockId::ThreadCPUTime);
+    Duration::new(
+        u64::try_from(now.tv_sec).unwrap_or_default(),
+        u32::try_from(now.tv_nsec).unwrap_or_default(),
+    )
+}
+
+#[test]
+fn busy_polls_within_its_window_and_only_alone() -> TestResult {
+    let several_cpus = std::thread::available_parallelism()?.get() > 1;
+    let ms = Duration::from_millis;
+
+    // Alone, an answer slower than nothing but inside the window: the thread spins for it.
+    let spent = SlowPeer::start(ms(60), ms(200))?.ping_cpu_time();
+    if several_cpus {
+        assert!(spent >= ms(20), "spun for only {spent:?} of a 60 ms wait");
+    } else {
+        assert!(spent < ms(15), "spun for {spent:?} on a machine of one CPU");
+    }
+
+    // An answer slower than the window: spins for the window (1 ms) at most, then sleeps.
+    let spent = SlowPeer::start(ms(100), ms(1))?.ping_cpu_time();
+    assert!(
+        spent < ms(15),
+        "{spent:?} of CPU time waiting 100 ms, window 1 ms"
+    );
+
+    // Zero: never spins.
+    let spent = SlowPeer::start(ms(60), Duration::ZERO)?.ping_cpu_time();
+    assert!(
+        spent < ms(15),
+        "{spent:?} of CPU time waiting 60 ms, window 0"
+    );
+
+    // Two threads waiting together, each inside its window: neither spins.
+    let peers = [
+        SlowPeer::start(ms(60), ms(200))?,
+        SlowPeer::start(ms(60), ms(200))?,
+    ];
+    let start = Barrier::new(2);
+    let spent: Vec<Duration> = std::thread::scope(|scope| {
+        let waiting: Vec<_> = peers
+            .into_iter()
+            .map(|peer| {
+                let start = &start;
+                scope.spawn(move || {
+                    start.wait();
+                    peer.ping_cpu_time()
+                })
+            })
+            .collect();
+        waiting
+            .into_iter()
+            .map(|thread| thread.join().unwrap_or(Duration::MAX))
+            .collect()
+    });
+    for spent in spent {
+        assert!(
+            spent < ms(15),
+            "{spent:?} of CPU time waiting beside another request"
+        );
+    }
+    Ok(())
+}
