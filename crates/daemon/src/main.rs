@@ -179,9 +179,11 @@ fn warn_restart_only(old: &Config, new: &Config) {
     if old.socket_path != new.socket_path
         || old.limits.max_connections != new.limits.max_connections
         || old.threads != new.threads
+        || old.idle_poll != new.idle_poll
     {
         tracing::warn!(
-            "socket_path, max_connections and thread_pool_size change at the next restart"
+            "socket_path, max_connections, thread_pool_size and idle_poll_us change at the \
+             next restart"
         );
     }
 }

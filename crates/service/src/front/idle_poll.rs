@@ -37,14 +37,9 @@ struct State {
     /// Nanoseconds from `epoch` to the last response.
     last: AtomicU64,
     stop: AtomicBool,
-    pollers: Vec<Poller>,
-}
-
-/// One polling thread.
-#[derive(Debug, Default)]
-struct Poller {
-    /// Whether it is parked (or about to park) and must be unparked.
+    /// Whether the poller is parked (or about to park) and must be unparked.
     parked: AtomicBool,
+    /// The poller's thread, once it runs.
     thread: OnceLock<Thread>,
 }
 
@@ -56,9 +51,7 @@ impl State {
     fn in_window(&self) -> bool {
         self.now().saturating_sub(self.last.load(SeqCst)) < self.window_ns
     }
-}
 
-impl Poller {
     fn wake(&self) {
         if let Some(thread) = self.thread.get() {
             thread.unpark();
@@ -67,10 +60,10 @@ impl Poller {
 }
 
 impl IdlePoll {
-    /// Starts `threads` pollers with this window, or none (and an [`Activity`] that does
-    /// nothing) for a zero window or if a thread cannot be started.
-    pub(crate) fn start(window: Duration, threads: usize) -> (Option<IdlePoll>, Activity) {
-        if window.is_zero() || threads == 0 {
+    /// Starts the poller with this window, or none (and an [`Activity`] that does nothing)
+    /// for a zero window or if its thread cannot be started.
+    pub(crate) fn start(window: Duration) -> (Option<IdlePoll>, Activity) {
+        if window.is_zero() {
             return (None, Activity { state: None });
         }
         let state = Arc::new(State {
@@ -78,19 +71,17 @@ impl IdlePoll {
             window_ns: u64::try_from(window.as_nanos()).unwrap_or(u64::MAX),
             last: AtomicU64::new(0),
             stop: AtomicBool::new(false),
-            pollers: (0..threads).map(|_| Poller::default()).collect(),
+            parked: AtomicBool::new(false),
+            thread: OnceLock::new(),
         });
-        for index in 0..threads {
-            let polling = Arc::clone(&state);
-            let spawned = std::thread::Builder::new()
-                .name("psc-idle-poll".into())
-                .stack_size(64 * 1024)
-                .spawn(move || poll(&polling, &polling.pollers[index]));
-            if let Err(error) = spawned {
-                tracing::warn!(%error, "idle polling is off: its thread did not start");
-                drop(IdlePoll { state });
-                return (None, Activity { state: None });
-            }
+        let polling = Arc::clone(&state);
+        let spawned = std::thread::Builder::new()
+            .name("psc-idle-poll".into())
+            .stack_size(64 * 1024)
+            .spawn(move || poll(&polling));
+        if let Err(error) = spawned {
+            tracing::warn!(%error, "idle polling is off: its thread did not start");
+            return (None, Activity { state: None });
         }
         let activity = Activity {
             state: Some(Arc::clone(&state)),
@@ -102,30 +93,28 @@ impl IdlePoll {
 impl Drop for IdlePoll {
     fn drop(&mut self) {
         self.state.stop.store(true, SeqCst);
-        self.state.pollers.iter().for_each(Poller::wake);
+        self.state.wake();
     }
 }
 
 impl Activity {
-    /// Marks a response as written: the pollers poll for the next window.
+    /// Marks a response as written: the poller polls for the next window.
     pub(crate) fn touch(&self) {
         let Some(state) = &self.state else { return };
         state.last.store(state.now(), SeqCst);
-        for poller in &state.pollers {
-            if poller.parked.load(SeqCst) && poller.parked.swap(false, SeqCst) {
-                poller.wake();
-            }
+        if state.parked.load(SeqCst) && state.parked.swap(false, SeqCst) {
+            state.wake();
         }
     }
 }
 
 /// The poller's thread: polls while within the window, parks outside it.
-fn poll(state: &State, me: &Poller) {
+fn poll(state: &State) {
     if let Err(error) = lowest_priority() {
         tracing::warn!(%error, "idle polling is off: its priority could not be lowered");
         return;
     }
-    let _ = me.thread.set(std::thread::current());
+    let _ = state.thread.set(std::thread::current());
     while !state.stop.load(SeqCst) {
         if state.in_window() {
             for _ in 0..64 {
@@ -135,9 +124,9 @@ fn poll(state: &State, me: &Poller) {
         }
         // Announce the park before the last look at the clock: a response written after
         // that look sees the flag and unparks (`touch`), one written before it is seen here.
-        me.parked.store(true, SeqCst);
+        state.parked.store(true, SeqCst);
         if state.in_window() || state.stop.load(SeqCst) {
-            me.parked.store(false, SeqCst);
+            state.parked.store(false, SeqCst);
             continue;
         }
         std::thread::park();
@@ -165,7 +154,7 @@ mod tests {
     fn parked(poll: &IdlePoll) -> bool {
         let deadline = Instant::now() + Duration::from_secs(5);
         while Instant::now() < deadline {
-            if poll.state.pollers.iter().all(|p| p.parked.load(SeqCst)) {
+            if poll.state.parked.load(SeqCst) {
                 return true;
             }
             std::thread::sleep(Duration::from_millis(1));
@@ -175,31 +164,28 @@ mod tests {
 
     #[test]
     fn a_zero_window_starts_nothing() {
-        let (poll, activity) = IdlePoll::start(Duration::ZERO, 1);
+        let (poll, activity) = IdlePoll::start(Duration::ZERO);
         assert!(poll.is_none());
         activity.touch();
     }
 
     #[test]
     fn the_poller_parks_after_its_window_and_polls_again_after_a_response() {
-        let (poll, activity) = IdlePoll::start(Duration::from_millis(20), 2);
+        let (poll, activity) = IdlePoll::start(Duration::from_millis(20));
         let poll = poll.expect("started");
         assert!(parked(&poll), "parks once the window has passed");
         activity.touch();
-        assert!(
-            poll.state.pollers.iter().all(|p| !p.parked.load(SeqCst)),
-            "a response unparks them"
-        );
+        assert!(!poll.state.parked.load(SeqCst), "a response unparks it");
         assert!(parked(&poll), "and it parks again after the window");
     }
 
     #[test]
     fn the_poller_runs_under_sched_idle_and_stops_when_dropped() {
-        let (poll, activity) = IdlePoll::start(Duration::from_millis(1), 1);
+        let (poll, activity) = IdlePoll::start(Duration::from_millis(1));
         drop(activity);
         let poll = poll.expect("started");
         assert!(parked(&poll));
-        let tid = poll.state.pollers[0].thread.get().expect("thread set").id();
+        let tid = poll.state.thread.get().expect("thread set").id();
         // The nice value of the poller's thread, read back from /proc.
         let stat = std::fs::read_dir("/proc/self/task")
             .expect("tasks")

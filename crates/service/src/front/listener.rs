@@ -66,7 +66,7 @@ async fn accept_loop(
     };
     let (stop, stopping) = watch::channel(false);
     // Polls until the loop ends (after the drain).
-    let (_poller, activity) = IdlePoll::start(config.idle_poll, 1);
+    let (_poller, activity) = IdlePoll::start(config.idle_poll);
     let shared = Shared {
         services,
         workers: Arc::new(Semaphore::new(workers)),
