@@ -104,6 +104,11 @@
 //! stream ended before the first response byte). That is safe: the service acts only on a
 //! complete request, answers every request it reads, and closes a kept connection only
 //! while waiting for the next one. A timeout or an answer cut short is never retried.
+//!
+//! While a request of the blocking client is the only one of its process waiting for an
+//! answer, it polls for that answer for up to 100 µs before its thread sleeps: fast
+//! operations then skip the wake-up of a sleeping CPU, which on a virtual machine costs more
+//! than a signature. [`Client::set_busy_poll`] changes the window or turns it off.
 //! [`Client::set_persistent`]`(false)` turns the whole mechanism off.
 //!
 //! # Async
