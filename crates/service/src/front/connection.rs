@@ -21,7 +21,7 @@ use psc_wire::{Opcode, ProviderId, RequestHeader, ResponseHeader, frame};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::UnixStream;
 use tokio::sync::{Semaphore, watch};
-use zeroize::Zeroizing;
+use zeroize::{Zeroize, Zeroizing};
 
 use super::idle_poll::Activity;
 use super::status_of;
@@ -86,12 +86,16 @@ impl Inbox {
         Ok(())
     }
 
-    /// Drops the first `len` bytes (a served request), keeping what follows. A buffer grown
-    /// for a large request is given back once it is empty, so an idle connection holds little.
+    /// Drops the first `len` bytes (a served request), keeping what follows, and zeroes the
+    /// bytes vacated: the next read fills only its read-ahead, so the tail of a larger
+    /// request would otherwise stay in the buffer's spare capacity while the connection is
+    /// kept open. A buffer grown for a large request is given back once it is empty, so an
+    /// idle connection holds little.
     fn consume(&mut self, len: usize) {
         let len = len.min(self.bytes.len());
         self.bytes.copy_within(len.., 0);
         let left = self.bytes.len() - len;
+        self.bytes[left..].zeroize();
         self.bytes.truncate(left);
         if left == 0 && self.bytes.capacity() > 4 * READ_AHEAD {
             self.bytes = Zeroizing::default();
