@@ -243,9 +243,11 @@ impl Deadline {
 
 impl Read for Deadline {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        // The window never outlasts the exchange's deadline.
         let mut busy_until = Some(self.busy_poll)
             .filter(|window| !window.is_zero())
-            .and_then(|window| Instant::now().checked_add(window));
+            .and_then(|window| Instant::now().checked_add(window))
+            .map(|until| self.end.map_or(until, |end| until.min(end)));
         loop {
             match recv(&self.stream, &mut *buf, RecvFlags::DONTWAIT) {
                 Ok((read, _)) => return Ok(read),

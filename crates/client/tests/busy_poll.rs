@@ -13,7 +13,7 @@ use std::thread::JoinHandle;
 use std::time::Duration;
 
 use psc_client::wire::{AuthType, Opcode, ProviderId, RequestHeader, ResponseHeader, frame};
-use psc_client::{Client, Error, Status};
+use psc_client::{Client, ClientError, Error, Status};
 use rustix::time::{ClockId, clock_gettime};
 
 type TestResult = Result<(), Box<dyn std::error::Error>>;
@@ -101,6 +101,22 @@ fn busy_polls_within_its_window_and_only_alone() -> TestResult {
         spent < ms(15),
         "{spent:?} of CPU time waiting 60 ms, window 0"
     );
+
+    // A window longer than the exchange's timeout: the timeout still ends the wait.
+    let mut peer = SlowPeer::start(ms(3000), Duration::from_secs(60))?;
+    peer.client.set_timeout(Some(ms(200)));
+    let started = std::time::Instant::now();
+    let result = peer.client.ping();
+    assert!(
+        matches!(result, Err(Error::Client(ClientError::Timeout(_)))),
+        "a timeout, not {result:?}"
+    );
+    assert!(
+        started.elapsed() < ms(2000),
+        "timed out after {:?}",
+        started.elapsed()
+    );
+    drop(peer.client);
 
     // Two threads waiting together, each inside its window: neither spins.
     let peers = [
