@@ -104,8 +104,8 @@ struct Args {
     /// turn its idle polling off (repeatable).
     #[arg(long, value_name = "NAME=VALUE", conflicts_with = "endpoint")]
     core_setting: Vec<String>,
-    /// How long psc-client busy-polls for an answer in the persistent mode, in
-    /// microseconds; 0 never [default: the client's, 100].
+    /// How long psc-client busy-polls for an answer in the persistent mode (of the cells
+    /// and of --scale), in microseconds; 0 never [default: the client's, 100].
     #[arg(long, value_name = "MICROSECONDS")]
     busy_poll_us: Option<u64>,
     /// Run every case briefly (the defaults of --seconds, --warm-up and --connections become
@@ -219,6 +219,7 @@ fn run_scale(args: &Args, plan: &Plan) -> anyhow::Result<()> {
         &args.core_setting,
         size,
         plan.timing,
+        plan.busy_poll,
     )?;
     print!("{}", scale::markdown(&runs));
     if let Some(path) = &args.csv {

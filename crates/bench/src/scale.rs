@@ -73,7 +73,8 @@ struct Prepared {
 }
 
 /// Fills the empty and the full store, starts a daemon `binary` on each (both run at once),
-/// and measures them in alternating slices.
+/// and measures them in alternating slices, the persistent clients busy-polling for
+/// `busy_poll`.
 ///
 /// # Errors
 /// When a store cannot be filled, a daemon fails, or a stored key cannot be used.
@@ -83,6 +84,7 @@ pub(crate) fn run(
     settings: &[String],
     size: Size,
     timing: Timing,
+    busy_poll: Duration,
 ) -> anyhow::Result<Vec<StoreRun>> {
     let fixture_keys = 10 - OWN_KEYS;
     let full = Size {
@@ -104,7 +106,7 @@ pub(crate) fn run(
             KeyNames::for_this_process(),
         )?);
     }
-    let measured = measure(&fixtures, timing);
+    let measured = measure(&fixtures, timing, busy_poll);
     let created: Vec<usize> = fixtures.iter().map(Fixture::created).collect();
     fixtures.into_iter().for_each(Fixture::remove);
     let mut runs = Vec::new();
@@ -155,14 +157,18 @@ fn prepare(
 
 /// Per store: the keys ListKeys returns and the cells, after checking that a pre-filled key
 /// signs and that ListKeys sees exactly the application's keys.
-fn measure(fixtures: &[Fixture], timing: Timing) -> anyhow::Result<Vec<(usize, Vec<Cell>)>> {
+fn measure(
+    fixtures: &[Fixture],
+    timing: Timing,
+    busy_poll: Duration,
+) -> anyhow::Result<Vec<(usize, Vec<Cell>)>> {
     let mut listed = Vec::new();
     let mut drivers = Vec::new();
     for fixture in fixtures {
         listed.push(check(fixture)?);
         drivers.push((
             Published::new(fixture),
-            Persistent::new(fixture, psc_client::Client::DEFAULT_BUSY_POLL)?,
+            Persistent::new(fixture, busy_poll)?,
         ));
     }
     let slice = Timing {
