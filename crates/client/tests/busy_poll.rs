@@ -6,50 +6,46 @@
 //! One test, steps in sequence: the window is decided per process, so concurrent tests in
 //! this binary would change what is measured.
 
-use std::io::{Read, Write};
-use std::os::unix::net::UnixListener;
+// Test code: only the scripted peer of the shared module is used here.
+#[allow(dead_code)]
+mod common;
+
+use std::io::Write;
 use std::sync::Barrier;
-use std::thread::JoinHandle;
 use std::time::Duration;
 
+use common::{ScriptedPeer, read_request};
 use psc_client::wire::{AuthType, Opcode, ProviderId, RequestHeader, ResponseHeader, frame};
 use psc_client::{Client, ClientError, Error, Status};
 use rustix::time::{ClockId, clock_gettime};
 
 type TestResult = Result<(), Box<dyn std::error::Error>>;
 
-/// A peer that answers one ping with a refusal after `delay`.
+/// A peer that answers one ping with a refusal after `delay`, and a client of it.
 struct SlowPeer {
     client: Client,
-    thread: JoinHandle<()>,
-    _dir: tempfile::TempDir,
+    _peer: ScriptedPeer,
 }
 
 impl SlowPeer {
     fn start(delay: Duration, busy_poll: Duration) -> Result<SlowPeer, Box<dyn std::error::Error>> {
-        let dir = tempfile::tempdir()?;
-        let path = dir.path().join("slow.sock");
-        let listener = UnixListener::bind(&path)?;
         let header = ResponseHeader::reply_to(
             &RequestHeader::new(ProviderId::Core, AuthType::NoAuth, Opcode::Ping),
             Status::PsaErrorGenericError,
         );
         let answer = frame::encode_response(header, &[])?;
-        let thread = std::thread::spawn(move || {
-            if let Ok((mut stream, _)) = listener.accept() {
-                let mut request = [0u8; 36];
-                let _ = stream.read_exact(&mut request);
+        let peer = ScriptedPeer::start(vec![Box::new(move |mut stream| {
+            if read_request(&mut stream).is_ok() {
                 std::thread::sleep(delay);
                 let _ = stream.write_all(&answer);
             }
-        });
-        let mut client = Client::new(path);
+        })])?;
+        let mut client = Client::new(peer.path());
         client.set_timeout(Some(Duration::from_secs(10)));
         client.set_busy_poll(busy_poll);
         Ok(SlowPeer {
             client,
-            thread,
-            _dir: dir,
+            _peer: peer,
         })
     }
 
@@ -62,7 +58,6 @@ impl SlowPeer {
             matches!(result, Err(Error::Service(Status::PsaErrorGenericError))),
             "the peer's answer: {result:?}"
         );
-        let _ = self.thread.join();
         spent
     }
 }

@@ -1,7 +1,7 @@
-//! Test peers shared by the persistence tests: a proxy in front of the real service that
-//! counts the connections clients open, and can make the service behave as the original
-//! Parsec on the wire (no keep-alive); and a scripted peer for the failures a real service
-//! only shows in races.
+//! Test peers shared by the persistence and busy-poll tests: a proxy in front of the real
+//! service that counts the connections clients open, and can make the service behave as the
+//! original Parsec on the wire (no keep-alive); and a scripted peer for the failures (and
+//! the late answers) a real service only shows in races.
 
 use std::io::{self, Read, Write};
 use std::net::Shutdown;
