@@ -188,7 +188,7 @@ fn refused(site: &Site) -> bool {
     }
 }
 
-/// PARSEC.md §5: root is refused unless allowed; the refusal says how to allow it, and
+/// As in the original: root is refused unless allowed; the refusal says how to allow it, and
 /// `--allow-root` does. When the tests do not run as root, the same configuration starts.
 #[test]
 fn root_is_refused_with_the_way_out_and_allow_root_starts() {

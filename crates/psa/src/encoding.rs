@@ -273,7 +273,7 @@ mod tests {
 
     const SHA256: SignHash = SignHash::Specific(Hash::Sha256);
 
-    /// The template `parsec-tool create-ecc-key` sends (WIRE.md §6.4).
+    /// The template `parsec-tool create-ecc-key` sends (docs/protocol.md §5).
     fn ecc_template() -> Attributes {
         Attributes::signing_key(
             KeyType::EccKeyPair {

@@ -1,4 +1,4 @@
-//! Malformed frames get the status WIRE.md §1.3/§1.5 specifies, the connection is closed, and
+//! Malformed frames get the status docs/protocol.md §2.1/§2.2 specifies, the connection is closed, and
 //! the service keeps serving: after every bad frame a good request still succeeds.
 
 // Test code: a failed expectation is a failed test.
@@ -101,7 +101,7 @@ fn header_level_failures_get_the_specified_status() {
     }
 }
 
-/// The reference's response to an unreadable header, byte for byte (WIRE.md §1.5).
+/// The reference's response to an unreadable header, byte for byte (docs/protocol.md §2.2).
 #[test]
 fn bad_magic_and_header_size_get_the_reference_bytes() {
     let daemon = TestDaemon::start();

@@ -1,5 +1,5 @@
 //! The fixed 36-byte header of wire protocol 1.0, decoded in the order the reference service
-//! validates it (WIRE.md §1.3), so that each malformed frame gets the status published clients
+//! validates it (docs/protocol.md §2.1), so that each malformed frame gets the status published clients
 //! expect.
 //!
 //! Decoding is staged because the stages are separated by reads:

@@ -1,4 +1,4 @@
-//! WIRE.md §3.0 semantic rules of body decoding, as tables of hand-built bodies and the status
+//! The semantic rules (docs/protocol.md §4) of body decoding, as tables of hand-built bodies and the status
 //! each must be refused with. Enum rules are in `semantics/enums.rs`, the §1.3 header order in
 //! `semantics/header.rs`, the opcode table in `semantics/opcodes.rs`.
 

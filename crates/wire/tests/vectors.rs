@@ -1,6 +1,6 @@
-//! The byte vectors of WIRE.md §7 and /work/shared/docs/wire-vectors.txt, copied into
-//! `tests/vectors/wire-vectors.txt`: every vector is decoded (header and typed body) to a value
-//! written out here by hand, then re-encoded byte for byte.
+//! The byte vectors of `tests/vectors/wire-vectors.txt` (docs/protocol.md §6): every vector is
+//! decoded (header and typed body) to a value written out here by hand, then re-encoded byte
+//! for byte.
 
 #[path = "vectors/expected.rs"]
 mod expected;
@@ -182,7 +182,7 @@ fn header_error_vector_is_header_error_invalid_header() -> TestResult {
     Ok(())
 }
 
-/// The ECC generate-key body decodes field by field as WIRE.md §7 annotates it.
+/// The ECC generate-key body decodes field by field as the Parsec book's wire format describes it.
 #[test]
 fn generate_key_body_annotation_of_wire_md() -> TestResult {
     let body =

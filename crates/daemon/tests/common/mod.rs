@@ -123,7 +123,7 @@ impl Site {
         std::fs::write(self.config(), text).unwrap();
     }
 
-    /// A `config.toml` laid out as the original ships it (PARSEC.md §4), with our paths.
+    /// A `config.toml` laid out as the original ships it (the Parsec book's configuration guide), with our paths.
     pub(crate) fn original_config(&self, options: &Options) -> String {
         let admins = if options.admins.is_empty() {
             String::new()

@@ -1,5 +1,5 @@
 //! The one dispatcher. Routing, authentication and access checks run once, in the order
-//! published clients expect (WIRE.md §1.3 steps 8–17), then one match arm per operation.
+//! published clients expect (docs/protocol.md §2.1, steps 8–16), then one match arm per operation.
 
 use psc_wire::ops::list_opcodes::ListOpcodesResponse;
 use psc_wire::ops::ping::PingResponse;

@@ -154,7 +154,7 @@ fn a_wrong_type_names_the_key() {
     assert!(message.contains("allow_root"), "{message}");
 }
 
-/// PARSEC.md §4's layout: SQLite key manager, peer credentials, Mbed Crypto.
+/// The layout of the original's documented configuration: SQLite key manager, peer credentials, Mbed Crypto.
 const ORIGINAL_LAYOUT: &str = r#"
 [core_settings]
 allow_root = false

@@ -1,4 +1,4 @@
-//! Differential test of request-header validation (WIRE.md §1.3) against parsec-interface.
+//! Differential test of request-header validation (docs/protocol.md §2.1) against parsec-interface.
 
 use parsec_interface::requests::{
     Request as TheirRequest, Response as TheirResponse, ResponseStatus,

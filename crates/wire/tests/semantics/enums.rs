@@ -1,4 +1,4 @@
-//! WIRE.md §3.0 enum and range rules: NONE (0) values, values outside the contract, undefined
+//! Enum and range rules (docs/protocol.md §4): NONE (0) values, values outside the contract, undefined
 //! provider/authenticator ids and opcodes, invalid protobuf, and what the rules still allow.
 
 use std::collections::BTreeSet;

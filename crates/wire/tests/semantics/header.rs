@@ -1,4 +1,4 @@
-//! WIRE.md §1.3: the request header checks, their statuses, and their order.
+//! docs/protocol.md §2.1: the request header checks, their statuses, and their order.
 
 use psc_wire::header::{HEADER_LEN, RawHeader};
 use psc_wire::{AuthType, Error, Opcode, ProviderId, RequestHeader, ResponseHeader, Status, frame};
@@ -33,7 +33,7 @@ type Mutation = fn(&mut Vec<u8>);
 /// A named mutation of a valid frame and the outcome it must have.
 type Row<'a, T> = (&'a str, &'a dyn Fn(&mut Vec<u8>), T);
 
-/// One bad field per check, in the order of WIRE.md §1.3, with the status it must produce.
+/// One bad field per check, in the order of docs/protocol.md §2.1, with the status it must produce.
 const CHECKS: [(&str, Mutation, Status); 11] = [
     ("magic", |b| b[0] ^= 0xFF, Status::InvalidHeader),
     ("header size 31", |b| b[4] = 31, Status::InvalidHeader),

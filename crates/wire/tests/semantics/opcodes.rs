@@ -1,4 +1,4 @@
-//! WIRE.md §2.4: the opcode table's facts (codes, scope, access, published).
+//! docs/protocol.md §3: the opcode table's facts (codes, scope, access, published).
 
 use std::collections::BTreeSet;
 
