@@ -59,7 +59,7 @@ pub(crate) struct Daemon {
 impl Daemon {
     /// Starts `binary` on a fresh configuration, key store and master key in a temporary
     /// directory (inside `work_dir` if given), and returns once it prints its endpoint.
-    /// `settings` are lines added to its `[core_settings]` (`idle_poll_us = 0`).
+    /// `settings` are lines added to its `[core_settings]` (`idle_poll_us = 1000`).
     ///
     /// # Errors
     /// When it cannot be started or exits before printing its endpoint (its log is quoted).
@@ -205,11 +205,23 @@ pub(crate) fn peer_pid(socket: &Path) -> Option<u32> {
 }
 
 /// A memory figure of process `pid` in KiB, from `/proc/<pid>/status`: `VmRSS` (resident
-/// now) or `VmHWM` (the peak resident size so far).
+/// now), `VmHWM` (the peak resident size so far) or `RssAnon` (the anonymous part of VmRSS:
+/// heap, stacks, written data; what the kernel cannot drop and read back from a file).
 pub(crate) fn memory_kib(pid: u32, field: &str) -> Option<u64> {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
-    status
-        .lines()
+    proc_kib(pid, "status", field)
+}
+
+/// A figure summed over every mapping of process `pid` in KiB, from
+/// `/proc/<pid>/smaps_rollup`: `Pss` (resident pages, each shared one divided by the number
+/// of processes mapping it: this process's share of the machine's memory).
+pub(crate) fn rollup_kib(pid: u32, field: &str) -> Option<u64> {
+    proc_kib(pid, "smaps_rollup", field)
+}
+
+/// The `field:   N kB` line of `/proc/<pid>/<file>`.
+fn proc_kib(pid: u32, file: &str, field: &str) -> Option<u64> {
+    let text = std::fs::read_to_string(format!("/proc/{pid}/{file}")).ok()?;
+    text.lines()
         .find_map(|line| line.strip_prefix(field)?.strip_prefix(':'))
         .and_then(|value| value.trim().strip_suffix("kB"))
         .and_then(|kib| kib.trim().parse().ok())

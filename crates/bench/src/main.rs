@@ -52,12 +52,13 @@ use runner::{Cell, Outcome, Timing};
 /// By default the daemon binary `parsec` next to this executable is spawned (build both with
 /// `cargo build --release -p psc-daemon -p psc-bench`) on a configuration in a temporary
 /// directory: Unix peer credentials, SQLite key store and master key in that directory.
-/// Its RSS is read from /proc: at start (idle), its peak (VmHWM) after the cells, and while
-/// `--connections` connections are held open.
+/// Its RSS is read from /proc: at start (idle: VmRSS, RssAnon and PSS), its peak (VmHWM)
+/// after the cells, and while `--connections` connections are held open.
 ///
 /// Output: a Markdown table on stdout (progress on stderr), and with --csv one row per cell:
 /// mode, case, threads, status (ok, not-supported, no-service), ops, seconds, ops_per_s,
-/// p50_us, p99_us, errors, then rows of mode `daemon` with rss_kib.
+/// p50_us, p99_us, errors, then rows of mode `daemon` with rss_kib (and, idle, rss_anon_kib
+/// and pss_kib).
 ///
 /// With --scale, instead of the cells: the daemon on a store of 100,000 keys over 1,000
 /// applications against one holding only the benchmark application's 10 keys (start-up
@@ -100,12 +101,12 @@ struct Args {
     /// measures the fsync of this file system.
     #[arg(long, value_name = "DIR")]
     work_dir: Option<PathBuf>,
-    /// A line added to the spawned daemon's `[core_settings]`, e.g. `idle_poll_us=0` to
-    /// turn its idle polling off (repeatable).
+    /// A line added to the spawned daemon's `[core_settings]`, e.g. `idle_poll_us=1000` to
+    /// turn its idle polling on (repeatable).
     #[arg(long, value_name = "NAME=VALUE", conflicts_with = "endpoint")]
     core_setting: Vec<String>,
     /// How long psc-client busy-polls for an answer in the persistent mode (of the cells
-    /// and of --scale), in microseconds; 0 never [default: the client's, 100].
+    /// and of --scale), in microseconds; 0 never [default: the client's, 0].
     #[arg(long, value_name = "MICROSECONDS")]
     busy_poll_us: Option<u64>,
     /// Run every case briefly (the defaults of --seconds, --warm-up and --connections become
@@ -251,6 +252,8 @@ fn run_daemon_modes(args: &Args, plan: &Plan, memory: &mut Memory) -> anyhow::Re
         .or_else(|| daemon::peer_pid(&socket));
     let rss = |field| pid.and_then(|pid| daemon::memory_kib(pid, field));
     memory.idle_kib = rss("VmRSS");
+    memory.idle_anon_kib = rss("RssAnon");
+    memory.idle_pss_kib = pid.and_then(|pid| daemon::rollup_kib(pid, "Pss"));
     let fixture = Fixture::create(&socket, KeyNames::for_this_process())?;
     let measured = daemon_cells(&fixture, plan).and_then(|cells| {
         memory.peak_kib = rss("VmHWM");

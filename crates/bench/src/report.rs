@@ -12,6 +12,10 @@ use crate::runner::{Cell, Measurement, Outcome};
 pub(crate) struct Memory {
     /// VmRSS before the first request (for a spawned daemon: right after its start).
     pub(crate) idle_kib: Option<u64>,
+    /// RssAnon then: the anonymous part of `idle_kib` (heap, stacks, written data).
+    pub(crate) idle_anon_kib: Option<u64>,
+    /// PSS then (`smaps_rollup`): resident pages, shared ones divided among their processes.
+    pub(crate) idle_pss_kib: Option<u64>,
     /// VmHWM after the cells: the peak resident size of the whole run.
     pub(crate) peak_kib: Option<u64>,
     /// VmRSS while this many connections were held open.
@@ -19,8 +23,7 @@ pub(crate) struct Memory {
 }
 
 /// The CSV header.
-const CSV_HEADER: &str =
-    "mode,case,threads,status,ops,seconds,ops_per_s,p50_us,p99_us,errors,rss_kib";
+const CSV_HEADER: &str = "mode,case,threads,status,ops,seconds,ops_per_s,p50_us,p99_us,errors,rss_kib,rss_anon_kib,pss_kib";
 
 /// Every cell as a CSV row, then the memory rows (mode `daemon`).
 pub(crate) fn csv(cells: &[Cell], memory: &Memory) -> String {
@@ -30,7 +33,7 @@ pub(crate) fn csv(cells: &[Cell], memory: &Memory) -> String {
         let _ = match &cell.outcome {
             Outcome::Measured(m) => writeln!(
                 out,
-                "{mode},{case},{threads},ok,{},{:.3},{:.1},{:.1},{:.1},{},",
+                "{mode},{case},{threads},ok,{},{:.3},{:.1},{:.1},{:.1},{},,,",
                 m.ops,
                 m.elapsed.as_secs_f64(),
                 m.ops_per_second(),
@@ -39,17 +42,21 @@ pub(crate) fn csv(cells: &[Cell], memory: &Memory) -> String {
                 m.errors,
             ),
             Outcome::NotSupported => {
-                writeln!(out, "{mode},{case},{threads},not-supported,,,n/a,,,0,")
+                writeln!(out, "{mode},{case},{threads},not-supported,,,n/a,,,0,,,")
             }
-            Outcome::Meaningless => writeln!(out, "{mode},{case},{threads},no-service,,,-,,,0,"),
+            Outcome::Meaningless => writeln!(out, "{mode},{case},{threads},no-service,,,-,,,0,,,"),
         };
+    }
+    let text = |kib: Option<u64>| kib.map(|k| k.to_string()).unwrap_or_default();
+    if let Some(kib) = memory.idle_kib {
+        let (anon, pss) = (text(memory.idle_anon_kib), text(memory.idle_pss_kib));
+        let _ = writeln!(out, "daemon,rss-idle,0,ok,,,,,,,{kib},{anon},{pss}");
     }
     let mut row = |case: &str, clients: usize, kib: Option<u64>| {
         if let Some(kib) = kib {
-            let _ = writeln!(out, "daemon,{case},{clients},ok,,,,,,,{kib}");
+            let _ = writeln!(out, "daemon,{case},{clients},ok,,,,,,,{kib},,");
         }
     };
-    row("rss-idle", 0, memory.idle_kib);
     row("rss-peak", 0, memory.peak_kib);
     if let Some((count, kib)) = memory.connections {
         row("rss-connections", count, Some(kib));
@@ -163,8 +170,11 @@ fn memory_lines(out: &mut String, memory: &Memory) {
     let mib = |kib: u64| format!("{:.1} MiB", kib as f64 / 1024.0);
     let mut lines = Vec::new();
     if let Some(kib) = memory.idle_kib {
+        let part = |name: &str, kib: Option<u64>| kib.map(|k| format!("{name} {}, ", mib(k)));
         lines.push(format!(
-            "- daemon RSS idle, before the first request (VmRSS): {}",
+            "- daemon memory idle, before the first request: {}{}VmRSS {}",
+            part("RssAnon", memory.idle_anon_kib).unwrap_or_default(),
+            part("PSS", memory.idle_pss_kib).unwrap_or_default(),
             mib(kib)
         ));
     }

@@ -303,7 +303,7 @@ pub(crate) fn csv(out: &mut String, runs: &[StoreRun]) {
         let rss = run.rss_kib.map(|k| k.to_string()).unwrap_or_default();
         let _ = writeln!(
             out,
-            "scale-{},startup,0,ok,{},{:.3},,,,0,{rss}",
+            "scale-{},startup,0,ok,{},{:.3},,,,0,{rss},,",
             run.label,
             run.keys,
             run.started_in.as_secs_f64()
@@ -312,7 +312,7 @@ pub(crate) fn csv(out: &mut String, runs: &[StoreRun]) {
             if let Outcome::Measured(m) = &cell.outcome {
                 let _ = writeln!(
                     out,
-                    "{}@{},{},1,ok,{},{:.3},{:.1},{:.1},{:.1},{},",
+                    "{}@{},{},1,ok,{},{:.3},{:.1},{:.1},{:.1},{},,,",
                     cell.mode,
                     run.label,
                     cell.case,

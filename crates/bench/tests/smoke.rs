@@ -106,6 +106,22 @@ fn a_quick_run_reports_every_case_in_every_mode() {
         let row = csv.row("daemon", memory, "0");
         assert!(csv.field(row, "rss_kib").parse::<u64>().unwrap() > 0);
     }
+    // Idle: the anonymous part and the proportional share, each above zero and within
+    // the whole resident size.
+    let idle = csv.row("daemon", "rss-idle", "0");
+    let kib = |column| csv.field(idle, column).parse::<u64>().unwrap();
+    let rss = kib("rss_kib");
+    for part in ["rss_anon_kib", "pss_kib"] {
+        assert!(
+            (1..=rss).contains(&kib(part)),
+            "{part} {} of VmRSS {rss}",
+            kib(part)
+        );
+    }
+    assert!(
+        table.contains("- daemon memory idle, before the first request: RssAnon "),
+        "{table}"
+    );
     assert!(csv.rows.iter().any(|r| r[1] == "rss-connections"));
 }
 

@@ -35,7 +35,7 @@ impl Client {
     /// The largest response body accepted unless changed: 16 MiB.
     pub const DEFAULT_MAX_BODY_SIZE: usize = Settings::DEFAULT_MAX_BODY_SIZE;
 
-    /// How long a request busy-polls for its answer unless changed: 100 µs.
+    /// How long a request busy-polls for its answer unless changed: zero, never.
     pub const DEFAULT_BUSY_POLL: Duration = Settings::DEFAULT_BUSY_POLL;
 
     /// A client of the service listening on the socket at `path`, without authentication.
@@ -97,16 +97,18 @@ impl Client {
     }
 
     /// Sets how long a request busy-polls for its answer before the thread sleeps; zero
-    /// never busy-polls.
+    /// (the default) never busy-polls.
     ///
-    /// A sleeping thread is woken by the answer, and on a virtual machine waking a halted
-    /// CPU takes tens of microseconds: more than the service takes to sign. So a request
-    /// first polls its socket without sleeping, for at most this window (default 100 µs),
-    /// and only while it is the only request of the process waiting for an answer and the
-    /// machine has more than one CPU: threads waiting together, or sharing one CPU with
-    /// the service, never spin. Measured at one thread (docs/BENCHMARKS.md): a ping about
-    /// 1.5 times as fast, an ECDSA signature about a fifth faster. An operation slower than
-    /// the window costs the window in CPU time; the async client never spins.
+    /// A sleeping thread is woken by the answer, and on a virtual machine without guest
+    /// halt polling waking a halted CPU takes tens of microseconds: more than the service
+    /// takes to sign. With a window, each request of this client (and its clones) first
+    /// polls its socket without sleeping, for at most that long and never past the
+    /// exchange's timeout, then sleeps as without. It is off by default because it spends
+    /// the application's CPU time: an operation slower than the window costs the whole
+    /// window, every thread waiting spins on its own, and on a machine of one CPU it only
+    /// delays the service. Measured at one thread on such a VM (docs/BENCHMARKS.md, 100 µs):
+    /// a ping about 1.35 times as fast, an ECDSA signature about a fifth faster. The async
+    /// client never spins.
     pub fn set_busy_poll(&mut self, window: Duration) {
         self.settings.busy_poll = window;
     }

@@ -105,11 +105,16 @@
 //! complete request, answers every request it reads, and closes a kept connection only
 //! while waiting for the next one. A timeout or an answer cut short is never retried.
 //!
-//! While a request of the blocking client is the only one of its process waiting for an
-//! answer, it polls for that answer for up to 100 µs before its thread sleeps: fast
-//! operations then skip the wake-up of a sleeping CPU, which on a virtual machine costs more
-//! than a signature. [`Client::set_busy_poll`] changes the window or turns it off.
 //! [`Client::set_persistent`]`(false)` turns the whole mechanism off.
+//!
+//! # Busy-polling (off unless asked)
+//!
+//! A thread waiting for an answer sleeps, and is woken when it arrives. On a virtual
+//! machine without guest halt polling, waking a halted CPU costs more than a signature;
+//! [`Client::set_busy_poll`] lets the blocking client poll for its answer for a bounded
+//! window before it sleeps, at the price of that much of the application's CPU time per
+//! request. It is off by default: a library does not spin in its application's threads
+//! unless asked.
 //!
 //! # Async
 //!

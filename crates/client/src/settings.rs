@@ -30,8 +30,8 @@ impl Settings {
     /// The largest response body accepted unless changed: 16 MiB.
     pub(crate) const DEFAULT_MAX_BODY_SIZE: usize = 16 << 20;
 
-    /// How long the blocking client busy-polls for an answer unless changed: 100 µs.
-    pub(crate) const DEFAULT_BUSY_POLL: Duration = Duration::from_micros(100);
+    /// How long the blocking client busy-polls for an answer unless changed: not at all.
+    pub(crate) const DEFAULT_BUSY_POLL: Duration = Duration::ZERO;
 
     /// No authentication, the core provider, the default limits, persistent connections.
     pub(crate) fn new(endpoint: Endpoint) -> Settings {

@@ -6,8 +6,6 @@ use std::hint::spin_loop;
 use std::io::{self, ErrorKind, Read, Write};
 use std::os::unix::net::UnixStream;
 use std::path::Path;
-use std::sync::OnceLock;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use psc_wire::Response;
@@ -28,7 +26,8 @@ pub(crate) struct Link<'a, S> {
     pub(crate) timeout: Option<Duration>,
     /// The pool, when the request asks to keep its connection.
     pub(crate) pool: Option<&'a Pool<S>>,
-    /// How long the blocking transport busy-polls for an answer before it sleeps.
+    /// How long the blocking transport busy-polls for an answer before it sleeps (zero: not
+    /// at all).
     pub(crate) busy_poll: Duration,
 }
 
@@ -158,49 +157,18 @@ pub(crate) fn io_error(error: io::Error, timeout: Option<Duration>) -> Error {
     }
 }
 
-/// Blocking exchanges of this process waiting for their answer. A request busy-polls only
-/// while it is the only one: threads waiting together never take CPU time from the service
-/// or from each other.
-static WAITING: AtomicUsize = AtomicUsize::new(0);
-
-/// Counts one exchange in [`WAITING`] while it lives.
-struct Waiting;
-
-impl Waiting {
-    fn enter() -> Waiting {
-        WAITING.fetch_add(1, Ordering::Relaxed);
-        Waiting
-    }
-
-    /// Whether this is the process's only exchange waiting, on a machine where the service
-    /// can run on another CPU than this thread's.
-    fn alone() -> bool {
-        static SEVERAL_CPUS: OnceLock<bool> = OnceLock::new();
-        WAITING.load(Ordering::Relaxed) == 1
-            && *SEVERAL_CPUS
-                .get_or_init(|| std::thread::available_parallelism().is_ok_and(|n| n.get() > 1))
-    }
-}
-
-impl Drop for Waiting {
-    fn drop(&mut self) {
-        WAITING.fetch_sub(1, Ordering::Relaxed);
-    }
-}
-
 /// A stream whose reads and writes share one deadline. The socket stays blocking and keeps
 /// no timeout: each call first tries without waiting (a small request fits in the socket's
 /// buffer, and an answer may already be there), then waits for readiness until the
 /// deadline. A request costs a send and a read or two, not a pair of `setsockopt` per call.
 ///
-/// Before waiting for an answer, a read busy-polls for up to `busy_poll` (see
-/// [`crate::Client::set_busy_poll`]) while its exchange is the only one of the process.
+/// When the client asks for it ([`crate::Client::set_busy_poll`], off by default), a read
+/// busy-polls for up to `busy_poll` before it waits for an answer.
 struct Deadline {
     stream: UnixStream,
     timeout: Option<Duration>,
     end: Option<Instant>,
     busy_poll: Duration,
-    _waiting: Waiting,
 }
 
 impl Deadline {
@@ -211,7 +179,6 @@ impl Deadline {
             timeout: link.timeout,
             end,
             busy_poll: link.busy_poll,
-            _waiting: Waiting::enter(),
         }
     }
 
@@ -252,7 +219,7 @@ impl Read for Deadline {
             match recv(&self.stream, &mut *buf, RecvFlags::DONTWAIT) {
                 Ok((read, _)) => return Ok(read),
                 Err(Errno::AGAIN) => match busy_until {
-                    Some(until) if Instant::now() < until && Waiting::alone() => spin_loop(),
+                    Some(until) if Instant::now() < until => spin_loop(),
                     _ => {
                         busy_until = None;
                         self.wait(PollFlags::IN)?;

@@ -59,8 +59,8 @@ pub struct Config {
     /// The number of worker threads (0 = one per CPU).
     pub threads: usize,
     /// How long after each response a lowest-priority thread keeps a CPU polling, so that
-    /// the next request does not wait for a halted CPU to wake (zero: off). See
-    /// `front/idle_poll.rs`.
+    /// the next request does not wait for a halted CPU to wake (zero, the default: off;
+    /// never on a single CPU). See `front/idle_poll.rs`.
     pub idle_poll: Duration,
     /// The log level (`off`, `error`, `warn`, `info`, `debug`, `trace`) when `RUST_LOG` is
     /// not set; `None` for the default (`info`).
@@ -160,9 +160,9 @@ pub const DEFAULT_KEY_STORE: &str = "/var/lib/parsec/psc/keys.sqlite3";
 const DEFAULT_TIMEOUT_MS: u64 = 1_000;
 const DEFAULT_BUFFER_LIMIT: u32 = 1 << 20;
 const DEFAULT_MAX_CONNECTIONS: usize = 1_024;
-/// Idle polling after each response (µs): long enough to bridge a client's pause between two
-/// requests, short enough that an occasional request costs little CPU.
-const DEFAULT_IDLE_POLL_US: u64 = 1_000;
+/// Idle polling after each response (µs): off unless configured (1,000 bridges a client's
+/// pause between two requests on a VM without guest halt polling, `docs/BENCHMARKS.md`).
+const DEFAULT_IDLE_POLL_US: u64 = 0;
 /// The longest idle polling accepted (µs): beyond, it is a busy loop, not a bridge.
 const MAX_IDLE_POLL_US: u64 = 100_000;
 

@@ -1,6 +1,8 @@
-//! Idle polling as the running service does it (`core_settings.idle_poll_us`): one thread
-//! under SCHED_IDLE that runs after a response and uses no CPU once its window has passed;
-//! none at all with a window of 0. One test: it reads this process's threads.
+//! Idle polling as the running service does it (`core_settings.idle_poll_us`): off by
+//! default (no poller thread, so no CPU time spent between requests); when configured, one
+//! thread under SCHED_IDLE that runs after a response and uses no CPU once its window has
+//! passed; never on a single CPU, even when configured. One test: it reads this process's
+//! threads.
 
 // Test code: a failed expectation is a failed test.
 #![allow(clippy::expect_used, clippy::unwrap_used)]
@@ -8,7 +10,7 @@
 use std::io::{Read, Write};
 use std::os::unix::net::UnixStream;
 use std::path::{Path, PathBuf};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use psc_testkit::TestDaemon;
 use psc_wire::Opcode;
@@ -56,13 +58,35 @@ fn ping(daemon: &TestDaemon) {
     assert!(response.len() > HEADER_LEN, "a ping response");
 }
 
+/// Waits (up to 5 s) until no poller thread is left in this process.
+fn no_poller_left() -> bool {
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while !pollers().is_empty() && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    pollers().is_empty()
+}
+
+/// The service configured to poll for 1 ms after each response.
+fn polling() -> TestDaemon {
+    TestDaemon::start_with(|config| config.idle_poll = Duration::from_millis(1))
+}
+
 #[test]
-fn one_idle_priority_thread_polls_after_a_response_and_none_with_a_zero_window() {
-    let daemon = TestDaemon::start();
+fn no_poller_by_default_one_idle_priority_poller_when_configured_none_on_one_cpu() {
+    // The default: requests are answered and no thread polls.
+    let default = TestDaemon::start();
+    ping(&default);
+    std::thread::sleep(Duration::from_millis(20));
+    ping(&default);
+    assert!(pollers().is_empty(), "idle_poll_us unset: no poller");
+    drop(default);
+
+    let daemon = polling();
     // The poller starts with the accept loop, which may still be starting.
     ping(&daemon);
     let found = pollers();
-    assert_eq!(found.len(), 1, "one poller by default");
+    assert_eq!(found.len(), 1, "idle_poll_us = 1000: one poller");
     let poller = &found[0];
     assert_eq!(policy(poller), "5", "the poller runs under SCHED_IDLE");
 
@@ -87,13 +111,22 @@ fn one_idle_priority_thread_polls_after_a_response_and_none_with_a_zero_window()
     );
 
     drop(daemon);
-    let deadline = std::time::Instant::now() + Duration::from_secs(5);
-    while !pollers().is_empty() && std::time::Instant::now() < deadline {
-        std::thread::sleep(Duration::from_millis(5));
-    }
-    assert!(pollers().is_empty(), "the poller ends with the service");
+    assert!(no_poller_left(), "the poller ends with the service");
 
-    let off = TestDaemon::start_with(|config| config.idle_poll = Duration::ZERO);
-    ping(&off);
-    assert!(pollers().is_empty(), "idle_poll_us = 0: no poller");
+    // Configured, but the service may run on one CPU only: the threads it starts inherit
+    // the affinity of the thread that starts it.
+    std::thread::scope(|scope| {
+        scope
+            .spawn(|| {
+                let mut one = rustix::thread::CpuSet::new();
+                one.set(rustix::thread::sched_getcpu());
+                rustix::thread::sched_setaffinity(None, &one).unwrap();
+                assert_eq!(std::thread::available_parallelism().unwrap().get(), 1);
+                let daemon = polling();
+                ping(&daemon);
+                assert!(pollers().is_empty(), "one CPU: no poller");
+            })
+            .join()
+            .unwrap();
+    });
 }

@@ -11,7 +11,10 @@
 //! This does the same from the service, within bounds: the poller runs under `SCHED_IDLE`,
 //! so any other thread that becomes runnable on its CPU takes the CPU from it at once; it polls
 //! only within `window` of the last response (`core_settings.idle_poll_us`), then parks
-//! until the next one, so an idle service uses no CPU; and a window of 0 turns it off.
+//! until the next one, so an idle service uses no CPU. It is off unless configured (the
+//! default window is 0): keeping a CPU awake costs power, and a busy service keeps it at
+//! 100 % between requests; it is a tuning knob for virtual machines without guest halt
+//! polling. With a single CPU to run on it never starts: there is no other CPU to keep awake.
 
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering::SeqCst};
 use std::sync::{Arc, OnceLock};
@@ -61,9 +64,23 @@ impl State {
 
 impl IdlePoll {
     /// Starts the poller with this window, or none (and an [`Activity`] that does nothing)
-    /// for a zero window or if its thread cannot be started.
+    /// for a zero window, on a single CPU, or if its thread cannot be started.
     pub(crate) fn start(window: Duration) -> (Option<IdlePoll>, Activity) {
+        let cpus = std::thread::available_parallelism().map_or(1, |n| n.get());
+        IdlePoll::start_on(window, cpus)
+    }
+
+    /// [`IdlePoll::start`] on a machine where the service may run on `cpus` CPUs.
+    fn start_on(window: Duration, cpus: usize) -> (Option<IdlePoll>, Activity) {
         if window.is_zero() {
+            return (None, Activity { state: None });
+        }
+        if cpus < 2 {
+            tracing::warn!(
+                idle_poll_us = window.as_micros(),
+                "core_settings.idle_poll_us is ignored: the service runs on a single CPU, \
+                 where polling would only delay the threads serving requests"
+            );
             return (None, Activity { state: None });
         }
         let state = Arc::new(State {
@@ -164,14 +181,23 @@ mod tests {
 
     #[test]
     fn a_zero_window_starts_nothing() {
-        let (poll, activity) = IdlePoll::start(Duration::ZERO);
+        let (poll, activity) = IdlePoll::start_on(Duration::ZERO, 4);
         assert!(poll.is_none());
         activity.touch();
     }
 
     #[test]
+    fn a_single_cpu_starts_nothing() {
+        let (poll, activity) = IdlePoll::start_on(Duration::from_millis(1), 1);
+        assert!(poll.is_none());
+        activity.touch();
+        let (poll, _) = IdlePoll::start_on(Duration::from_millis(1), 2);
+        assert!(poll.is_some(), "two CPUs: the poller starts");
+    }
+
+    #[test]
     fn the_poller_parks_after_its_window_and_polls_again_after_a_response() {
-        let (poll, activity) = IdlePoll::start(Duration::from_millis(20));
+        let (poll, activity) = IdlePoll::start_on(Duration::from_millis(20), 2);
         let poll = poll.expect("started");
         assert!(parked(&poll), "parks once the window has passed");
         activity.touch();
@@ -181,7 +207,7 @@ mod tests {
 
     #[test]
     fn the_poller_runs_under_sched_idle_and_stops_when_dropped() {
-        let (poll, activity) = IdlePoll::start(Duration::from_millis(1));
+        let (poll, activity) = IdlePoll::start_on(Duration::from_millis(1), 2);
         drop(activity);
         let poll = poll.expect("started");
         assert!(parked(&poll));
