@@ -2,7 +2,8 @@
 //! its socket from systemd or binds it, and serves until SIGTERM or SIGINT, letting in-flight
 //! requests finish. SIGHUP reloads the configuration; a bad one leaves the old one serving.
 
-use std::os::unix::fs::{FileTypeExt, PermissionsExt};
+mod socket;
+
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -12,6 +13,7 @@ use clap::Parser;
 use psc_daemon::Factory;
 use psc_service::{Config, Service};
 use sd_notify::NotifyState;
+use socket::BoundSocket;
 use tokio::net::UnixListener;
 use tokio::signal::unix::{SignalKind, signal};
 use tokio::sync::watch;
@@ -88,7 +90,8 @@ async fn serve(args: Args, config: Config) -> anyhow::Result<()> {
     let (services, current) = watch::channel(Arc::new(service));
     let shutdown = shutdown_signal()?;
     tokio::spawn(reload_on_sighup(args, services)?);
-    if let Some(path) = &bound {
+    if let Some(socket) = &bound {
+        let path = socket.path();
         tracing::info!(socket = %path.display(), "listening");
         // The endpoint on stdout, for people and scripts.
         println!("PARSEC_SERVICE_ENDPOINT=unix:{}", path.display());
@@ -96,16 +99,16 @@ async fn serve(args: Args, config: Config) -> anyhow::Result<()> {
     notify(&[NotifyState::Ready]);
     psc_service::run(listener, current, shutdown).await?;
     notify(&[NotifyState::Stopping]);
-    if let Some(path) = bound {
-        let _ = std::fs::remove_file(path);
+    if let Some(socket) = bound {
+        socket.remove();
     }
     tracing::info!("stopped");
     Ok(())
 }
 
 /// The listening socket: the one systemd passes (socket activation), else our own, bound at
-/// `path` (returned, so it is removed at exit).
-fn listener(path: &Path) -> anyhow::Result<(UnixListener, Option<PathBuf>)> {
+/// `path` (returned, so it is removed at exit if it is still ours).
+fn listener(path: &Path) -> anyhow::Result<(UnixListener, Option<BoundSocket>)> {
     let mut fds = listenfd::ListenFd::from_env();
     if fds.len() > 1 {
         bail!(
@@ -121,29 +124,8 @@ fn listener(path: &Path) -> anyhow::Result<(UnixListener, Option<PathBuf>)> {
         tracing::info!("listening on the socket passed by systemd");
         return Ok((UnixListener::from_std(listener)?, None));
     }
-    Ok((bind(path)?, Some(path.to_owned())))
-}
-
-/// Binds the socket, replacing a stale socket file but never another kind of file, and opens
-/// it to every local user: access control is the authenticators' job (and the directory's).
-fn bind(path: &Path) -> anyhow::Result<UnixListener> {
-    if let Some(dir) = path.parent().filter(|d| !d.exists()) {
-        std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
-        std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o755))?;
-    }
-    match std::fs::symlink_metadata(path) {
-        Ok(meta) if meta.file_type().is_socket() => std::fs::remove_file(path)
-            .with_context(|| format!("cannot remove the stale socket {}", path.display()))?,
-        Ok(_) => bail!(
-            "{} exists and is not a socket; refusing to replace it",
-            path.display()
-        ),
-        Err(_) => {}
-    }
-    let listener =
-        UnixListener::bind(path).with_context(|| format!("cannot bind {}", path.display()))?;
-    std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o666))?;
-    Ok(listener)
+    let (listener, bound) = socket::bind(path)?;
+    Ok((listener, Some(bound)))
 }
 
 /// Reloads the configuration on every SIGHUP. A configuration that fails to load or start is

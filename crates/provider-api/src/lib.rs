@@ -99,6 +99,23 @@ pub trait Provider: Send + Sync + fmt::Debug {
         let _ = (check, attributes);
         Err(ProviderError::NotSupported("CanDoCrypto".into()))
     }
+
+    /// A value identifying the root secret the provider's keys depend on (a master key, say),
+    /// which the service records in the key store and compares at every start and reload, so
+    /// that keys are never served under another root. `None` for a provider without one.
+    fn root_check(&self) -> Option<RootCheck> {
+        None
+    }
+}
+
+/// The key check value of a provider's root secret, and where that secret lives.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RootCheck {
+    /// A one-way function of the secret (e.g. a MAC of a constant under it): equal for the
+    /// same secret, different for any other, and revealing nothing of it.
+    pub value: Vec<u8>,
+    /// Where the secret lives, for messages: "master key file /var/lib/...".
+    pub source: String,
 }
 
 /// The question CanDoCrypto asks.

@@ -23,6 +23,7 @@
 //! | file | concern |
 //! |---|---|
 //! | `master_key.rs` | loading or creating the master key file |
+//! | `check_value.rs` | the master key's check value, recorded in the key store |
 //! | `seal.rs` | the sealed blob format |
 //! | `keys.rs` | [`KeyLifecycle`]: routes by key type |
 //! | `sign.rs`, `message.rs` | [`SignHash`], [`SignMessage`]: route by algorithm |
@@ -64,13 +65,15 @@ use std::path::Path;
 
 use psc_provider_api::{
     AeadCrypt, AsymmetricCrypt, Check, CipherCrypt, HashCompute, KeyLifecycle, MacCompute,
-    Provider, ProviderError, ProviderInfo, RandomSource, RawAgreement, SignHash, SignMessage,
+    Provider, ProviderError, ProviderInfo, RandomSource, RawAgreement, RootCheck, SignHash,
+    SignMessage,
 };
 use psc_psa::Attributes;
 use uuid::Uuid;
 
 mod agreement;
 mod can_do;
+mod check_value;
 mod crypt;
 mod ecc;
 mod ecdsa;
@@ -96,6 +99,7 @@ pub const SOFTWARE_PROVIDER_UUID: Uuid = Uuid::from_u128(0xe734_9a1f_c497_49ce_a
 #[derive(Debug)]
 pub struct SoftwareProvider {
     sealer: Sealer,
+    check: RootCheck,
 }
 
 impl SoftwareProvider {
@@ -107,9 +111,26 @@ impl SoftwareProvider {
     /// to `chmod 600` it), [`OpenError::WrongSize`] when it does not hold 32 bytes,
     /// [`OpenError::Io`] when it cannot be read or created.
     pub fn open(master_key_path: &Path) -> Result<SoftwareProvider, OpenError> {
-        let key = master_key::load_or_create(master_key_path)?;
+        SoftwareProvider::open_for_store(master_key_path, true)
+    }
+
+    /// Opens the provider as [`open`](Self::open) does, but creates a missing master key only
+    /// when `store_is_empty` (the key store holds none of this provider's keys): otherwise a
+    /// missing file is [`OpenError::Missing`], never silently replaced.
+    ///
+    /// # Errors
+    /// As [`open`](Self::open), and [`OpenError::Missing`].
+    pub fn open_for_store(
+        master_key_path: &Path,
+        store_is_empty: bool,
+    ) -> Result<SoftwareProvider, OpenError> {
+        let key = master_key::load_or_create(master_key_path, store_is_empty)?;
         Ok(SoftwareProvider {
             sealer: Sealer::new(&key)?,
+            check: RootCheck {
+                value: check_value::of(&key),
+                source: format!("master key file {}", master_key_path.display()),
+            },
         })
     }
 }
@@ -168,5 +189,9 @@ impl Provider for SoftwareProvider {
 
     fn can_do(&self, check: Check, attributes: &Attributes) -> Result<(), ProviderError> {
         can_do::can_do(check, attributes)
+    }
+
+    fn root_check(&self) -> Option<RootCheck> {
+        Some(self.check.clone())
     }
 }

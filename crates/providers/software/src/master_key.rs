@@ -1,4 +1,5 @@
-//! The host master key file: 32 random bytes, mode 0600, loaded or created once at start.
+//! The host master key file: 32 random bytes, mode 0600, loaded or created once at start
+//! (created only for a key store holding none of the provider's keys: the service says which).
 //!
 //! The file is the root of every sealed key, so the provider refuses to start on a file that
 //! group or others could read or write, or one of the wrong size, rather than guess. A new file
@@ -45,6 +46,16 @@ pub enum OpenError {
         /// Its length in bytes.
         len: u64,
     },
+    /// The master key file is missing while the key store holds keys sealed under it.
+    #[error(
+        "master key file {} is missing, and the key store holds keys sealed under it: restore \
+         the file (a new master key would make every one of those keys unusable)",
+        .path.display()
+    )]
+    Missing {
+        /// The master key file.
+        path: PathBuf,
+    },
     /// The master key path names something other than a regular file.
     #[error("master key path {} is not a regular file", .path.display())]
     NotAFile {
@@ -67,11 +78,15 @@ pub enum OpenError {
     Crypto(&'static str),
 }
 
-/// Loads the master key at `path`, creating it (and its directory, mode 0700) if absent.
-pub(crate) fn load_or_create(path: &Path) -> Result<MasterKeyBytes, OpenError> {
+/// Loads the master key at `path`; if absent, creates it (and its directory, mode 0700) when
+/// `may_create`, and answers [`OpenError::Missing`] otherwise.
+pub(crate) fn load_or_create(path: &Path, may_create: bool) -> Result<MasterKeyBytes, OpenError> {
     match File::open(path) {
         Ok(file) => read_key(file, path),
-        Err(err) if err.kind() == io::ErrorKind::NotFound => create(path),
+        Err(err) if err.kind() == io::ErrorKind::NotFound && may_create => create(path),
+        Err(err) if err.kind() == io::ErrorKind::NotFound => {
+            Err(OpenError::Missing { path: path.into() })
+        }
         Err(err) => Err(io_error("open the master key file", path, err)),
     }
 }

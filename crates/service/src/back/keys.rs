@@ -163,7 +163,10 @@ pub(crate) fn destroy(
 }
 
 /// The deletion protocol: take the key out of use (recording the intent durably when the
-/// provider keeps external state), destroy the provider's object, then remove the row.
+/// provider keeps external state), destroy the provider's object, then remove the row. A
+/// deletion is durable or not started: if the row cannot be removed (a full disk), a key
+/// without external state is back in use, so the client is never told a key is gone that
+/// would come back at the next start.
 pub(crate) fn destroy_named(
     provider: ProviderId,
     store: &KeyStore,
@@ -183,7 +186,15 @@ pub(crate) fn destroy_named(
         }
         return Err(Error::Provider { provider, source });
     }
-    store.finish_delete(app, name)?;
+    if let Err(error) = store.finish_delete(app, name) {
+        // The row is still there (the write did not commit): a key without external state
+        // is still whole, so it goes back into use and a retry can delete it. A key with
+        // external state stays marked as being deleted, which the next start completes.
+        if !external {
+            store.cancel_delete(app, name, record)?;
+        }
+        return Err(error.into());
+    }
     Ok(())
 }
 

@@ -11,4 +11,4 @@ mod policy;
 mod slots;
 
 pub use dispatch::Service;
-pub use slots::{ProviderFactory, StartError};
+pub use slots::{ProviderFactory, StartError, StoreState};

@@ -20,6 +20,37 @@ pub trait ProviderFactory {
     /// # Errors
     /// A message saying why the provider cannot start (device missing, bad option, …).
     fn build(&self, config: &ProviderConfig) -> Result<Box<dyn Provider>, String>;
+
+    /// The provider for `config`, told what its key store holds: a provider with a root
+    /// secret (a master key) may create a missing one only for a store holding none of its
+    /// keys. The service calls this one; the default ignores `store`.
+    ///
+    /// # Errors
+    /// As [`build`](Self::build).
+    fn build_for_store(
+        &self,
+        config: &ProviderConfig,
+        store: StoreState,
+    ) -> Result<Box<dyn Provider>, String> {
+        let _ = store;
+        self.build(config)
+    }
+}
+
+/// What a provider's key store holds, as [`ProviderFactory::build_for_store`] is told.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct StoreState {
+    /// No key of this provider is in the store (usable or being created or deleted): a
+    /// missing root secret may be created afresh.
+    pub empty: bool,
+}
+
+impl StoreState {
+    /// The state of a store that is `empty` or not.
+    pub fn new(empty: bool) -> StoreState {
+        StoreState { empty }
+    }
 }
 
 /// Why the service could not start.
@@ -37,6 +68,22 @@ pub enum StartError {
     /// A key store or the socket's directory has permissions that refuse the start.
     #[error(transparent)]
     Permissions(#[from] crate::permissions::PermissionError),
+    /// A provider's root secret (its master key) is not the one its keys in the store were
+    /// made under: the check value recorded in the store differs.
+    #[error(
+        "provider {name:?}: {root} is not the master key the keys of key store {} were \
+         sealed under (the check value recorded in the store differs): restore the right file \
+         or point the configuration at it",
+        .store.display()
+    )]
+    WrongRoot {
+        /// The provider's configured name.
+        name: String,
+        /// Where its root secret was read from.
+        root: String,
+        /// The key store.
+        store: PathBuf,
+    },
     /// A provider could not be built.
     #[error("provider {name:?}: {reason}")]
     Provider {
@@ -79,12 +126,10 @@ pub(crate) fn build(
     let mut slots: Vec<Slot> = Vec::new();
     let mut pending: Vec<(Arc<KeyStore>, Pending)> = Vec::new();
     for config in configs {
-        let provider = factory
-            .build(config)
-            .map_err(|reason| StartError::Provider {
-                name: config.name.clone(),
-                reason,
-            })?;
+        let fail = |source| StartError::Store {
+            path: config.key_store.clone(),
+            source,
+        };
         let shared = slots
             .iter()
             .chain(previous)
@@ -92,16 +137,20 @@ pub(crate) fn build(
         let store = match shared {
             Some(slot) => Arc::clone(&slot.store),
             None => {
-                let fail = |source| StartError::Store {
-                    path: config.key_store.clone(),
-                    source,
-                };
                 let (store, interrupted) = KeyStore::open(&config.key_store).map_err(fail)?;
                 let store = Arc::new(store);
                 pending.extend(interrupted.into_iter().map(|p| (Arc::clone(&store), p)));
                 store
             }
         };
+        let empty = !store.has_keys_of(config.id).map_err(fail)?;
+        let provider = factory
+            .build_for_store(config, StoreState { empty })
+            .map_err(|reason| StartError::Provider {
+                name: config.name.clone(),
+                reason,
+            })?;
+        check_root(config, &store, provider.as_ref(), empty)?;
         slots.push(Slot {
             id: config.id,
             name: config.name.clone(),
@@ -116,6 +165,32 @@ pub(crate) fn build(
         })?;
     }
     Ok(slots)
+}
+
+/// Compares the provider's root check value with the one the store recorded, and records it
+/// when the store has none (or holds none of the provider's keys, so nothing depends on it).
+fn check_root(
+    config: &ProviderConfig,
+    store: &KeyStore,
+    provider: &dyn Provider,
+    empty: bool,
+) -> Result<(), StartError> {
+    let Some(check) = provider.root_check() else {
+        return Ok(());
+    };
+    let fail = |source| StartError::Store {
+        path: config.key_store.clone(),
+        source,
+    };
+    match store.root_check(config.id).map_err(fail)? {
+        Some(recorded) if recorded == check.value => Ok(()),
+        Some(_) if !empty => Err(StartError::WrongRoot {
+            name: config.name.clone(),
+            root: check.source,
+            store: config.key_store.clone(),
+        }),
+        _ => store.set_root_check(config.id, &check.value).map_err(fail),
+    }
 }
 
 /// Finishes an operation a crash interrupted: an interrupted creation is undone, an

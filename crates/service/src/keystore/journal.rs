@@ -73,6 +73,16 @@ impl Journal {
         mine
     }
 
+    /// Runs `f` on the database, between commits: for reads and rare writes of their own
+    /// (a provider's root check value) that need no group commit.
+    pub(super) fn with_db<T>(
+        &self,
+        f: impl FnOnce(&Database) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
+        let db = self.db.lock().map_err(|_| StoreError::Poisoned)?;
+        f(&db)
+    }
+
     fn queue(&self) -> Result<MutexGuard<'_, Queue>, StoreError> {
         self.queue.lock().map_err(|_| StoreError::Poisoned)
     }

@@ -9,6 +9,9 @@
 //! is durable, with one fsync for all of them.
 
 mod journal;
+mod lock;
+mod quarantine;
+mod root_check;
 mod sqlite;
 
 use std::collections::HashMap;
@@ -60,6 +63,19 @@ pub enum StoreError {
     /// A row could not be read back.
     #[error("key store row is corrupt: {0}")]
     Corrupt(String),
+    /// Another instance (or another open in this process) holds the store's lock file.
+    #[error(
+        "key store is in use by another instance{}: its lock file {} is locked; stop that \
+         instance first, or give this one another key store",
+        .holder.map(|pid| format!(" (PID {pid})")).unwrap_or_default(),
+        .path.display()
+    )]
+    Locked {
+        /// The lock file.
+        path: PathBuf,
+        /// The PID its holder wrote in it, if readable.
+        holder: Option<u32>,
+    },
     /// The file or its directory could not be prepared.
     #[error("key store file: {0}")]
     Io(#[from] std::io::Error),
@@ -141,6 +157,31 @@ impl KeyStore {
             index: RwLock::new(index),
         };
         Ok((store, pending))
+    }
+
+    /// Whether the store holds any row of `provider` (usable, or being created or deleted).
+    ///
+    /// # Errors
+    /// [`StoreError::Database`] if the query fails.
+    pub fn has_keys_of(&self, provider: ProviderId) -> Result<bool, StoreError> {
+        self.journal.with_db(|db| db.has_keys_of(provider))
+    }
+
+    /// The root check value recorded for `provider` (see `psc_provider_api::RootCheck`).
+    ///
+    /// # Errors
+    /// [`StoreError::Database`] if the query fails.
+    pub fn root_check(&self, provider: ProviderId) -> Result<Option<Vec<u8>>, StoreError> {
+        self.journal.with_db(|db| db.root_check(provider))
+    }
+
+    /// Records the root check value of `provider`, durably.
+    ///
+    /// # Errors
+    /// [`StoreError::Database`] if the write fails.
+    pub fn set_root_check(&self, provider: ProviderId, value: &[u8]) -> Result<(), StoreError> {
+        self.journal
+            .with_db(|db| db.set_root_check(provider, value))
     }
 
     /// The caller's key of that name, if it exists and is not being created or deleted.
@@ -298,8 +339,9 @@ impl KeyStore {
     /// Removes a key's row for good. For blob-only keys this single write is the deletion.
     ///
     /// # Errors
-    /// [`StoreError::Database`] if the write fails; the name then stays held (not usable,
-    /// not reusable) until a restart finishes the deletion.
+    /// [`StoreError::Database`] if the write fails; the row is then still there and the
+    /// name stays held (not usable, not reusable) until the caller puts the key back
+    /// ([`cancel_delete`](Self::cancel_delete)) or a restart finishes the deletion.
     pub fn finish_delete(&self, app: &Application, name: &str) -> Result<(), StoreError> {
         self.journal
             .write(vec![Write::Delete(RowKey::new(app, name))])?;

@@ -7,7 +7,9 @@ use psc_wire::proto::key_attributes;
 use psc_wire::{AuthType, ProviderId};
 use rusqlite::{Connection, OptionalExtension, params};
 
-use super::{KeyRecord, StoreError};
+use super::lock::StoreLock;
+use super::quarantine::{self, Corrupt};
+use super::{KeyRecord, StoreError, root_check};
 use crate::auth::Application;
 
 /// The schema, one migration per version: entry `i` brings version `i` to `i + 1`.
@@ -53,9 +55,14 @@ pub struct Pending {
 #[derive(Debug)]
 pub(super) struct Database {
     conn: Connection,
+    /// Held for as long as the database is open (none in memory).
+    _lock: Option<StoreLock>,
 }
 
 type Row = (Application, String, KeyRecord);
+
+/// What a load read: the usable rows, the interrupted operations, the corrupt rows.
+type Loaded = (Vec<Row>, Vec<Pending>, Vec<Corrupt>);
 
 impl Database {
     pub(super) fn open(path: &Path) -> Result<Database, StoreError> {
@@ -68,6 +75,7 @@ impl Database {
                 .mode(0o700)
                 .create(dir)?;
         }
+        let lock = StoreLock::acquire(path)?;
         // Create the file ourselves so it is private from its first byte.
         std::fs::OpenOptions::new()
             .create(true)
@@ -77,29 +85,84 @@ impl Database {
         let conn = Connection::open(path)?;
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "synchronous", "FULL")?;
-        Database::prepare(conn)
+        let db = Database::prepare(conn, Some(lock))?;
+        // Whatever a crash left in the WAL goes into the file, and the WAL is emptied.
+        db.checkpoint()?;
+        Ok(db)
     }
 
     pub(super) fn in_memory() -> Result<Database, StoreError> {
-        Database::prepare(Connection::open_in_memory()?)
+        Database::prepare(Connection::open_in_memory()?, None)
     }
 
-    fn prepare(mut conn: Connection) -> Result<Database, StoreError> {
+    fn prepare(mut conn: Connection, lock: Option<StoreLock>) -> Result<Database, StoreError> {
         conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        // Deleted rows (a destroyed key's sealed blob) are overwritten with zeros, not just
+        // unlinked from the b-tree.
+        conn.pragma_update(None, "secure_delete", "ON")?;
         migrate(&mut conn)?;
-        Ok(Database { conn })
+        Ok(Database { conn, _lock: lock })
     }
 
-    /// Every row: the usable ones, and the interrupted operations.
+    /// Copies the WAL into the database file and truncates it to nothing, so that no old
+    /// page image (one holding a since-deleted row) stays in the WAL.
+    fn checkpoint(&self) -> Result<(), StoreError> {
+        let (busy, _, _): (i64, i64, i64) =
+            self.conn
+                .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |r| {
+                    Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+                })?;
+        if busy != 0 {
+            return Err(StoreError::Commit(
+                "the WAL checkpoint could not complete".into(),
+            ));
+        }
+        Ok(())
+    }
+
+    /// The recorded root check value of `provider`.
+    pub(super) fn root_check(&self, provider: ProviderId) -> Result<Option<Vec<u8>>, StoreError> {
+        root_check::get(&self.conn, provider)
+    }
+
+    /// Records the root check value of `provider`.
+    pub(super) fn set_root_check(
+        &self,
+        provider: ProviderId,
+        value: &[u8],
+    ) -> Result<(), StoreError> {
+        root_check::set(&self.conn, provider, value)
+    }
+
+    /// Whether the store holds a row of `provider`, in any state.
+    pub(super) fn has_keys_of(&self, provider: ProviderId) -> Result<bool, StoreError> {
+        root_check::has_keys(&self.conn, provider)
+    }
+
+    /// Every row: the usable ones, and the interrupted operations. A row that does not
+    /// decode is moved to the quarantine table (and logged) rather than failing the load.
     pub(super) fn load(&self) -> Result<(Vec<Row>, Vec<Pending>), StoreError> {
-        let mut statement = self
-            .conn
-            .prepare("SELECT auth, app, name, provider, attributes, blob, state FROM psc_keys")?;
+        let (ready, pending, corrupt) = self.read_rows()?;
+        quarantine::quarantine(&self.conn, &corrupt)?;
+        Ok((ready, pending))
+    }
+
+    fn read_rows(&self) -> Result<Loaded, StoreError> {
+        let mut statement = self.conn.prepare(&format!(
+            "SELECT auth, app, name, provider, attributes, blob, state, {} FROM psc_keys",
+            quarantine::KEY_BYTES
+        ))?;
         let mut rows = statement.query([])?;
-        let (mut ready, mut pending) = (Vec::new(), Vec::new());
+        let (mut ready, mut pending, mut corrupt) = (Vec::new(), Vec::new(), Vec::new());
         while let Some(row) = rows.next()? {
-            let (app, name, record) = decode_row(row)?;
-            let state = row.get::<_, i64>(6)?;
+            let decoded = decode_row(row).and_then(|decoded| Ok((decoded, decode_state(row)?)));
+            let ((app, name, record), state) = match decoded {
+                Ok(decoded) => decoded,
+                Err(error) => {
+                    corrupt.push(Corrupt::of(row, 7, error.to_string())?);
+                    continue;
+                }
+            };
             if state == State::Ready as i64 {
                 ready.push((app, name, record));
             } else {
@@ -111,7 +174,7 @@ impl Database {
                 });
             }
         }
-        Ok((ready, pending))
+        Ok((ready, pending, corrupt))
     }
 
     /// Applies the batches in one transaction with one commit (one fsync), each batch
@@ -135,6 +198,15 @@ impl Database {
         }
         if let Err(error) = tx.commit() {
             return failed_all(batches.len(), &error);
+        }
+        let deleted = batches
+            .iter()
+            .flatten()
+            .any(|write| matches!(write, Write::Delete(_)));
+        // The deletion is durable already; the checkpoint only scrubs the WAL's old copies
+        // of the row, and is tried again at the next deletion and at the next start.
+        if deleted && let Err(error) = self.checkpoint() {
+            tracing::warn!(%error, "key store: WAL checkpoint after a deletion failed");
         }
         outcomes
     }
@@ -248,6 +320,16 @@ fn failed_all(count: usize, error: &rusqlite::Error) -> Vec<Result<(), StoreErro
     (0..count)
         .map(|_| Err(StoreError::Commit(error.to_string())))
         .collect()
+}
+
+/// A row's state column, one of [`State`]'s values.
+fn decode_state(row: &rusqlite::Row<'_>) -> Result<i64, StoreError> {
+    let state = row.get::<_, i64>(6)?;
+    [State::Ready, State::Creating, State::Deleting]
+        .iter()
+        .any(|s| *s as i64 == state)
+        .then_some(state)
+        .ok_or_else(|| StoreError::Corrupt(format!("state {state}")))
 }
 
 fn decode_row(row: &rusqlite::Row<'_>) -> Result<Row, StoreError> {

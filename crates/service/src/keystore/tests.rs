@@ -180,6 +180,8 @@ fn interrupted_operations_are_reported_on_reopening() {
     ));
     store.finish_delete(&app("alice"), "new").unwrap();
     store.finish_delete(&app("alice"), "old").unwrap();
+    // The store is locked while open: close it before opening it again.
+    drop(store);
     let (_, pending) = KeyStore::open(&path).unwrap();
     assert!(pending.is_empty());
 }
