@@ -50,6 +50,8 @@ pub struct Config {
     pub socket_path: PathBuf,
     /// The deadline for reading a request and for writing its response.
     pub timeout: Duration,
+    /// How long a kept-open connection may wait for its next request (`listener.keep_alive_timeout`).
+    pub keep_alive_timeout: Duration,
     /// Size and concurrency limits.
     pub limits: Limits,
     /// Whether the service may run as root.
@@ -104,6 +106,12 @@ pub struct Limits {
     pub buffer_size_limit: u32,
     /// The most connections served at once; more are refused at accept.
     pub max_connections: usize,
+    /// The most bytes held at once in requests and answers over all connections, beyond a
+    /// small allowance per connection (`core_settings.memory_budget_bytes`).
+    pub memory_budget: usize,
+    /// The most keys one application may hold in one key store
+    /// (`core_settings.max_keys_per_application`).
+    pub max_keys_per_application: usize,
 }
 
 /// One accepted authenticator and its administrators.
@@ -120,10 +128,13 @@ impl Default for Config {
         Config {
             socket_path: PathBuf::from(DEFAULT_SOCKET_PATH),
             timeout: Duration::from_millis(DEFAULT_TIMEOUT_MS),
+            keep_alive_timeout: Duration::from_millis(DEFAULT_KEEP_ALIVE_TIMEOUT_MS),
             limits: Limits {
                 body_len_limit: DEFAULT_BUFFER_LIMIT,
                 buffer_size_limit: DEFAULT_BUFFER_LIMIT,
                 max_connections: DEFAULT_MAX_CONNECTIONS,
+                memory_budget: DEFAULT_MEMORY_BUDGET,
+                max_keys_per_application: DEFAULT_MAX_KEYS_PER_APPLICATION,
             },
             allow_root: false,
             allow_deprecated: false,
@@ -160,6 +171,12 @@ pub const DEFAULT_KEY_STORE: &str = "/var/lib/parsec/psc/keys.sqlite3";
 const DEFAULT_TIMEOUT_MS: u64 = 1_000;
 const DEFAULT_BUFFER_LIMIT: u32 = 1 << 20;
 const DEFAULT_MAX_CONNECTIONS: usize = 1_024;
+/// Bytes held in requests and answers over all connections (64 MiB).
+const DEFAULT_MEMORY_BUDGET: usize = 64 << 20;
+/// Keys per application and key store.
+const DEFAULT_MAX_KEYS_PER_APPLICATION: usize = 10_000;
+/// How long a kept-open connection may idle between two requests (ms).
+const DEFAULT_KEEP_ALIVE_TIMEOUT_MS: u64 = 30_000;
 /// Idle polling after each response (µs): off unless configured (1,000 bridges a client's
 /// pause between two requests on a VM without guest halt polling, `docs/BENCHMARKS.md`).
 const DEFAULT_IDLE_POLL_US: u64 = 0;
@@ -231,6 +248,8 @@ struct RawCoreSettings {
     allow_deprecated: bool,
     max_connections: Option<usize>,
     idle_poll_us: Option<u64>,
+    memory_budget_bytes: Option<usize>,
+    max_keys_per_application: Option<usize>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -239,6 +258,7 @@ struct RawListener {
     listener_type: Option<String>,
     timeout: Option<u64>,
     socket_path: Option<PathBuf>,
+    keep_alive_timeout: Option<u64>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -286,7 +306,23 @@ impl RawConfig {
             })?,
             max_connections: nonzero(core.max_connections, defaults.limits.max_connections)
                 .ok_or_else(|| invalid("core_settings.max_connections", "must be > 0".into()))?,
+            memory_budget: nonzero(core.memory_budget_bytes, defaults.limits.memory_budget)
+                .ok_or_else(|| {
+                    invalid("core_settings.memory_budget_bytes", "must be > 0".into())
+                })?,
+            max_keys_per_application: nonzero(
+                core.max_keys_per_application,
+                defaults.limits.max_keys_per_application,
+            )
+            .ok_or_else(|| {
+                invalid(
+                    "core_settings.max_keys_per_application",
+                    "must be > 0".into(),
+                )
+            })?,
         };
+        check_memory_budget(&limits)
+            .map_err(|r| invalid("core_settings.memory_budget_bytes", r))?;
         if let Some(us) = core.idle_poll_us.filter(|us| *us > MAX_IDLE_POLL_US) {
             return Err(invalid(
                 "core_settings.idle_poll_us",
@@ -304,6 +340,13 @@ impl RawConfig {
         }
         let timeout_ms = nonzero(listener.timeout, DEFAULT_TIMEOUT_MS)
             .ok_or_else(|| invalid("listener.timeout", "must be > 0 milliseconds".into()))?;
+        let keep_alive_ms = nonzero(listener.keep_alive_timeout, DEFAULT_KEEP_ALIVE_TIMEOUT_MS)
+            .ok_or_else(|| {
+                invalid(
+                    "listener.keep_alive_timeout",
+                    "must be > 0 milliseconds".into(),
+                )
+            })?;
         let socket_path = listener.socket_path.unwrap_or(defaults.socket_path);
         if !socket_path.is_absolute() {
             return Err(invalid(
@@ -327,6 +370,7 @@ impl RawConfig {
         Ok(Config {
             socket_path,
             timeout: Duration::from_millis(timeout_ms),
+            keep_alive_timeout: Duration::from_millis(keep_alive_ms),
             limits,
             allow_root: core.allow_root,
             allow_deprecated: core.allow_deprecated,
@@ -348,6 +392,21 @@ fn nonzero<T: Default + PartialEq>(value: Option<T>, default: T) -> Option<T> {
         Some(v) if v == T::default() => None,
         Some(v) => Some(v),
     }
+}
+
+/// The budget must hold the largest request and the largest answer, or they could never be
+/// served.
+fn check_memory_budget(limits: &Limits) -> Result<(), String> {
+    let largest = limits.body_len_limit.max(limits.buffer_size_limit) as usize;
+    let needed = 2 * (largest + psc_wire::header::MAX_AUTH_LEN + 4096);
+    if limits.memory_budget < needed {
+        return Err(format!(
+            "{} bytes cannot hold the largest request and answer (body_len_limit and \
+             buffer_size_limit); use at least {needed}",
+            limits.memory_budget
+        ));
+    }
+    Ok(())
 }
 
 /// One table or an array of tables.

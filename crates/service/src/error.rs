@@ -68,4 +68,7 @@ pub enum Error {
     /// A request asked for more than the configured response buffer limit.
     #[error("the response would exceed core_settings.buffer_size_limit")]
     ResponseTooLarge,
+    /// The bytes held in requests and answers reached `core_settings.memory_budget_bytes`.
+    #[error("the memory budget (core_settings.memory_budget_bytes) is spent")]
+    MemoryBudget,
 }

@@ -116,18 +116,23 @@ impl Service {
         let app = || app.ok_or(Error::NotAuthenticated(request.opcode()));
         let slot = || self.slot(provider);
         let allow_deprecated = self.config.allow_deprecated;
+        let quota = self.config.limits.max_keys_per_application;
         Ok(match &request {
             Request::Ping(_) => PingResponse { major: 1, minor: 0 }.into(),
             Request::ListProviders(_) => core::list_providers(&self.slots).into(),
             Request::ListOpcodes(r) => self.list_opcodes(r.provider_id)?.into(),
             Request::ListAuthenticators(_) => self.authenticators.list().into(),
-            Request::ListKeys(_) => keys::list(&self.slots, app()?)?.into(),
+            Request::ListKeys(_) => {
+                keys::list(&self.slots, app()?, self.config.limits.buffer_size_limit)?.into()
+            }
             Request::ListClients(_) => keys::clients(&self.slots, app()?)?.into(),
             Request::DeleteClient(r) => keys::delete_client(&self.slots, app()?, &r.client)?.into(),
             Request::PsaGenerateKey(r) => {
-                keys::generate(slot()?, app()?, r, allow_deprecated)?.into()
+                keys::generate(slot()?, app()?, r, allow_deprecated, quota)?.into()
             }
-            Request::PsaImportKey(r) => keys::import(slot()?, app()?, r, allow_deprecated)?.into(),
+            Request::PsaImportKey(r) => {
+                keys::import(slot()?, app()?, r, allow_deprecated, quota)?.into()
+            }
             Request::PsaExportPublicKey(r) => keys::export_public(slot()?, app()?, r)?.into(),
             Request::PsaExportKey(r) => keys::export(slot()?, app()?, r)?.into(),
             Request::PsaDestroyKey(r) => keys::destroy(slot()?, app()?, r)?.into(),

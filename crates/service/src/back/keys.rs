@@ -31,12 +31,13 @@ pub(crate) fn generate(
     app: &Application,
     request: &GenerateKeyRequest,
     allow_deprecated: bool,
+    quota: usize,
 ) -> Result<GenerateKeyResponse, Error> {
     policy::check_key_name(&request.key_name)?;
     policy::check_new_key(&request.attributes, Creation::Generate, allow_deprecated)?;
     let lifecycle = lifecycle(slot, Opcode::PsaGenerateKey)?;
     let owner = binding(app, &request.key_name);
-    create(slot, app, &request.key_name, lifecycle, |l| {
+    create(slot, app, &request.key_name, quota, lifecycle, |l| {
         l.generate(&request.attributes, Binding(&owner))
     })?;
     Ok(GenerateKeyResponse)
@@ -47,12 +48,13 @@ pub(crate) fn import(
     app: &Application,
     request: &ImportKeyRequest,
     allow_deprecated: bool,
+    quota: usize,
 ) -> Result<ImportKeyResponse, Error> {
     policy::check_key_name(&request.key_name)?;
     policy::check_new_key(&request.attributes, Creation::Import, allow_deprecated)?;
     let lifecycle = lifecycle(slot, Opcode::PsaImportKey)?;
     let owner = binding(app, &request.key_name);
-    create(slot, app, &request.key_name, lifecycle, |l| {
+    create(slot, app, &request.key_name, quota, lifecycle, |l| {
         l.import(&request.attributes, &request.data, Binding(&owner))
     })?;
     Ok(ImportKeyResponse)
@@ -60,18 +62,20 @@ pub(crate) fn import(
 
 /// The creation protocol: reserve the name, (for providers with external state) record the
 /// intent, create, then commit. A failure after the provider created the key destroys it, and
-/// the reservation is released, so nothing half-created remains.
+/// the reservation is released, so nothing half-created remains. An application holding
+/// `quota` keys in the store (`core_settings.max_keys_per_application`) creates no more.
 fn create(
     slot: &Slot,
     app: &Application,
     name: &str,
+    quota: usize,
     lifecycle: &dyn KeyLifecycle,
     make: impl FnOnce(
         &dyn KeyLifecycle,
     ) -> Result<psc_provider_api::NewKey, psc_provider_api::ProviderError>,
 ) -> Result<(), Error> {
     let store = &slot.store;
-    store.reserve(app, name)?;
+    store.reserve_within(app, name, quota)?;
     let outcome = (|| {
         let new = make(lifecycle).map_err(|source| Error::Provider {
             provider: slot.id,
@@ -198,8 +202,19 @@ pub(crate) fn destroy_named(
     Ok(())
 }
 
-/// The caller's keys over every provider: store by store, each sorted by name.
-pub(crate) fn list(slots: &[Slot], app: &Application) -> Result<ListKeysResponse, Error> {
+/// An upper bound of what one key costs in an encoded ListKeys answer besides its name:
+/// field tags and lengths, the provider and the attributes (`listing_bound_holds` checks it).
+const LISTED_KEY_OVERHEAD: usize = 128;
+
+/// The caller's keys over every provider: store by store, each sorted by name. A listing
+/// whose answer could exceed `limit` bytes (`core_settings.buffer_size_limit`) is refused
+/// with `ResponseTooLarge` before it is built.
+pub(crate) fn list(
+    slots: &[Slot],
+    app: &Application,
+    limit: u32,
+) -> Result<ListKeysResponse, Error> {
+    let mut left = limit as usize;
     let mut keys = Vec::new();
     for (i, slot) in slots.iter().enumerate() {
         // Providers sharing a store list it once.
@@ -209,7 +224,16 @@ pub(crate) fn list(slots: &[Slot], app: &Application) -> Result<ListKeysResponse
         {
             continue;
         }
-        for (name, record) in slot.store.list(app)? {
+        let listed = match slot.store.list_within(app, left, LISTED_KEY_OVERHEAD) {
+            Err(crate::keystore::StoreError::ListingTooLarge(_)) => {
+                return Err(Error::ResponseTooLarge);
+            }
+            other => other?,
+        };
+        for (name, _) in &listed {
+            left = left.saturating_sub(name.len() + LISTED_KEY_OVERHEAD);
+        }
+        for (name, record) in listed {
             keys.push(KeyInfo {
                 provider_id: record.provider,
                 name,

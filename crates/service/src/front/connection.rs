@@ -17,20 +17,20 @@ use psc_wire::header::{
     FLAG_KEEP_ALIVE, HEADER_LEN, HEADER_SIZE, PREFIX_LEN, RawHeader, decode_prefix,
 };
 use psc_wire::ops::Scope;
-use psc_wire::{Opcode, ProviderId, RequestHeader, ResponseHeader, frame};
+use psc_wire::{Opcode, ProviderId, RequestHeader, ResponseHeader};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::UnixStream;
 use tokio::sync::{Semaphore, watch};
 use zeroize::{Zeroize, Zeroizing};
 
+use super::budget::{self, Budget, Held};
 use super::idle_poll::Activity;
+use super::idle_set::IdleSet;
 use super::status_of;
 use crate::auth::PeerCredentials;
 use crate::back::Service;
 use crate::error::Error;
 
-/// How long a kept-open connection may wait for its next request.
-const IDLE_TIMEOUT: Duration = Duration::from_secs(30);
 /// How much one read may take beyond what the request in progress is known to need: enough
 /// for a whole small request (or the next one of a client that pipelines).
 const READ_AHEAD: usize = 4096;
@@ -44,6 +44,10 @@ pub(crate) struct Shared {
     pub(crate) stopping: watch::Receiver<bool>,
     /// Told of every response written (idle polling).
     pub(crate) activity: Activity,
+    /// Bytes held in requests and answers (`core_settings.memory_budget_bytes`).
+    pub(crate) budget: Budget,
+    /// The kept-open connections waiting for a request, closed first at the cap.
+    pub(crate) idle: IdleSet,
 }
 
 /// A request read off the socket, header validated: its body and authentication field are
@@ -64,11 +68,14 @@ struct Inbox {
 
 impl Inbox {
     /// Reads until at least `need` bytes are buffered, taking up to [`READ_AHEAD`] more if
-    /// the socket has them. `need` is a checked length.
+    /// the socket has them. `need` is a checked length. The buffer grows as bytes arrive
+    /// (at most doubling what is there), never at once to a declared length: a header
+    /// declaring a large body costs only what its sender actually sends.
     async fn fill(&mut self, stream: &mut UnixStream, need: usize) -> std::io::Result<()> {
         while self.bytes.len() < need {
             let filled = self.bytes.len();
-            let target = need.max(filled + READ_AHEAD);
+            let most = need.max(filled + READ_AHEAD);
+            let target = (filled + READ_AHEAD.max(filled)).min(most);
             if target > self.bytes.capacity() {
                 // Grown by hand so that the old allocation is zeroed (on drop), not just freed.
                 let mut grown = Zeroizing::new(Vec::with_capacity(target));
@@ -97,8 +104,9 @@ impl Inbox {
         let left = self.bytes.len() - len;
         self.bytes[left..].zeroize();
         self.bytes.truncate(left);
-        if left == 0 && self.bytes.capacity() > 4 * READ_AHEAD {
-            self.bytes = Zeroizing::default();
+        if self.bytes.capacity() > 4 * READ_AHEAD {
+            // What follows is at most a read-ahead: keep it in a small buffer.
+            self.bytes = Zeroizing::new(self.bytes.to_vec());
         }
     }
 }
@@ -130,14 +138,15 @@ pub(crate) async fn handle(mut stream: UnixStream, shared: Shared) {
         // Each request sees the configuration current when it arrives (reloads included).
         let service = Arc::clone(&shared.services.borrow());
         let waiting = !first && inbox.bytes.is_empty();
-        if waiting && !wait_readable(&stream, shared.stopping.clone()).await {
+        if waiting && !wait_readable(&stream, &shared, service.config().keep_alive_timeout).await {
             return;
         }
         first = false;
-        let keep = match next_request(&mut stream, &mut inbox, &service).await {
-            Some(incoming) => {
+        let keep = match next_request(&mut stream, &mut inbox, &service, &shared.budget).await {
+            Some((incoming, held)) => {
                 let keep = answer(&mut stream, &service, &shared, peer, &inbox, incoming).await;
                 inbox.consume(incoming.end);
+                drop(held);
                 keep
             }
             None => false,
@@ -148,23 +157,33 @@ pub(crate) async fn handle(mut stream: UnixStream, shared: Shared) {
     }
 }
 
-/// Waits up to the idle timeout for the next request on a kept-open connection; gives up at
-/// once when the service stops.
-async fn wait_readable(stream: &UnixStream, mut stopping: watch::Receiver<bool>) -> bool {
+/// Waits up to `listener.keep_alive_timeout` for the next request on a kept-open
+/// connection; gives up at once when the service stops, or when the accept loop closes the
+/// connection to make room for a new one.
+async fn wait_readable(stream: &UnixStream, shared: &Shared, idle_timeout: Duration) -> bool {
+    let mut stopping = shared.stopping.clone();
+    let mut idling = shared.idle.enter();
     tokio::select! {
-        ready = tokio::time::timeout(IDLE_TIMEOUT, stream.readable()) => matches!(ready, Ok(Ok(()))),
+        ready = tokio::time::timeout(idle_timeout, stream.readable()) => matches!(ready, Ok(Ok(()))),
         _ = stopping.wait_for(|stop| *stop) => false,
+        () = idling.closed() => {
+            tracing::debug!("idle kept-open connection closed to make room at the connection cap");
+            false
+        }
     }
 }
 
-/// Reads the next request; a refused one is answered here and ends the connection.
+/// Reads the next request, all of it within `listener.timeout` (one deadline for the whole
+/// request, not one per read), with the budget it holds; a refused one is answered here and
+/// ends the connection.
 async fn next_request(
     stream: &mut UnixStream,
     inbox: &mut Inbox,
     service: &Service,
-) -> Option<Incoming> {
+    budget: &Budget,
+) -> Option<(Incoming, Held)> {
     let limit = service.config().limits.body_len_limit;
-    let reading = read_request(stream, inbox, limit);
+    let reading = read_request(stream, inbox, limit, budget);
     let read = tokio::time::timeout(service.config().timeout, reading).await;
     let refused = match read {
         Ok(Ok(incoming)) => return Some(incoming),
@@ -202,7 +221,16 @@ async fn answer(
         body: &inbox.bytes[HEADER_LEN..incoming.auth_at],
         auth: &inbox.bytes[incoming.auth_at..incoming.end],
     };
-    let (status, body) = match serve(service, shared, peer, request, span.clone()).await {
+    let served = serve(service, shared, peer, request, span.clone()).await;
+    // The answer takes its size from the budget now, or is dropped (see `budget.rs`).
+    let (served, held) = match served {
+        Ok(body) => match shared.budget.try_take(HEADER_LEN + body.len()) {
+            Some(held) => (Ok(body), held),
+            None => (Err(Error::MemoryBudget), Held::default()),
+        },
+        Err(error) => (Err(error), Held::default()),
+    };
+    let (status, body) = match served {
         Ok(body) => (Status::Success, body),
         Err(error) => {
             let status = status_of(&error);
@@ -218,6 +246,7 @@ async fn answer(
         reply.flags = FLAG_KEEP_ALIVE;
     }
     let written = write_response(stream, service, reply, &body).await;
+    drop((body, held));
     shared.activity.touch();
     written && keep
 }
@@ -253,6 +282,13 @@ async fn serve(
             "the worker pool is closed",
         )));
     };
+    // The copy handed to the pool takes its size from the budget too.
+    let Some(_copy) = shared
+        .budget
+        .try_take(request.body.len() + request.auth.len())
+    else {
+        return Err(Error::MemoryBudget);
+    };
     let service = Arc::clone(service);
     let body = Zeroizing::new(request.body.to_vec());
     let auth = Zeroizing::new(request.auth.to_vec());
@@ -282,12 +318,14 @@ fn runs_inline(header: &RequestHeader) -> bool {
     }
 }
 
-/// Reads a whole request, validating the header in the reference order.
+/// Reads a whole request, validating the header in the reference order, and takes its size
+/// from the budget before reading its body.
 async fn read_request(
     stream: &mut UnixStream,
     inbox: &mut Inbox,
     body_limit: u32,
-) -> Result<Incoming, Refused> {
+    budget: &Budget,
+) -> Result<(Incoming, Held), Refused> {
     inbox.fill(stream, PREFIX_LEN).await?;
     let mut prefix = [0u8; PREFIX_LEN];
     prefix.copy_from_slice(&inbox.bytes[..PREFIX_LEN]);
@@ -308,16 +346,20 @@ async fn read_request(
     // Both lengths are bounded now: the body by the configured limit, auth by its u16 field.
     let auth_at = HEADER_LEN + raw.body_len as usize;
     let end = auth_at + usize::from(raw.auth_len);
+    // Waits for the bytes, within the request's deadline (the caller's timeout): a request
+    // that cannot get them is answered ConnectionError then.
+    let held = budget.take(end).await;
     inbox
         .fill(stream, end)
         .await
         .map_err(|e| with_raw(e.into()))?;
     let header = raw.into_request().map_err(|e| with_raw(e.into()))?;
-    Ok(Incoming {
+    let incoming = Incoming {
         header,
         auth_at,
         end,
-    })
+    };
+    Ok((incoming, held))
 }
 
 /// Answers a request refused at the header level.
@@ -332,20 +374,24 @@ async fn refuse(stream: &mut UnixStream, service: &Service, refused: Refused) {
 }
 
 /// Discards what the client is still sending after a refusal, up to one maximal request,
-/// stopping at the first pause. Closing a Unix socket with unread input makes the peer's next
-/// read fail with ECONNRESET, which clients that read to end of stream (the Go client) report
-/// as an error instead of our answer.
+/// stopping at the first pause and in any case at `listener.timeout` (a client dripping a
+/// byte at a time cannot keep the connection). Closing a Unix socket with unread input makes
+/// the peer's next read fail with ECONNRESET, which clients that read to end of stream (the
+/// Go client) report as an error instead of our answer.
 async fn drain(stream: &mut UnixStream, service: &Service) {
     const PAUSE: Duration = Duration::from_millis(20);
     let limits = service.config().limits;
     let mut budget = limits.body_len_limit as usize + psc_wire::header::MAX_AUTH_LEN + 64;
     let mut scratch = [0u8; 4096];
-    while budget > 0 {
-        match tokio::time::timeout(PAUSE, stream.read(&mut scratch)).await {
-            Ok(Ok(n)) if n > 0 => budget = budget.saturating_sub(n),
-            _ => break,
+    let draining = async {
+        while budget > 0 {
+            match tokio::time::timeout(PAUSE, stream.read(&mut scratch)).await {
+                Ok(Ok(n)) if n > 0 => budget = budget.saturating_sub(n),
+                _ => break,
+            }
         }
-    }
+    };
+    let _ = tokio::time::timeout(service.config().timeout, draining).await;
 }
 
 /// Writes a response within the timeout; returns whether it was written.
@@ -355,17 +401,34 @@ async fn write_response(
     header: ResponseHeader,
     body: &[u8],
 ) -> bool {
-    // Only a body over 4 GiB could fail to encode; then the status alone is sent.
-    let fallback = ResponseHeader {
-        status: Status::SerializingBodyFailed,
-        ..header
+    // Only a body over 4 GiB has no length to put in the header; then the status alone is
+    // sent.
+    let (header, body) = match u32::try_from(body.len()) {
+        Ok(body_len) => (ResponseHeader { body_len, ..header }, body),
+        Err(_) => (
+            ResponseHeader {
+                status: Status::SerializingBodyFailed,
+                body_len: 0,
+                ..header
+            },
+            &[][..],
+        ),
     };
-    let encoded =
-        frame::encode_response(header, body).or_else(|_| frame::encode_response(fallback, &[]));
-    let Ok(bytes) = encoded.map(Zeroizing::new) else {
-        return false;
+    // A small answer goes in one write; a large one is written from where it was encoded,
+    // after its header, so it is never held twice.
+    let (bytes, rest) = if body.len() <= budget::ALLOWANCE {
+        let mut bytes = Zeroizing::new(Vec::with_capacity(HEADER_LEN + body.len()));
+        bytes.extend_from_slice(&header.to_raw().encode());
+        bytes.extend_from_slice(body);
+        (bytes, &[][..])
+    } else {
+        (Zeroizing::new(header.to_raw().encode().to_vec()), body)
     };
-    match tokio::time::timeout(service.config().timeout, stream.write_all(&bytes)).await {
+    let writing = async {
+        stream.write_all(&bytes).await?;
+        stream.write_all(rest).await
+    };
+    match tokio::time::timeout(service.config().timeout, writing).await {
         Ok(Ok(())) => true,
         Ok(Err(error)) => {
             tracing::debug!(%error, "writing the response failed");

@@ -5,15 +5,20 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use tokio::net::UnixListener;
-use tokio::sync::{Semaphore, watch};
+use tokio::sync::{OwnedSemaphorePermit, Semaphore, watch};
 use tokio::task::JoinSet;
 
+use super::budget::Budget;
 use super::connection::{self, Shared};
 use super::idle_poll::IdlePoll;
+use super::idle_set::IdleSet;
 use crate::back::Service;
 
 /// How long shutdown waits for in-flight requests before abandoning them.
 const DRAIN_DEADLINE: Duration = Duration::from_secs(10);
+/// How long a new connection at the cap waits for the slot of the idle connection closed
+/// for it (the closed connection's task only has to return).
+const EVICTION_WAIT: Duration = Duration::from_secs(1);
 
 /// Serves connections on `listener` until `shutdown` completes, then stops accepting and
 /// waits for in-flight requests to finish.
@@ -22,8 +27,9 @@ const DRAIN_DEADLINE: Duration = Duration::from_secs(10);
 /// request that arrives afterwards, while requests in flight finish with the one they began
 /// with. Limits (connection cap, workers) are taken from the service current at start.
 ///
-/// Connections beyond the cap are closed at once rather than queued, so a flood cannot make
-/// well-behaved clients wait behind it.
+/// At the cap, a new connection takes the slot of the kept-open connection idle longest,
+/// which is closed; if none idles, the new connection is closed at once rather than queued,
+/// so a flood cannot make well-behaved clients wait behind it.
 ///
 /// The loop itself runs as a task of the runtime rather than in the caller's future: the
 /// caller is often `block_on` on the main thread, which is no worker, and every accepted
@@ -46,6 +52,22 @@ pub async fn run(
     }
     let _ = stop.send(true);
     joined(acceptor.await)
+}
+
+/// A free connection slot, or the slot of the kept-open connection idle longest, closed
+/// for it; `None` when every connection is busy.
+async fn take_slot(slots: &Arc<Semaphore>, idle: &IdleSet) -> Option<OwnedSemaphorePermit> {
+    if let Ok(slot) = Arc::clone(slots).try_acquire_owned() {
+        return Some(slot);
+    }
+    if !idle.close_longest_idle() {
+        return None;
+    }
+    tracing::debug!("the connection cap is reached: the longest idle connection is closed");
+    tokio::time::timeout(EVICTION_WAIT, Arc::clone(slots).acquire_owned())
+        .await
+        .ok()?
+        .ok()
 }
 
 fn joined(done: Result<std::io::Result<()>, tokio::task::JoinError>) -> std::io::Result<()> {
@@ -72,6 +94,8 @@ async fn accept_loop(
         workers: Arc::new(Semaphore::new(workers)),
         stopping,
         activity,
+        budget: Budget::new(config.limits.memory_budget),
+        idle: IdleSet::default(),
     };
     let mut tasks = JoinSet::new();
     loop {
@@ -90,7 +114,7 @@ async fn accept_loop(
             _ = stopped.changed() => break,
         };
         while tasks.try_join_next().is_some() {}
-        let Ok(slot) = Arc::clone(&slots).try_acquire_owned() else {
+        let Some(slot) = take_slot(&slots, &shared.idle).await else {
             tracing::warn!("connection refused: the connection cap is reached");
             continue;
         };

@@ -1,8 +1,10 @@
 //! The front end: the listener, one task per connection, and the translation of errors to
 //! wire statuses.
 
+mod budget;
 mod connection;
 mod idle_poll;
+mod idle_set;
 mod listener;
 
 pub use listener::run;
@@ -29,8 +31,10 @@ pub(crate) fn status_of(error: &Error) -> Status {
         Error::Policy(policy) => policy.status(),
         Error::Store(StoreError::AlreadyExists) => Status::PsaErrorAlreadyExists,
         Error::Store(StoreError::DoesNotExist) => Status::PsaErrorDoesNotExist,
+        Error::Store(StoreError::QuotaReached(_)) => Status::PsaErrorInsufficientStorage,
         Error::Store(_) => Status::KeyInfoManagerError,
         Error::Provider { source, .. } => source.status(),
         Error::ResponseTooLarge => Status::ResponseTooLarge,
+        Error::MemoryBudget => Status::PsaErrorInsufficientMemory,
     }
 }

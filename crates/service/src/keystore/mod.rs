@@ -60,6 +60,12 @@ pub enum StoreError {
         /// Newest version this build knows.
         supported: i64,
     },
+    /// The application holds `core_settings.max_keys_per_application` keys already.
+    #[error("the application holds {0} keys, its quota (core_settings.max_keys_per_application)")]
+    QuotaReached(usize),
+    /// A listing would be larger than the bound asked for.
+    #[error("the listing exceeds {0} bytes")]
+    ListingTooLarge(usize),
     /// A row could not be read back.
     #[error("key store row is corrupt: {0}")]
     Corrupt(String),
@@ -201,10 +207,28 @@ impl KeyStore {
     /// # Errors
     /// [`StoreError::AlreadyExists`] if the name is taken or held.
     pub fn reserve(&self, app: &Application, name: &str) -> Result<(), StoreError> {
+        self.reserve_within(app, name, usize::MAX)
+    }
+
+    /// Holds `name` for a key being created, if the application holds (or is creating)
+    /// fewer than `quota` keys.
+    ///
+    /// # Errors
+    /// [`StoreError::AlreadyExists`] if the name is taken or held;
+    /// [`StoreError::QuotaReached`] if the application is at its quota.
+    pub fn reserve_within(
+        &self,
+        app: &Application,
+        name: &str,
+        quota: usize,
+    ) -> Result<(), StoreError> {
         let mut index = self.index.write().map_err(|_| StoreError::Poisoned)?;
         let keys = index.entry(app.clone()).or_default();
         if keys.contains_key(name) {
             return Err(StoreError::AlreadyExists);
+        }
+        if keys.len() >= quota {
+            return Err(StoreError::QuotaReached(quota));
         }
         keys.insert(name.to_owned(), Slot::Busy);
         Ok(())
@@ -366,16 +390,38 @@ impl KeyStore {
     /// # Errors
     /// [`StoreError::Poisoned`] only.
     pub fn list(&self, app: &Application) -> Result<Vec<(String, Arc<KeyRecord>)>, StoreError> {
+        self.list_within(app, usize::MAX, 0)
+    }
+
+    /// The application's usable keys, by name, if their names plus `per_key` bytes each
+    /// come to at most `max_bytes`: the bound is checked before anything is copied.
+    ///
+    /// # Errors
+    /// [`StoreError::ListingTooLarge`] beyond the bound; [`StoreError::Poisoned`].
+    pub fn list_within(
+        &self,
+        app: &Application,
+        max_bytes: usize,
+        per_key: usize,
+    ) -> Result<Vec<(String, Arc<KeyRecord>)>, StoreError> {
         let index = self.index.read().map_err(|_| StoreError::Poisoned)?;
         let Some(keys) = index.get(app) else {
             return Ok(Vec::new());
         };
-        let mut list: Vec<_> = keys
-            .iter()
-            .filter_map(|(name, slot)| match slot {
-                Slot::Ready(record) => Some((name.clone(), Arc::clone(record))),
+        let ready = || {
+            keys.iter().filter_map(|(name, slot)| match slot {
+                Slot::Ready(record) => Some((name, record)),
                 Slot::Busy => None,
             })
+        };
+        let size = ready().fold(0usize, |sum, (name, _)| {
+            sum.saturating_add(name.len()).saturating_add(per_key)
+        });
+        if size > max_bytes {
+            return Err(StoreError::ListingTooLarge(max_bytes));
+        }
+        let mut list: Vec<_> = ready()
+            .map(|(name, record)| (name.clone(), Arc::clone(record)))
             .collect();
         list.sort_by(|a, b| a.0.cmp(&b.0));
         Ok(list)
