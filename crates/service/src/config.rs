@@ -297,30 +297,7 @@ impl RawConfig {
                 format!("unknown level {level:?}"),
             ));
         }
-        let limits = Limits {
-            body_len_limit: nonzero(core.body_len_limit, defaults.limits.body_len_limit)
-                .ok_or_else(|| invalid("core_settings.body_len_limit", "must be > 0".into()))?,
-            buffer_size_limit: nonzero(core.buffer_size_limit, defaults.limits.buffer_size_limit)
-                .ok_or_else(|| {
-                invalid("core_settings.buffer_size_limit", "must be > 0".into())
-            })?,
-            max_connections: nonzero(core.max_connections, defaults.limits.max_connections)
-                .ok_or_else(|| invalid("core_settings.max_connections", "must be > 0".into()))?,
-            memory_budget: nonzero(core.memory_budget_bytes, defaults.limits.memory_budget)
-                .ok_or_else(|| {
-                    invalid("core_settings.memory_budget_bytes", "must be > 0".into())
-                })?,
-            max_keys_per_application: nonzero(
-                core.max_keys_per_application,
-                defaults.limits.max_keys_per_application,
-            )
-            .ok_or_else(|| {
-                invalid(
-                    "core_settings.max_keys_per_application",
-                    "must be > 0".into(),
-                )
-            })?,
-        };
+        let limits = core_limits(&core, &defaults.limits, &invalid)?;
         check_memory_budget(&limits)
             .map_err(|r| invalid("core_settings.memory_budget_bytes", r))?;
         if let Some(us) = core.idle_poll_us.filter(|us| *us > MAX_IDLE_POLL_US) {
@@ -383,6 +360,34 @@ impl RawConfig {
             providers: provider_configs,
         })
     }
+}
+
+/// The size limits of `[core_settings]`, each refused at zero.
+fn core_limits(
+    core: &RawCoreSettings,
+    defaults: &Limits,
+    invalid: &impl Fn(&'static str, String) -> ConfigError,
+) -> Result<Limits, ConfigError> {
+    Ok(Limits {
+        body_len_limit: nonzero(core.body_len_limit, defaults.body_len_limit)
+            .ok_or_else(|| invalid("core_settings.body_len_limit", "must be > 0".into()))?,
+        buffer_size_limit: nonzero(core.buffer_size_limit, defaults.buffer_size_limit)
+            .ok_or_else(|| invalid("core_settings.buffer_size_limit", "must be > 0".into()))?,
+        max_connections: nonzero(core.max_connections, defaults.max_connections)
+            .ok_or_else(|| invalid("core_settings.max_connections", "must be > 0".into()))?,
+        memory_budget: nonzero(core.memory_budget_bytes, defaults.memory_budget)
+            .ok_or_else(|| invalid("core_settings.memory_budget_bytes", "must be > 0".into()))?,
+        max_keys_per_application: nonzero(
+            core.max_keys_per_application,
+            defaults.max_keys_per_application,
+        )
+        .ok_or_else(|| {
+            invalid(
+                "core_settings.max_keys_per_application",
+                "must be > 0".into(),
+            )
+        })?,
+    })
 }
 
 /// `Some(default)` when unset, `None` when set to zero.
