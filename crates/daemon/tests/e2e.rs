@@ -27,7 +27,12 @@ fn spawn(config: &str) -> Daemon {
     let path = dir.path().join("config.toml");
     std::fs::write(
         &path,
-        config.replace("{socket}", &socket.display().to_string()),
+        config
+            .replace("{socket}", &socket.display().to_string())
+            .replace(
+                "{store}",
+                &dir.path().join("keys.sqlite3").display().to_string(),
+            ),
     )
     .unwrap();
     let mut child = Command::new(env!("CARGO_BIN_EXE_parsec"))
@@ -70,6 +75,16 @@ socket_path = "{socket}"
 
 [authenticator]
 auth_type = "UnixPeerCredentials"
+
+# A key store of the test's own: the default one is locked by whichever daemon has it open.
+[[key_manager]]
+name = "sqlite-manager"
+manager_type = "SQLite"
+sqlite_db_path = "{store}"
+
+[[provider]]
+provider_type = "MbedCrypto"
+key_info_manager = "sqlite-manager"
 "#;
 
 #[test]
@@ -153,7 +168,12 @@ fn a_regular_file_at_the_socket_path_is_never_replaced() {
     let path = dir.path().join("config.toml");
     std::fs::write(
         &path,
-        CONFIG.replace("{socket}", &socket.display().to_string()),
+        CONFIG
+            .replace("{socket}", &socket.display().to_string())
+            .replace(
+                "{store}",
+                &dir.path().join("keys.sqlite3").display().to_string(),
+            ),
     )
     .unwrap();
     let output = Command::new(env!("CARGO_BIN_EXE_parsec"))
