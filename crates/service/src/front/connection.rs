@@ -127,13 +127,15 @@ pub(crate) async fn handle(mut stream: UnixStream, shared: Shared) {
     let mut inbox = Inbox::default();
     let mut first = true;
     loop {
-        // Each request sees the configuration current when it arrives (reloads included).
-        let service = Arc::clone(&shared.services.borrow());
         let waiting = !first && inbox.bytes.is_empty();
         if waiting && !wait_readable(&stream, shared.stopping.clone()).await {
             return;
         }
         first = false;
+        // Each request sees the configuration current when it arrives (reloads included):
+        // taken after the wait, not before it, or a kept-open connection would serve its
+        // next request under the configuration of the previous one.
+        let service = Arc::clone(&shared.services.borrow());
         let keep = match next_request(&mut stream, &mut inbox, &service).await {
             Some(incoming) => {
                 let keep = answer(&mut stream, &service, &shared, peer, &inbox, incoming).await;
