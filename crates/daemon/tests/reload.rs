@@ -143,3 +143,29 @@ fn a_reload_reaches_a_connection_kept_open_across_it() {
     assert_eq!(header.flags, FLAG_KEEP_ALIVE, "still the same connection");
     daemon.stop();
 }
+
+#[test]
+fn a_reload_while_a_request_arrives_applies_to_it() {
+    let site = Site::new();
+    site.write_config(&site.original_config(&Options {
+        admins: vec![our_uid()],
+        ..Options::default()
+    }));
+    let mut daemon = Daemon::start(&site);
+    // The connection is accepted and the first bytes of an administrator's request are in
+    // when the administrator is removed; the rest comes after the reload.
+    let mut stream = UnixStream::connect(site.socket()).unwrap();
+    let request = list_clients_keep_alive();
+    let (head, tail) = request.split_at(10);
+    stream.write_all(head).unwrap();
+    site.write_config(&site.original_config(&Options::default()));
+    daemon.signal(Signal::HUP);
+    daemon.wait_stderr("configuration reloaded");
+    let header = exchange(&mut stream, tail);
+    assert_eq!(
+        header.status,
+        Status::AdminOperation,
+        "a request whose end arrived after the reload is served under the new configuration"
+    );
+    daemon.stop();
+}

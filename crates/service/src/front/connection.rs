@@ -138,7 +138,10 @@ pub(crate) async fn handle(mut stream: UnixStream, shared: Shared) {
         let service = Arc::clone(&shared.services.borrow());
         let keep = match next_request(&mut stream, &mut inbox, &service).await {
             Some(incoming) => {
-                let keep = answer(&mut stream, &service, &shared, peer, &inbox, incoming).await;
+                // Served under the configuration current once the whole request is in, even
+                // if a reload came while it was being read (the first one included).
+                let current = Arc::clone(&shared.services.borrow());
+                let keep = answer(&mut stream, &current, &shared, peer, &inbox, incoming).await;
                 inbox.consume(incoming.end);
                 keep
             }
