@@ -2,6 +2,8 @@
 //! binary and the test kit both build their services through [`Factory`], so tests run the
 //! same provider set the daemon does.
 
+pub mod log_sink;
+
 use psc_provider_api::Provider;
 use psc_service::config::{ProviderConfig, ProviderKind};
 use psc_service::{ProviderFactory, StoreState};

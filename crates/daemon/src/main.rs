@@ -4,6 +4,7 @@
 
 mod socket;
 
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -11,6 +12,7 @@ use std::sync::Arc;
 use anyhow::{Context, bail};
 use clap::Parser;
 use psc_daemon::Factory;
+use psc_daemon::log_sink::LogSink;
 use psc_service::{Config, Service};
 use sd_notify::NotifyState;
 use socket::BoundSocket;
@@ -37,14 +39,18 @@ fn main() -> ExitCode {
     let config = load(&args);
     // RUST_LOG wins; then `core_settings.log_level`; then info.
     let level = config.as_ref().ok().and_then(|c| c.log_level.clone());
+    let ansi = std::io::IsTerminal::is_terminal(&std::io::stderr());
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| {
                 tracing_subscriber::EnvFilter::new(level.as_deref().unwrap_or("info"))
             }),
         )
-        .with_writer(std::io::stderr)
-        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+        .with_writer(LogSink::stderr(ansi))
+        .with_ansi(ansi)
+        // A failed write is the sink's to count; the formatter would report it with
+        // `eprintln!`, which panics when stderr is broken.
+        .log_internal_errors(false)
         .init();
     match config.and_then(|config| start(args, config)) {
         Ok(()) => ExitCode::SUCCESS,
@@ -93,8 +99,13 @@ async fn serve(args: Args, config: Config) -> anyhow::Result<()> {
     if let Some(socket) = &bound {
         let path = socket.path();
         tracing::info!(socket = %path.display(), "listening");
-        // The endpoint on stdout, for people and scripts.
-        println!("PARSEC_SERVICE_ENDPOINT=unix:{}", path.display());
+        // The endpoint on stdout, for people and scripts; a closed stdout is no reason to
+        // stop (`println!` would panic).
+        let _ = writeln!(
+            std::io::stdout(),
+            "PARSEC_SERVICE_ENDPOINT=unix:{}",
+            path.display()
+        );
     }
     notify(&[NotifyState::Ready]);
     psc_service::run(listener, current, shutdown).await?;

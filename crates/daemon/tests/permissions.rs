@@ -165,3 +165,98 @@ fn a_master_key_directory_others_can_write_stops_the_start() -> TestResult {
     );
     Ok(())
 }
+
+/// The user another local account runs as in the ownership tests: `nobody`.
+const OTHER_UID: u32 = 65534;
+
+/// Whether the ownership tests can run: they hand files to another user, which needs root.
+/// Off only when asked (`PSC_SKIP_ROOT_TESTS=1`); otherwise not being root fails the test.
+fn can_chown() -> bool {
+    if std::env::var_os("PSC_SKIP_ROOT_TESTS").is_some() {
+        eprintln!("switched off by PSC_SKIP_ROOT_TESTS");
+        return false;
+    }
+    assert!(
+        rustix::process::geteuid().is_root(),
+        "the ownership tests give files to another user and need root; set \
+         PSC_SKIP_ROOT_TESTS=1 to switch them off"
+    );
+    true
+}
+
+fn chown(path: &Path, uid: u32) -> std::io::Result<()> {
+    std::os::unix::fs::chown(path, Some(uid), None)
+}
+
+/// The refusal names the path, what it is, its owner and the `chown` that fixes it.
+fn assert_owner_refused(site: &Site, kind: &str, path: &Path) {
+    let stderr = refused_start(site);
+    let service = rustix::process::geteuid().as_raw();
+    assert_names(
+        &stderr,
+        &[
+            "ERROR".into(),
+            format!("{kind} {} is owned by uid {OTHER_UID}", path.display()),
+            format!("`chown {service} {}`", path.display()),
+        ],
+    );
+}
+
+#[test]
+fn a_data_directory_another_user_prepared_stops_the_start_with_the_chown() -> TestResult {
+    if !can_chown() {
+        return Ok(());
+    }
+    // Another user got there first: the store's directory, and a master key it knows in a
+    // directory of its own, all private to it (the modes alone are what the service wants).
+    let site = Site::new();
+    site.write_config(&site.original_config(&Options {
+        master_key_option: true,
+        ..Options::default()
+    }));
+    let store_dir = site.store().parent().ok_or("no directory")?.to_owned();
+    let master_dir = site.master_key().parent().ok_or("no directory")?.to_owned();
+    for dir in [&store_dir, &master_dir] {
+        std::fs::create_dir_all(dir)?;
+        chmod(dir, 0o700)?;
+    }
+    std::fs::write(site.master_key(), [0x41; 32])?;
+    chmod(&site.master_key(), 0o600)?;
+    for path in [&store_dir, &master_dir, &site.master_key()] {
+        chown(path, OTHER_UID)?;
+    }
+    // Each is refused in turn, and fixed as the message says.
+    for (kind, path) in [
+        ("key store directory", store_dir),
+        ("master key", site.master_key()),
+        ("master key directory", master_dir),
+    ] {
+        assert_owner_refused(&site, kind, &path);
+        chown(&path, rustix::process::geteuid().as_raw())?;
+    }
+    Daemon::start(&site).stop();
+    // The files SQLite made are checked too: the store file given away is refused.
+    let store = site.store();
+    chown(&store, OTHER_UID)?;
+    assert_owner_refused(&site, "key store file", &store);
+    chown(&store, 0)?;
+    Daemon::start(&site).stop();
+    Ok(())
+}
+
+#[test]
+fn a_socket_directory_another_user_owns_stops_the_start() -> TestResult {
+    if !can_chown() {
+        return Ok(());
+    }
+    let site = Site::new();
+    site.write_config(&site.original_config(&Options::default()));
+    let dir = site.socket().parent().ok_or("no directory")?.to_owned();
+    std::fs::create_dir_all(&dir)?;
+    chmod(&dir, 0o755)?;
+    chown(&dir, OTHER_UID)?;
+    assert_owner_refused(&site, "socket directory", &dir);
+    chown(&dir, 0)?;
+    Daemon::start(&site).stop();
+    Ok(())
+}

@@ -12,6 +12,12 @@ use parsec_client::core::interface::requests::ResponseStatus;
 use parsec_client::error::Error;
 use rustix::process::Signal;
 
+use std::io::{Read, Write};
+use std::os::unix::net::UnixStream;
+
+use psc_wire::header::{FLAG_KEEP_ALIVE, HEADER_LEN, RawHeader};
+use psc_wire::{AuthType, Opcode, ResponseHeader, Status, frame};
+
 #[test]
 fn a_reload_with_an_unknown_key_is_refused_and_the_old_config_keeps_serving() {
     let site = Site::new();
@@ -75,5 +81,91 @@ fn a_valid_reload_applies_new_admins() {
     client
         .psa_sign_hash("mine", &[0x44; 32], ECDSA_SHA256)
         .unwrap();
+    daemon.stop();
+}
+
+/// A ListClients request that keeps its connection open, authenticated by our UID.
+fn list_clients_keep_alive() -> Vec<u8> {
+    let uid = rustix::process::getuid().as_raw().to_le_bytes();
+    let raw = RawHeader {
+        version_major: 1,
+        flags: FLAG_KEEP_ALIVE,
+        opcode: Opcode::ListClients.code(),
+        auth_type: AuthType::UnixPeerCredentials as u8,
+        auth_len: 4,
+        ..RawHeader::default()
+    };
+    [raw.encode().as_slice(), &uid].concat()
+}
+
+/// Sends one request on `stream` and reads its whole answer's header.
+fn exchange(stream: &mut UnixStream, request: &[u8]) -> ResponseHeader {
+    stream.write_all(request).unwrap();
+    let mut header = [0u8; HEADER_LEN];
+    stream.read_exact(&mut header).unwrap();
+    let body_len = u32::from_le_bytes([header[22], header[23], header[24], header[25]]);
+    let mut body = vec![0u8; body_len as usize];
+    stream.read_exact(&mut body).unwrap();
+    frame::decode_response(&[header.as_slice(), &body].concat())
+        .unwrap()
+        .0
+}
+
+#[test]
+fn a_reload_reaches_a_connection_kept_open_across_it() {
+    let site = Site::new();
+    site.write_config(&site.original_config(&Options {
+        admins: vec![our_uid()],
+        ..Options::default()
+    }));
+    let mut daemon = Daemon::start(&site);
+    let mut stream = UnixStream::connect(site.socket()).unwrap();
+    let request = list_clients_keep_alive();
+    let header = exchange(&mut stream, &request);
+    assert_eq!(
+        (header.status, header.flags),
+        (Status::Success, FLAG_KEEP_ALIVE),
+        "an administrator lists clients, and the connection is kept"
+    );
+
+    // The administrator is removed while the connection waits for its next request.
+    site.write_config(&site.original_config(&Options::default()));
+    daemon.signal(Signal::HUP);
+    daemon.wait_stderr("configuration reloaded");
+
+    // The same connection: its next request is served under the new configuration.
+    let header = exchange(&mut stream, &request);
+    assert_eq!(
+        header.status,
+        Status::AdminOperation,
+        "a request after the reload, on a connection opened before it, is refused as non-admin"
+    );
+    assert_eq!(header.flags, FLAG_KEEP_ALIVE, "still the same connection");
+    daemon.stop();
+}
+
+#[test]
+fn a_reload_while_a_request_arrives_applies_to_it() {
+    let site = Site::new();
+    site.write_config(&site.original_config(&Options {
+        admins: vec![our_uid()],
+        ..Options::default()
+    }));
+    let mut daemon = Daemon::start(&site);
+    // The connection is accepted and the first bytes of an administrator's request are in
+    // when the administrator is removed; the rest comes after the reload.
+    let mut stream = UnixStream::connect(site.socket()).unwrap();
+    let request = list_clients_keep_alive();
+    let (head, tail) = request.split_at(10);
+    stream.write_all(head).unwrap();
+    site.write_config(&site.original_config(&Options::default()));
+    daemon.signal(Signal::HUP);
+    daemon.wait_stderr("configuration reloaded");
+    let header = exchange(&mut stream, tail);
+    assert_eq!(
+        header.status,
+        Status::AdminOperation,
+        "a request whose end arrived after the reload is served under the new configuration"
+    );
     daemon.stop();
 }

@@ -338,7 +338,7 @@ impl RawConfig {
                 .into_iter()
                 .map(authenticator)
                 .collect::<Result<_, _>>()
-                .map_err(|r| invalid("authenticator.auth_type", r))?,
+                .map_err(|(option, r)| invalid(option, r))?,
         };
         check_unique_authenticators(&authenticators)
             .map_err(|r| invalid("authenticator.auth_type", r))?;
@@ -422,24 +422,48 @@ fn raw_authenticators(value: toml::Value) -> Result<Vec<RawAuthenticator>, toml:
     }
 }
 
-fn authenticator(raw: RawAuthenticator) -> Result<AuthenticatorConfig, String> {
+/// One authenticator; an error names the option at fault and why.
+fn authenticator(raw: RawAuthenticator) -> Result<AuthenticatorConfig, (&'static str, String)> {
     let auth_type = match raw.auth_type.as_str() {
         "Direct" => AuthType::Direct,
         "UnixPeerCredentials" => AuthType::UnixPeerCredentials,
         "JwtSvid" => {
-            return Err("JwtSvid is not supported yet; use Direct or UnixPeerCredentials".into());
+            return Err((
+                "authenticator.auth_type",
+                "JwtSvid is not supported yet; use Direct or UnixPeerCredentials".into(),
+            ));
         }
         other => {
-            return Err(format!(
-                "unknown authenticator {other:?}; use Direct or UnixPeerCredentials"
+            return Err((
+                "authenticator.auth_type",
+                format!("unknown authenticator {other:?}; use Direct or UnixPeerCredentials"),
             ));
         }
     };
     let _ = raw.workload_endpoint;
-    Ok(AuthenticatorConfig {
-        auth_type,
-        admins: raw.admins.into_iter().map(|a| a.name).collect(),
-    })
+    let admins: Vec<String> = raw.admins.into_iter().map(|a| a.name).collect();
+    if auth_type == AuthType::UnixPeerCredentials {
+        check_uid_admins(&admins).map_err(|r| ("authenticator.admins", r))?;
+    }
+    Ok(AuthenticatorConfig { auth_type, admins })
+}
+
+/// A peer-credentials administrator is a user id: a decimal number that fits a `uid_t`. A
+/// name such as "root" would never match a caller, so it is an error, not a silent no-op.
+fn check_uid_admins(admins: &[String]) -> Result<(), String> {
+    match admins.iter().find(|name| !is_uid(name)) {
+        Some(name) => Err(format!(
+            "{name:?} is not a user id: UnixPeerCredentials administrators are named by their \
+             decimal UID (for example \"0\" or \"1000\")"
+        )),
+        None => Ok(()),
+    }
+}
+
+/// Whether `name` is how the peer-credentials authenticator names a caller: the decimal UID,
+/// without sign or leading zeros.
+fn is_uid(name: &str) -> bool {
+    name.parse::<u32>().is_ok_and(|uid| uid.to_string() == name)
 }
 
 fn check_unique_authenticators(list: &[AuthenticatorConfig]) -> Result<(), String> {

@@ -18,6 +18,11 @@
 //! Whoever can write the master key's directory can swap the master key for one they know:
 //! every key created afterwards would be sealed under it. The master key file itself is
 //! checked by the software provider, more strictly (any group or other access is refused).
+//!
+//! Every one of those paths (the key store's files and directory, the master key and its
+//! directory, the socket's directory) must also be owned by the service's effective user or
+//! by root, see [`owner`]: whoever owns a path can change its mode, and may have put a
+//! master key or a store of their own there before the first start.
 
 use std::fmt;
 use std::io;
@@ -70,6 +75,24 @@ pub enum PermissionError {
         /// The command that fixes it.
         fix: String,
     },
+    /// A checked path is owned by neither the service's user nor root.
+    #[error(
+        "{kind} {} is owned by uid {owner}, not by the service's user (uid {service}) or \
+         root: its owner {}; fix it with `{fix}`",
+        .path.display(), .kind.write_risk()
+    )]
+    Owner {
+        /// What the path is.
+        kind: Kind,
+        /// The path.
+        path: PathBuf,
+        /// Its owner.
+        owner: u32,
+        /// The service's effective user.
+        service: u32,
+        /// The command that fixes it.
+        fix: String,
+    },
     /// A path could not be inspected.
     #[error("cannot inspect {}: {source}", .path.display())]
     Io {
@@ -92,6 +115,8 @@ pub enum Kind {
     SocketDir,
     /// The directory holding the software provider's master key.
     MasterKeyDir,
+    /// The software provider's master key file.
+    MasterKey,
 }
 
 impl Kind {
@@ -104,6 +129,7 @@ impl Kind {
                 "could replace the master key with one they know, and read every key sealed \
                  after that"
             }
+            Kind::MasterKey => "may know the master key, and read every key sealed under it",
         }
     }
 }
@@ -115,6 +141,7 @@ impl fmt::Display for Kind {
             Kind::StoreDir => "key store directory",
             Kind::SocketDir => "socket directory",
             Kind::MasterKeyDir => "master key directory",
+            Kind::MasterKey => "master key",
         })
     }
 }
@@ -140,7 +167,7 @@ impl fmt::Display for Warning {
                  themselves are sealed)"
             }
             Kind::SocketDir => "its group can replace the socket in it and pose as the service",
-            Kind::MasterKeyDir => "group or others can read it",
+            Kind::MasterKeyDir | Kind::MasterKey => "group or others can read it",
         };
         write!(
             f,
@@ -168,7 +195,10 @@ pub fn check(config: &Config) -> Result<Vec<Warning>, PermissionError> {
     }
     for provider in &config.providers {
         match &provider.kind {
-            ProviderKind::Software { master_key_path } => check_master_key_dir(master_key_path)?,
+            ProviderKind::Software { master_key_path } => {
+                owner::check(Kind::MasterKey, master_key_path)?;
+                check_master_key_dir(master_key_path)?;
+            }
         }
     }
     check_socket_dir(&config.socket_path, &mut warnings)?;
@@ -185,13 +215,17 @@ fn check_store(path: &Path, warnings: &mut Vec<Warning>) -> Result<(), Permissio
         files.push(companion.into());
     }
     for file in files {
+        owner::check(Kind::StoreFile, &file)?;
         if let Some(mode) = mode_of(&file)? {
             private(Kind::StoreFile, file, mode, warnings)?;
         }
     }
     match path.parent().filter(|d| !d.as_os_str().is_empty()) {
         Some(dir) => match mode_of(dir)? {
-            Some(mode) => private(Kind::StoreDir, dir.to_owned(), mode, warnings),
+            Some(mode) => {
+                owner::check(Kind::StoreDir, dir)?;
+                private(Kind::StoreDir, dir.to_owned(), mode, warnings)
+            }
             None => Ok(()),
         },
         None => Ok(()),
@@ -235,6 +269,7 @@ fn check_master_key_dir(master_key: &Path) -> Result<(), PermissionError> {
     let Some(dir) = master_key.parent().filter(|d| !d.as_os_str().is_empty()) else {
         return Ok(());
     };
+    owner::check(Kind::MasterKeyDir, dir)?;
     match mode_of(dir)? {
         Some(mode) if mode & GROUP_OTHER_WRITE != 0 => Err(PermissionError::Writable {
             kind: Kind::MasterKeyDir,
@@ -254,6 +289,7 @@ fn check_socket_dir(socket: &Path, warnings: &mut Vec<Warning>) -> Result<(), Pe
             continue;
         }
         let Some(mode) = mode_of(dir)? else { continue };
+        owner::check(Kind::SocketDir, dir)?;
         let path = dir.to_owned();
         if mode & STICKY == 0 && mode & OTHER_WRITE != 0 {
             let fix = format!("chmod o-w {}", path.display());
@@ -285,5 +321,6 @@ fn mode_of(path: &Path) -> Result<Option<u32>, PermissionError> {
     }
 }
 
+pub mod owner;
 #[cfg(test)]
 mod tests;

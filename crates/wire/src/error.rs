@@ -104,9 +104,11 @@ pub(crate) fn required<T>(field: Option<T>, name: &'static str) -> Result<T, Err
 }
 
 /// A protobuf enum field: the zero (`NONE`) value and undefined values are
-/// [`Error::InvalidField`].
+/// [`Error::InvalidField`]. Enum fields are decoded as 64-bit values (an `int32` is sent as a
+/// sign-extended 64-bit varint), so a varint beyond the enum's range is refused here rather
+/// than truncated by the decoder to a value that may be defined.
 pub(crate) fn enum_value<T>(
-    value: i32,
+    value: i64,
     from_code: fn(u32) -> Option<T>,
     name: &'static str,
 ) -> Result<T, Error> {
@@ -117,7 +119,13 @@ pub(crate) fn enum_value<T>(
 }
 
 /// The protobuf value of a contract enum.
-pub(crate) fn enum_code(code: u32) -> i32 {
-    // Contract enum values are small (at most 15), so this conversion never saturates.
-    i32::try_from(code).unwrap_or(i32::MAX)
+pub(crate) fn enum_code(code: u32) -> i64 {
+    i64::from(code)
+}
+
+/// A protobuf `uint32` field, decoded as `uint64` (the same bytes on the wire for every
+/// `uint32` value) so that a larger varint is [`Error::InvalidField`], not truncated to its
+/// low 32 bits (`key_bits = 2^32 + 256` would otherwise be 256).
+pub(crate) fn narrow(value: u64, name: &'static str) -> Result<u32, Error> {
+    u32::try_from(value).map_err(|_| Error::InvalidField(name))
 }

@@ -176,7 +176,7 @@ fn derivation(variant: Option<DerivationVariant>) -> Variant {
     Variant::KeyDerivation(KeyDerivation { variant })
 }
 
-fn hmac(hash_alg: i32) -> FullLength {
+fn hmac(hash_alg: i64) -> FullLength {
     FullLength {
         variant: Some(FullLengthVariant::Hmac(HashAlg { hash_alg })),
     }
@@ -193,7 +193,7 @@ fn mac_body(variant: Option<MacVariant>) -> Vec<u8> {
     .encode_to_vec()
 }
 
-fn can_do(check_type: i32, attributes: Option<KeyAttributes>) -> Vec<u8> {
+fn can_do(check_type: i64, attributes: Option<KeyAttributes>) -> Vec<u8> {
     can_do_crypto::RequestMessage {
         check_type,
         attributes,

@@ -10,7 +10,8 @@ pub(crate) use crate::keystore::binding;
 pub(crate) const MAX_KEY_NAME_LEN: usize = 1024;
 
 /// Key names are non-empty UTF-8 (the codec checked), at most [`MAX_KEY_NAME_LEN`] bytes,
-/// without control characters.
+/// without control characters nor bidirectional overrides and isolates (U+202A–U+202E,
+/// U+2066–U+2069), which make a name read differently in a log or a terminal than it is.
 pub(crate) fn check_key_name(name: &str) -> Result<(), Error> {
     let reason = if name.is_empty() {
         "is empty"
@@ -18,10 +19,17 @@ pub(crate) fn check_key_name(name: &str) -> Result<(), Error> {
         "is longer than 1024 bytes"
     } else if name.chars().any(char::is_control) {
         "contains a control character"
+    } else if name.chars().any(is_bidi_control) {
+        "contains a bidirectional override or isolate character"
     } else {
         return Ok(());
     };
     Err(Error::InvalidKeyName(reason))
+}
+
+/// The bidirectional embedding, override and isolate characters.
+fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
 }
 
 /// How a key comes to exist.
@@ -100,6 +108,16 @@ mod tests {
             check_key_name("a\nb"),
             Err(Error::InvalidKeyName(_))
         ));
+        for bidi in ['\u{202A}', '\u{202E}', '\u{2066}', '\u{2069}'] {
+            assert!(matches!(
+                check_key_name(&format!("invoice{bidi}fdp.exe")),
+                Err(Error::InvalidKeyName(reason)) if reason.contains("bidirectional")
+            ));
+        }
+        assert!(
+            check_key_name("\u{2065}x\u{206A}\u{2029}").is_ok(),
+            "neighbours are names"
+        );
     }
 
     #[test]

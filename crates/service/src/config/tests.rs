@@ -256,3 +256,30 @@ fn an_on_disk_manager_keeps_our_file_in_its_directory() {
         Path::new("/srv/parsec/psc-keys.sqlite3")
     );
 }
+
+#[test]
+fn a_peer_credentials_admin_that_is_not_a_uid_is_an_error_naming_the_option() {
+    for name in ["root", "-1", "1000 ", "01000", "4294967296", ""] {
+        let text = format!(
+            "[authenticator]\nauth_type = \"UnixPeerCredentials\"\nadmins = [ {{ name = \"0\" }}, {{ name = {name:?} }} ]\n"
+        );
+        let message = message(&text);
+        assert!(
+            message.contains("authenticator.admins"),
+            "{name:?}: {message}"
+        );
+        assert!(
+            message.contains(&format!("{name:?}")),
+            "{name:?}: {message}"
+        );
+        assert!(message.contains("/etc/parsec/config.toml"), "{message}");
+    }
+    // Numbers are accepted, and Direct administrators are names of any kind.
+    let config = parse(
+        "[[authenticator]]\nauth_type = \"UnixPeerCredentials\"\nadmins = [ { name = \"0\" }, { name = \"4294967295\" } ]\n\
+         [[authenticator]]\nauth_type = \"Direct\"\nadmins = [ { name = \"root\" } ]\n",
+    )
+    .unwrap();
+    assert_eq!(config.authenticators[0].admins, ["0", "4294967295"]);
+    assert_eq!(config.authenticators[1].admins, ["root"]);
+}

@@ -135,16 +135,22 @@ pub(crate) async fn handle(mut stream: UnixStream, shared: Shared) {
     let mut inbox = Inbox::default();
     let mut first = true;
     loop {
-        // Each request sees the configuration current when it arrives (reloads included).
-        let service = Arc::clone(&shared.services.borrow());
         let waiting = !first && inbox.bytes.is_empty();
-        if waiting && !wait_readable(&stream, &shared, service.config().keep_alive_timeout).await {
+        let keep_alive = shared.services.borrow().config().keep_alive_timeout;
+        if waiting && !wait_readable(&stream, &shared, keep_alive).await {
             return;
         }
         first = false;
+        // Each request sees the configuration current when it arrives (reloads included):
+        // taken after the wait, not before it, or a kept-open connection would serve its
+        // next request under the configuration of the previous one.
+        let service = Arc::clone(&shared.services.borrow());
         let keep = match next_request(&mut stream, &mut inbox, &service, &shared.budget).await {
             Some((incoming, held)) => {
-                let keep = answer(&mut stream, &service, &shared, peer, &inbox, incoming).await;
+                // Served under the configuration current once the whole request is in, even
+                // if a reload came while it was being read (the first one included).
+                let current = Arc::clone(&shared.services.borrow());
+                let keep = answer(&mut stream, &current, &shared, peer, &inbox, incoming).await;
                 inbox.consume(incoming.end);
                 drop(held);
                 keep

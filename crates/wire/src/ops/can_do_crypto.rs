@@ -51,8 +51,8 @@ pub struct CanDoCryptoRequest {
 #[derive(Clone, PartialEq, prost::Message)]
 pub struct RequestMessage {
     /// Enum `CheckType`.
-    #[prost(int32, tag = "1")]
-    pub check_type: i32,
+    #[prost(int64, tag = "1")]
+    pub check_type: i64,
     /// Attributes (mandatory).
     #[prost(message, optional, tag = "2")]
     pub attributes: Option<KeyAttributes>,

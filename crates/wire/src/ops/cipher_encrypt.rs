@@ -28,8 +28,8 @@ pub struct RequestMessage {
     #[prost(string, tag = "1")]
     pub key_name: String,
     /// Enum `Cipher`.
-    #[prost(int32, tag = "2")]
-    pub alg: i32,
+    #[prost(int64, tag = "2")]
+    pub alg: i64,
     /// Plaintext or ciphertext.
     #[prost(bytes = "vec", tag = "3")]
     pub input: Vec<u8>,

@@ -22,8 +22,8 @@ pub struct HashCompareRequest {
 #[derive(Clone, PartialEq, prost::Message)]
 pub struct RequestMessage {
     /// Enum `Hash`.
-    #[prost(int32, tag = "1")]
-    pub alg: i32,
+    #[prost(int64, tag = "1")]
+    pub alg: i64,
     /// Input.
     #[prost(bytes = "vec", tag = "2")]
     pub input: Vec<u8>,

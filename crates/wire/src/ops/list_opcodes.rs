@@ -2,7 +2,7 @@
 
 use std::collections::BTreeSet;
 
-use crate::error::Error;
+use crate::error::{Error, narrow};
 use crate::header::ProviderId;
 use crate::ops::list_providers::provider_id;
 use crate::ops::{Body, Opcode};
@@ -19,15 +19,15 @@ pub struct ListOpcodesRequest {
 #[derive(Clone, PartialEq, prost::Message)]
 pub struct RequestMessage {
     /// Provider id.
-    #[prost(uint32, tag = "1")]
-    pub provider_id: u32,
+    #[prost(uint64, tag = "1")]
+    pub provider_id: u64,
 }
 
 impl Body for ListOpcodesRequest {
     type Proto = RequestMessage;
 
     fn from_proto(m: RequestMessage) -> Result<Self, Error> {
-        Ok(ListOpcodesRequest { provider_id: provider_id(m.provider_id)? })
+        Ok(ListOpcodesRequest { provider_id: provider_id(narrow(m.provider_id, "provider_id")?)? })
     }
 
     fn to_proto(&self) -> RequestMessage {

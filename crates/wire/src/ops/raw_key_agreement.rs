@@ -24,8 +24,8 @@ pub struct RawKeyAgreementRequest {
 #[derive(Clone, PartialEq, prost::Message)]
 pub struct RequestMessage {
     /// Enum `KeyAgreement.Raw`.
-    #[prost(int32, tag = "1")]
-    pub alg: i32,
+    #[prost(int64, tag = "1")]
+    pub alg: i64,
     /// Private key name.
     #[prost(string, tag = "2")]
     pub private_key_name: String,

@@ -5,7 +5,7 @@
 use psc_psa as psa;
 
 use super::Empty;
-use crate::error::{Error, enum_code, enum_value, required};
+use crate::error::{Error, enum_code, enum_value, narrow, required};
 
 /// `psa_algorithm.Algorithm`.
 #[derive(Clone, PartialEq, prost::Message)]
@@ -22,14 +22,14 @@ pub enum Variant {
     #[prost(message, tag = "1")]
     None(Empty),
     /// A hash (enum `Hash`).
-    #[prost(int32, tag = "2")]
-    Hash(i32),
+    #[prost(int64, tag = "2")]
+    Hash(i64),
     /// A MAC.
     #[prost(message, tag = "3")]
     Mac(Mac),
     /// A cipher (enum `Cipher`).
-    #[prost(int32, tag = "4")]
-    Cipher(i32),
+    #[prost(int64, tag = "4")]
+    Cipher(i64),
     /// An AEAD.
     #[prost(message, tag = "5")]
     Aead(Aead),
@@ -93,8 +93,8 @@ pub enum FullLengthVariant {
 #[derive(Clone, PartialEq, prost::Message)]
 pub struct HashAlg {
     /// The hash.
-    #[prost(int32, tag = "1")]
-    pub hash_alg: i32,
+    #[prost(int64, tag = "1")]
+    pub hash_alg: i64,
 }
 
 /// `Mac.Truncated`.
@@ -104,8 +104,8 @@ pub struct Truncated {
     #[prost(message, optional, tag = "1")]
     pub mac_alg: Option<FullLength>,
     /// Bytes kept.
-    #[prost(uint32, tag = "2")]
-    pub mac_length: u32,
+    #[prost(uint64, tag = "2")]
+    pub mac_length: u64,
 }
 
 /// `Algorithm.Aead`.
@@ -120,8 +120,8 @@ pub struct Aead {
 #[derive(Clone, PartialEq, prost::Oneof)]
 pub enum AeadVariant {
     /// Enum `AeadWithDefaultLengthTag`.
-    #[prost(int32, tag = "1")]
-    AeadWithDefaultLengthTag(i32),
+    #[prost(int64, tag = "1")]
+    AeadWithDefaultLengthTag(i64),
     /// A shortened tag.
     #[prost(message, tag = "2")]
     AeadWithShortenedTag(AeadWithShortenedTag),
@@ -131,11 +131,11 @@ pub enum AeadVariant {
 #[derive(Clone, PartialEq, prost::Message)]
 pub struct AeadWithShortenedTag {
     /// Enum `AeadWithDefaultLengthTag`.
-    #[prost(int32, tag = "1")]
-    pub aead_alg: i32,
+    #[prost(int64, tag = "1")]
+    pub aead_alg: i64,
     /// Tag bytes.
-    #[prost(uint32, tag = "2")]
-    pub tag_length: u32,
+    #[prost(uint64, tag = "2")]
+    pub tag_length: u64,
 }
 
 /// `Algorithm.AsymmetricSignature`.
@@ -192,8 +192,8 @@ pub enum SignHashVariant {
     #[prost(message, tag = "1")]
     Any(Empty),
     /// Enum `Hash`.
-    #[prost(int32, tag = "2")]
-    Specific(i32),
+    #[prost(int64, tag = "2")]
+    Specific(i64),
 }
 
 /// `Algorithm.AsymmetricEncryption`.
@@ -227,8 +227,8 @@ pub struct KeyAgreement {
 #[derive(Clone, PartialEq, prost::Oneof)]
 pub enum AgreementVariant {
     /// Enum `KeyAgreement.Raw`.
-    #[prost(int32, tag = "1")]
-    Raw(i32),
+    #[prost(int64, tag = "1")]
+    Raw(i64),
     /// With a key derivation.
     #[prost(message, tag = "2")]
     WithKeyDerivation(WithKeyDerivation),
@@ -238,8 +238,8 @@ pub enum AgreementVariant {
 #[derive(Clone, PartialEq, prost::Message)]
 pub struct WithKeyDerivation {
     /// Enum `KeyAgreement.Raw`.
-    #[prost(int32, tag = "1")]
-    pub ka_alg: i32,
+    #[prost(int64, tag = "1")]
+    pub ka_alg: i64,
     /// The derivation (mandatory).
     #[prost(message, optional, tag = "2")]
     pub kdf_alg: Option<KeyDerivation>,
@@ -270,7 +270,7 @@ pub enum DerivationVariant {
 // ---- protobuf -> PSA -------------------------------------------------------------------------
 
 /// Decodes an enum `Hash` field.
-pub(crate) fn hash(value: i32) -> Result<psa::Hash, Error> {
+pub(crate) fn hash(value: i64) -> Result<psa::Hash, Error> {
     enum_value(value, psa::Hash::from_code, "hash")
 }
 
@@ -279,16 +279,16 @@ fn hash_alg(message: HashAlg) -> Result<psa::Hash, Error> {
 }
 
 /// Decodes an enum `Cipher` field.
-pub(crate) fn cipher(value: i32) -> Result<psa::Cipher, Error> {
+pub(crate) fn cipher(value: i64) -> Result<psa::Cipher, Error> {
     enum_value(value, psa::Cipher::from_code, "cipher")
 }
 
 /// Decodes an enum `KeyAgreement.Raw` field.
-pub(crate) fn raw_agreement(value: i32) -> Result<psa::RawKeyAgreement, Error> {
+pub(crate) fn raw_agreement(value: i64) -> Result<psa::RawKeyAgreement, Error> {
     enum_value(value, psa::RawKeyAgreement::from_code, "key_agreement.raw")
 }
 
-fn aead_alg(value: i32) -> Result<psa::AeadAlg, Error> {
+fn aead_alg(value: i64) -> Result<psa::AeadAlg, Error> {
     enum_value(value, psa::AeadAlg::from_code, "aead")
 }
 
@@ -336,7 +336,7 @@ impl TryFrom<Mac> for psa::Mac {
             MacVariant::FullLength(full) => psa::Mac::FullLength(full.try_into()?),
             MacVariant::Truncated(truncated) => psa::Mac::Truncated {
                 mac: required(truncated.mac_alg, "mac.truncated.mac_alg")?.try_into()?,
-                length: truncated.mac_length,
+                length: narrow(truncated.mac_length, "mac_length")?,
             },
         })
     }
@@ -350,7 +350,7 @@ impl TryFrom<Aead> for psa::Aead {
             AeadVariant::AeadWithDefaultLengthTag(value) => psa::Aead::DefaultTag(aead_alg(value)?),
             AeadVariant::AeadWithShortenedTag(short) => psa::Aead::ShortenedTag {
                 aead: aead_alg(short.aead_alg)?,
-                tag_length: short.tag_length,
+                tag_length: narrow(short.tag_length, "tag_length")?,
             },
         })
     }
@@ -479,7 +479,7 @@ impl From<psa::Mac> for Mac {
             psa::Mac::FullLength(full) => MacVariant::FullLength(full.into()),
             psa::Mac::Truncated { mac, length } => MacVariant::Truncated(Truncated {
                 mac_alg: Some(mac.into()),
-                mac_length: length,
+                mac_length: length.into(),
             }),
         };
         Mac {
@@ -497,7 +497,7 @@ impl From<psa::Aead> for Aead {
             psa::Aead::ShortenedTag { aead, tag_length } => {
                 AeadVariant::AeadWithShortenedTag(AeadWithShortenedTag {
                     aead_alg: enum_code(aead.code()),
-                    tag_length,
+                    tag_length: tag_length.into(),
                 })
             }
         };

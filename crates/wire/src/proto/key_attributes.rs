@@ -4,7 +4,7 @@ use psc_psa as psa;
 
 use super::Empty;
 use super::algorithm::Algorithm;
-use crate::error::{Error, enum_code, enum_value, required};
+use crate::error::{Error, enum_code, enum_value, narrow, required};
 
 /// `psa_key_attributes.KeyAttributes`.
 #[derive(Clone, PartialEq, prost::Message)]
@@ -12,9 +12,9 @@ pub struct KeyAttributes {
     /// The key type (mandatory).
     #[prost(message, optional, tag = "1")]
     pub key_type: Option<KeyType>,
-    /// The size in bits.
-    #[prost(uint32, tag = "2")]
-    pub key_bits: u32,
+    /// The size in bits (`uint32`, decoded wide: see [`narrow`]).
+    #[prost(uint64, tag = "2")]
+    pub key_bits: u64,
     /// The policy (mandatory).
     #[prost(message, optional, tag = "3")]
     pub key_policy: Option<KeyPolicy>,
@@ -83,8 +83,8 @@ pub enum KeyTypeVariant {
 #[derive(Clone, PartialEq, prost::Message)]
 pub struct Family {
     /// Enum `EccFamily` or `DhFamily`.
-    #[prost(int32, tag = "1")]
-    pub family: i32,
+    #[prost(int64, tag = "1")]
+    pub family: i64,
 }
 
 /// `psa_key_attributes.KeyPolicy`.
@@ -148,7 +148,7 @@ impl TryFrom<KeyAttributes> for psa::Attributes {
         let policy = required(message.key_policy, "key_policy")?;
         Ok(psa::Attributes {
             key_type: required(message.key_type, "key_type")?.try_into()?,
-            bits: message.key_bits,
+            bits: narrow(message.key_bits, "key_bits")?,
             policy: psa::Policy {
                 usage_flags: required(policy.key_usage_flags, "key_usage_flags")?.into(),
                 permitted_algorithm: required(policy.key_algorithm, "key_algorithm")?.try_into()?,
@@ -210,7 +210,7 @@ impl From<psa::Attributes> for KeyAttributes {
     fn from(attributes: psa::Attributes) -> Self {
         KeyAttributes {
             key_type: Some(attributes.key_type.into()),
-            key_bits: attributes.bits,
+            key_bits: attributes.bits.into(),
             key_policy: Some(KeyPolicy {
                 key_usage_flags: Some(attributes.policy.usage_flags.into()),
                 key_algorithm: Some(attributes.policy.permitted_algorithm.into()),
