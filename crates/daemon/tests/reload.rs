@@ -111,14 +111,20 @@ fn exchange(stream: &mut UnixStream, request: &[u8]) -> ResponseHeader {
         .0
 }
 
-#[test]
-fn a_reload_reaches_a_connection_kept_open_across_it() {
+/// A daemon whose configuration names the test's user as its only administrator.
+fn started_with_us_as_admin() -> (Site, Daemon) {
     let site = Site::new();
     site.write_config(&site.original_config(&Options {
         admins: vec![our_uid()],
         ..Options::default()
     }));
-    let mut daemon = Daemon::start(&site);
+    let daemon = Daemon::start(&site);
+    (site, daemon)
+}
+
+#[test]
+fn a_reload_reaches_a_connection_kept_open_across_it() {
+    let (site, mut daemon) = started_with_us_as_admin();
     let mut stream = UnixStream::connect(site.socket()).unwrap();
     let request = list_clients_keep_alive();
     let header = exchange(&mut stream, &request);
@@ -146,12 +152,7 @@ fn a_reload_reaches_a_connection_kept_open_across_it() {
 
 #[test]
 fn a_reload_while_a_request_arrives_applies_to_it() {
-    let site = Site::new();
-    site.write_config(&site.original_config(&Options {
-        admins: vec![our_uid()],
-        ..Options::default()
-    }));
-    let mut daemon = Daemon::start(&site);
+    let (site, mut daemon) = started_with_us_as_admin();
     // The connection is accepted and the first bytes of an administrator's request are in
     // when the administrator is removed; the rest comes after the reload.
     let mut stream = UnixStream::connect(site.socket()).unwrap();
