@@ -14,11 +14,15 @@ impl ProviderFactory for Factory {
     fn build(&self, config: &ProviderConfig) -> Result<Box<dyn Provider>, String> {
         match &config.kind {
             #[cfg(feature = "software-provider")]
-            ProviderKind::Software { master_key_path } => {
-                psc_provider_software::SoftwareProvider::open(master_key_path)
-                    .map(|p| Box::new(p) as Box<dyn Provider>)
-                    .map_err(|e| e.to_string())
-            }
+            ProviderKind::Software {
+                master_key_path,
+                key_cache_size,
+            } => psc_provider_software::SoftwareProvider::open_with_cache(
+                master_key_path,
+                *key_cache_size,
+            )
+            .map(|p| Box::new(p) as Box<dyn Provider>)
+            .map_err(|e| e.to_string()),
             #[allow(unreachable_patterns)] // reachable when a provider's feature is off
             other => Err(format!("{other:?} is not compiled into this daemon")),
         }

@@ -190,7 +190,7 @@ fn the_originals_provider_layout_selects_the_software_provider() {
         Path::new("/var/lib/parsec/kim-mappings/sqlite/sqlite-key-info-manager.sqlite3")
     );
     assert!(
-        matches!(&provider.kind, ProviderKind::Software { master_key_path }
+        matches!(&provider.kind, ProviderKind::Software { master_key_path, .. }
         if master_key_path == Path::new("/var/lib/parsec/kim-mappings/sqlite/psc-master.key"))
     );
 }
@@ -255,4 +255,30 @@ fn an_on_disk_manager_keeps_our_file_in_its_directory() {
         config.providers[0].key_store,
         Path::new("/srv/parsec/psc-keys.sqlite3")
     );
+}
+
+#[test]
+fn the_software_providers_key_cache_size_is_read_and_bounded() {
+    let size = |text: &str| match &parse(text).unwrap().providers[0].kind {
+        ProviderKind::Software { key_cache_size, .. } => *key_cache_size,
+    };
+    assert_eq!(size(""), 256, "the default");
+    assert_eq!(
+        size("[[provider]]\nprovider_type = \"MbedCrypto\"\nkey_cache_size = 0\n"),
+        0
+    );
+    assert_eq!(
+        size("[[provider]]\nprovider_type = \"MbedCrypto\"\nkey_cache_size = 1024\n"),
+        1024
+    );
+    for text in [
+        "[[provider]]\nprovider_type = \"MbedCrypto\"\nkey_cache_size = 65537\n",
+        "[[provider]]\nprovider_type = \"MbedCrypto\"\nkey_cache_size = -1\n",
+    ] {
+        let message = message(text);
+        assert!(
+            message.contains("key_cache_size"),
+            "{text:?} gave {message}"
+        );
+    }
 }
