@@ -1,6 +1,6 @@
 //! Parsed private keys kept between operations, so that a signature does not unseal and
-//! parse its key every time (an RSA-2048 parse costs about half a signature, a P-256 parse
-//! about two thirds).
+//! parse its key every time (unsealing and parsing cost about twice an RSA-2048 signature and
+//! two thirds of a P-256 one: docs/BENCHMARKS.md, 2026-12-07).
 //!
 //! An entry is found by the sealed blob and served only when the associated data the blob
 //! was opened with (owner and name, the [`Binding`], and the canonical attributes) is the
