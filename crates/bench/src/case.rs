@@ -12,8 +12,14 @@ pub(crate) enum Case {
     Ping,
     /// ECDSA P-256 over a SHA-256 hash.
     EcdsaSign,
+    /// ECDSA P-256 over a SHA-256 hash by aws-lc-rs itself with a key parsed once: the limit
+    /// of the in-process ECDSA sign (in-process mode only).
+    EcdsaSignParsed,
     /// RSA-2048 PKCS#1 v1.5 over a SHA-256 hash.
     RsaSign,
+    /// RSA-2048 PKCS#1 v1.5 over a SHA-256 hash by aws-lc-rs itself with a key parsed once:
+    /// the limit of the in-process RSA sign (in-process mode only).
+    RsaSignParsed,
     /// ECDSA P-256 verification of a signature made once at set-up.
     EcdsaVerify,
     /// AES-128-GCM encryption of 1 KiB (12-byte nonce, no additional data).
@@ -29,10 +35,12 @@ pub(crate) enum Case {
 
 impl Case {
     /// Every case, in report order.
-    pub(crate) const ALL: [Case; 7] = [
+    pub(crate) const ALL: [Case; 9] = [
         Case::Ping,
         Case::EcdsaSign,
+        Case::EcdsaSignParsed,
         Case::RsaSign,
+        Case::RsaSignParsed,
         Case::EcdsaVerify,
         Case::AesGcm,
         Case::Random,
@@ -49,6 +57,8 @@ impl Case {
             Case::AesGcm => "aes-gcm",
             Case::Random => "random",
             Case::GenerateDestroy => "generate-destroy",
+            Case::EcdsaSignParsed => "ecdsa-sign-parsed",
+            Case::RsaSignParsed => "rsa-sign-parsed",
             Case::ListKeys => "list-keys",
         }
     }
@@ -63,8 +73,18 @@ impl Case {
             Case::AesGcm => "AES-128-GCM encrypt 1 KiB",
             Case::Random => "random 32 bytes",
             Case::GenerateDestroy => "P-256 generate+destroy",
+            Case::EcdsaSignParsed => "ECDSA P-256 sign, aws-lc-rs, parsed key (limit)",
+            Case::RsaSignParsed => "RSA-2048 sign, aws-lc-rs, parsed key (limit)",
             Case::ListKeys => "ListKeys",
         }
+    }
+}
+
+impl Case {
+    /// Whether the case runs aws-lc-rs directly, without the provider: only the in-process
+    /// mode has it.
+    pub(crate) fn in_process_only(self) -> bool {
+        matches!(self, Case::EcdsaSignParsed | Case::RsaSignParsed)
     }
 }
 
@@ -142,7 +162,12 @@ impl KeyNames {
             Case::EcdsaSign | Case::EcdsaVerify => "ecdsa",
             Case::RsaSign => "rsa",
             Case::AesGcm => "aes",
-            Case::Ping | Case::Random | Case::GenerateDestroy | Case::ListKeys => return None,
+            Case::Ping
+            | Case::Random
+            | Case::GenerateDestroy
+            | Case::ListKeys
+            | Case::EcdsaSignParsed
+            | Case::RsaSignParsed => return None,
         };
         Some(format!("{}-{kind}", self.prefix))
     }

@@ -109,6 +109,10 @@ struct Args {
     /// and of --scale), in microseconds; 0 never [default: the client's, 0].
     #[arg(long, value_name = "MICROSECONDS")]
     busy_poll_us: Option<u64>,
+    /// The in-process mode's provider keeps this many parsed keys (its `key_cache_size`; 0:
+    /// each op unseals and parses its key) [default: the provider's, 256].
+    #[arg(long, value_name = "COUNT")]
+    key_cache_size: Option<usize>,
     /// Run every case briefly (the defaults of --seconds, --warm-up and --connections become
     /// 0.2, 0.05 and 50; with --scale, of --scale-keys and --scale-apps 2,000 and 20): a smoke
     /// run, not a measurement.
@@ -192,7 +196,10 @@ fn run(args: &Args) -> anyhow::Result<()> {
         cells.extend(run_daemon_modes(args, &plan, &mut memory)?);
     }
     if plan.modes.contains(&Mode::InProcess) {
-        let driver = InProcess::open()?;
+        let driver = InProcess::open(
+            args.key_cache_size
+                .unwrap_or(psc_provider_software::DEFAULT_KEY_CACHE_SIZE),
+        )?;
         cells.extend(run_mode(&driver, &plan));
     }
     print!("{}", report::markdown(&cells, &memory, &plan.modes));

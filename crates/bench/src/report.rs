@@ -7,6 +7,8 @@ use std::time::Duration;
 use crate::case::{Case, Mode};
 use crate::runner::{Cell, Measurement, Outcome};
 
+mod limit;
+
 /// The daemon's memory, in KiB, where it could be read.
 #[derive(Clone, Copy, Debug, Default)]
 pub(crate) struct Memory {
@@ -82,6 +84,7 @@ pub(crate) fn markdown(cells: &[Cell], memory: &Memory, modes: &[Mode]) -> Strin
         out.push('\n');
     }
     ratios(&mut out, cells, modes);
+    limit::ratios(&mut out, cells);
     memory_lines(&mut out, memory);
     out
 }

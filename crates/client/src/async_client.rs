@@ -16,6 +16,7 @@ use crate::discovery::choose;
 use crate::endpoint::Endpoint;
 use crate::error::{ClientError, Error};
 use crate::keep_alive::Pool;
+use crate::key_policies::{KeyPolicies, Scope};
 use crate::operation::Operation;
 use crate::settings::{Settings, settings_methods};
 use crate::{async_transport, transport::Link};
@@ -45,6 +46,8 @@ use crate::{async_transport, transport::Link};
 pub struct AsyncClient {
     settings: Settings,
     pool: Arc<Pool<UnixStream>>,
+    /// The attributes of the keys the conveniences used (`key_policies.rs`).
+    policies: Arc<KeyPolicies>,
 }
 
 impl AsyncClient {
@@ -58,6 +61,7 @@ impl AsyncClient {
         AsyncClient {
             settings: Settings::new(endpoint),
             pool: Arc::new(Pool::new()),
+            policies: Arc::default(),
         }
     }
 
@@ -125,6 +129,19 @@ impl AsyncClient {
         async_transport::round_trip(&link, &exchange, &frame).await
     }
 
+    /// The namespace key names are looked up in: the identity and the provider.
+    pub(crate) fn key_scope(&self) -> Scope {
+        Scope {
+            auth: self.settings.auth.clone(),
+            provider: self.settings.provider,
+        }
+    }
+
+    /// The attributes of the keys used so far, shared with the clones.
+    pub(crate) fn key_policies(&self) -> &KeyPolicies {
+        &self.policies
+    }
+
     /// Sends one typed operation with the client's identity and returns its typed answer.
     pub(crate) async fn send<O: Operation>(
         &self,
@@ -150,6 +167,7 @@ impl From<Client> for AsyncClient {
         AsyncClient {
             settings: client.settings().clone(),
             pool: Arc::new(Pool::new()),
+            policies: Arc::default(),
         }
     }
 }

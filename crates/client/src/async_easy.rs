@@ -2,7 +2,7 @@
 //! functions of `easy.rs`), sent asynchronously. Each behaves as the `Client` method of the
 //! same name.
 
-use psc_psa::SecretBytes;
+use psc_psa::{Attributes, SecretBytes};
 
 use crate::async_client::AsyncClient;
 use crate::easy::{
@@ -25,8 +25,21 @@ impl AsyncClient {
     /// # Errors
     /// As [`Client::sign`](crate::Client::sign).
     pub async fn sign(&self, name: &str, message: &[u8]) -> Result<Vec<u8>, Error> {
-        let key = self.key_info(name).await?;
-        match SignPlan::new(name, key, message, Purpose::Sign)? {
+        let (attributes, kept) = self.signing_key(name).await?;
+        let result = self.sign_planned(name, message, attributes).await;
+        match self.refreshed(name, kept, &result).await? {
+            Some(fresh) => self.sign_planned(name, message, fresh).await,
+            None => result,
+        }
+    }
+
+    async fn sign_planned(
+        &self,
+        name: &str,
+        message: &[u8],
+        attributes: Option<Attributes>,
+    ) -> Result<Vec<u8>, Error> {
+        match SignPlan::new(name, attributes, message, Purpose::Sign)? {
             SignPlan::Hash { alg, hash } => self.sign_hash(name, alg, &hash).await,
             SignPlan::Message { alg } => self.sign_message(name, alg, message).await,
         }
@@ -37,11 +50,57 @@ impl AsyncClient {
     /// # Errors
     /// As [`Client::verify`](crate::Client::verify).
     pub async fn verify(&self, name: &str, message: &[u8], signature: &[u8]) -> Result<(), Error> {
-        let key = self.key_info(name).await?;
-        match SignPlan::new(name, key, message, Purpose::Verify)? {
+        let (attributes, kept) = self.signing_key(name).await?;
+        let result = self
+            .verify_planned(name, message, signature, attributes)
+            .await;
+        match self.refreshed(name, kept, &result).await? {
+            Some(fresh) => self.verify_planned(name, message, signature, fresh).await,
+            None => result,
+        }
+    }
+
+    async fn verify_planned(
+        &self,
+        name: &str,
+        message: &[u8],
+        signature: &[u8],
+        attributes: Option<Attributes>,
+    ) -> Result<(), Error> {
+        match SignPlan::new(name, attributes, message, Purpose::Verify)? {
             SignPlan::Hash { alg, hash } => self.verify_hash(name, alg, &hash, signature).await,
             SignPlan::Message { alg } => self.verify_message(name, alg, message, signature).await,
         }
+    }
+
+    /// As the blocking client's: the key's attributes, and whether they were kept.
+    async fn signing_key(&self, name: &str) -> Result<(Option<Attributes>, bool), Error> {
+        let scope = self.key_scope();
+        if let Some(kept) = self.key_policies().get(&scope, name) {
+            return Ok((Some(kept), true));
+        }
+        let fresh = self.key_info(name).await?.map(|key| key.attributes);
+        self.key_policies().learn(&scope, name, fresh);
+        Ok((fresh, false))
+    }
+
+    /// As the blocking client's: after a failure that says kept attributes may be stale, the
+    /// attributes looked up again, if they changed.
+    async fn refreshed<T>(
+        &self,
+        name: &str,
+        kept: bool,
+        result: &Result<T, Error>,
+    ) -> Result<Option<Option<Attributes>>, Error> {
+        let scope = self.key_scope();
+        let Err(error) = result else { return Ok(None) };
+        if !kept || !self.key_policies().stale_after(&scope, name, error) {
+            return Ok(None);
+        }
+        let before = self.key_policies().get(&scope, name);
+        let fresh = self.key_info(name).await?.map(|key| key.attributes);
+        self.key_policies().learn(&scope, name, fresh);
+        Ok((fresh != before).then_some(fresh))
     }
 
     /// As [`Client::generate_encryption_key`](crate::Client::generate_encryption_key).

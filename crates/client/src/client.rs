@@ -12,6 +12,7 @@ use crate::codec::Exchange;
 use crate::endpoint::Endpoint;
 use crate::error::{ClientError, Error};
 use crate::keep_alive::Pool;
+use crate::key_policies::{KeyPolicies, Scope};
 use crate::operation::Operation;
 use crate::settings::{Settings, settings_methods};
 use crate::transport::{self, Link};
@@ -26,6 +27,8 @@ use crate::transport::{self, Link};
 pub struct Client {
     settings: Settings,
     pool: Arc<Pool<UnixStream>>,
+    /// The attributes of the keys the conveniences used (`key_policies.rs`).
+    policies: Arc<KeyPolicies>,
 }
 
 impl Client {
@@ -48,6 +51,7 @@ impl Client {
         Client {
             settings: Settings::new(endpoint),
             pool: Arc::new(Pool::new()),
+            policies: Arc::default(),
         }
     }
 
@@ -117,6 +121,19 @@ impl Client {
     #[cfg(feature = "async")]
     pub(crate) fn settings(&self) -> &Settings {
         &self.settings
+    }
+
+    /// The namespace key names are looked up in: the identity and the provider.
+    pub(crate) fn key_scope(&self) -> Scope {
+        Scope {
+            auth: self.settings.auth.clone(),
+            provider: self.settings.provider,
+        }
+    }
+
+    /// The attributes of the keys used so far, shared with the clones.
+    pub(crate) fn key_policies(&self) -> &KeyPolicies {
+        &self.policies
     }
 
     /// Sends one typed operation with the client's identity and returns its typed answer.

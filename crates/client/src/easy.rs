@@ -25,7 +25,6 @@ use psc_psa::{
     Aead, AeadAlg, Algorithm, AsymmetricSignature, Attributes, EccFamily, Hash, KeyType, Policy,
     SecretBytes, SignHash, Status, UsageFlags,
 };
-use psc_wire::ops::list_keys::KeyInfo;
 use sha2::Digest;
 
 use crate::client::Client;
@@ -66,7 +65,9 @@ impl Client {
     }
 
     /// Signs `message` with the key `name`, with the algorithm of the key's own policy (read
-    /// with ListKeys). The message is hashed here and the hash signed in the service, which
+    /// with ListKeys the first time this client uses the key, then kept: one request per
+    /// signature, looked up again once if the service refuses the kept algorithm for the
+    /// key's policy, as after the key was made again with another). The message is hashed here and the hash signed in the service, which
     /// every provider supports; a key that may only sign messages has the service hash it.
     /// ECDSA signatures are the raw `r ‖ s`.
     ///
@@ -89,7 +90,21 @@ impl Client {
     /// [`ClientError::UnsuitableKey`] when its policy permits no hash-and-sign algorithm;
     /// otherwise see [`Client::call`].
     pub fn sign(&self, name: &str, message: &[u8]) -> Result<Vec<u8>, Error> {
-        match SignPlan::new(name, self.key_info(name)?, message, Purpose::Sign)? {
+        let (attributes, kept) = self.signing_key(name)?;
+        let result = self.sign_planned(name, message, attributes);
+        match self.refreshed(name, kept, &result)? {
+            Some(fresh) => self.sign_planned(name, message, fresh),
+            None => result,
+        }
+    }
+
+    fn sign_planned(
+        &self,
+        name: &str,
+        message: &[u8],
+        attributes: Option<Attributes>,
+    ) -> Result<Vec<u8>, Error> {
+        match SignPlan::new(name, attributes, message, Purpose::Sign)? {
             SignPlan::Hash { alg, hash } => self.sign_hash(name, alg, &hash),
             SignPlan::Message { alg } => self.sign_message(name, alg, message),
         }
@@ -102,10 +117,57 @@ impl Client {
     /// [`Error::Service`] with `PsaErrorInvalidSignature` when it is not; otherwise as
     /// [`Client::sign`].
     pub fn verify(&self, name: &str, message: &[u8], signature: &[u8]) -> Result<(), Error> {
-        match SignPlan::new(name, self.key_info(name)?, message, Purpose::Verify)? {
+        let (attributes, kept) = self.signing_key(name)?;
+        let result = self.verify_planned(name, message, signature, attributes);
+        match self.refreshed(name, kept, &result)? {
+            Some(fresh) => self.verify_planned(name, message, signature, fresh),
+            None => result,
+        }
+    }
+
+    fn verify_planned(
+        &self,
+        name: &str,
+        message: &[u8],
+        signature: &[u8],
+        attributes: Option<Attributes>,
+    ) -> Result<(), Error> {
+        match SignPlan::new(name, attributes, message, Purpose::Verify)? {
             SignPlan::Hash { alg, hash } => self.verify_hash(name, alg, &hash, signature),
             SignPlan::Message { alg } => self.verify_message(name, alg, message, signature),
         }
+    }
+
+    /// The attributes of the key `name` (`None`: no such key), and whether they were kept
+    /// rather than looked up now.
+    fn signing_key(&self, name: &str) -> Result<(Option<Attributes>, bool), Error> {
+        let scope = self.key_scope();
+        if let Some(kept) = self.key_policies().get(&scope, name) {
+            return Ok((Some(kept), true));
+        }
+        let fresh = self.key_info(name)?.map(|key| key.attributes);
+        self.key_policies().learn(&scope, name, fresh);
+        Ok((fresh, false))
+    }
+
+    /// After an operation with `kept` attributes: when it failed in a way that says they may
+    /// be stale, the attributes looked up again, if they changed (`Some(None)`: the key is
+    /// gone). Nothing to retry after a success or a lookup made for this operation.
+    fn refreshed<T>(
+        &self,
+        name: &str,
+        kept: bool,
+        result: &Result<T, Error>,
+    ) -> Result<Option<Option<Attributes>>, Error> {
+        let scope = self.key_scope();
+        let Err(error) = result else { return Ok(None) };
+        if !kept || !self.key_policies().stale_after(&scope, name, error) {
+            return Ok(None);
+        }
+        let before = self.key_policies().get(&scope, name);
+        let fresh = self.key_info(name)?.map(|key| key.attributes);
+        self.key_policies().learn(&scope, name, fresh);
+        Ok((fresh != before).then_some(fresh))
     }
 
     /// Creates an AES-256 key for AES-GCM (16-byte tag), allowed to encrypt and decrypt, for
@@ -241,20 +303,20 @@ pub(crate) enum SignPlan {
 }
 
 impl SignPlan {
-    /// The plan for the key `name`, described by `key` (`None`: no such key).
+    /// The plan for the key `name`, with `attributes` (`None`: no such key).
     ///
     /// # Errors
     /// `PsaErrorDoesNotExist` without a key, [`ClientError::UnsuitableKey`] when its policy
     /// has no hash-and-sign algorithm.
     pub(crate) fn new(
         name: &str,
-        key: Option<KeyInfo>,
+        attributes: Option<Attributes>,
         message: &[u8],
         purpose: Purpose,
     ) -> Result<SignPlan, Error> {
         // The answer the service gives for a missing key, so callers handle one status.
-        let key = key.ok_or(Error::Service(Status::PsaErrorDoesNotExist))?;
-        let policy = key.attributes.policy;
+        let attributes = attributes.ok_or(Error::Service(Status::PsaErrorDoesNotExist))?;
+        let policy = attributes.policy;
         let unsuitable = |reason| ClientError::UnsuitableKey {
             name: name.to_owned(),
             reason,
@@ -356,16 +418,10 @@ pub(crate) fn unseal(sealed: &[u8]) -> Result<(&[u8], &[u8]), Error> {
 
 #[cfg(test)]
 mod tests {
-    use psc_wire::ProviderId;
-
     use super::*;
 
-    fn key(attributes: Attributes) -> Option<KeyInfo> {
-        Some(KeyInfo {
-            provider_id: ProviderId::MbedCrypto,
-            name: "k".into(),
-            attributes,
-        })
+    fn key(attributes: Attributes) -> Option<Attributes> {
+        Some(attributes)
     }
 
     #[test]

@@ -158,6 +158,7 @@ mod error;
 mod explain;
 mod keep_alive;
 mod key_ops;
+mod key_policies;
 mod operation;
 mod settings;
 mod transport;

@@ -100,8 +100,9 @@ async fn a_service_like_the_original_gets_one_request_per_connection() -> TestRe
     let signature = client.sign("fallback", b"m").await?;
     client.verify("fallback", b"m", &signature).await?;
     assert!(client.peer_is_per_request());
-    // ListProviders, ListAuthenticators, generate, then sign and verify (two requests each).
-    assert_eq!(original.accepted(), 7);
+    // ListProviders, ListAuthenticators, generate, then sign (the key's attributes read
+    // first: two requests) and verify (the attributes kept: one).
+    assert_eq!(original.accepted(), 6);
     let flags = original.first_request_flags();
     assert!(flags[1..].iter().all(|f| *f == 0), "{flags:?}");
     Ok(())
@@ -176,4 +177,36 @@ fn futures_can_be_spawned_on_a_multi_threaded_runtime() {
     spawnable(client.open("k", b"m", b""));
     spawnable(client.verify("k", b"m", b""));
     spawnable(client.list_keys());
+}
+
+#[tokio::test]
+async fn conveniences_look_a_key_up_once_and_again_when_it_changed() -> TestResult {
+    use psc_client::Opcode;
+    use psc_client::psa::{AsymmetricSignature, Attributes, Hash, KeyType, SignHash};
+    let daemon = TestDaemon::start();
+    let proxy = Proxy::start(daemon.socket_path(), Mode::Transparent)?;
+    let client = discovered(proxy.path()).await?;
+    client.generate_signing_key("k").await?;
+    for _ in 0..10 {
+        let signature = client.sign("k", b"message").await?;
+        client.verify("k", b"message", &signature).await?;
+    }
+    assert_eq!(proxy.requests(Opcode::PsaSignHash), 10);
+    assert_eq!(proxy.requests(Opcode::PsaVerifyHash), 10);
+    assert_eq!(proxy.requests(Opcode::ListKeys), 1);
+
+    let other = discovered(daemon.socket_path()).await?;
+    other.destroy_key("k").await?;
+    let rsa = Attributes::signing_key(
+        KeyType::RsaKeyPair,
+        2048,
+        AsymmetricSignature::RsaPkcs1v15Sign {
+            hash: SignHash::Specific(Hash::Sha256),
+        },
+    );
+    other.generate_key("k", rsa).await?;
+    assert_eq!(client.sign("k", b"message").await?.len(), 256);
+    assert_eq!(proxy.requests(Opcode::ListKeys), 2, "one refresh");
+    assert_eq!(proxy.requests(Opcode::PsaSignHash), 12);
+    Ok(())
 }

@@ -24,19 +24,21 @@ impl ProviderFactory for Factory {
     ) -> Result<Box<dyn Provider>, String> {
         match &config.kind {
             #[cfg(feature = "software-provider")]
-            ProviderKind::Software { master_key_path } => {
-                psc_provider_software::SoftwareProvider::open_for_store(
-                    master_key_path,
-                    store.empty,
-                )
-                .map(|p| Box::new(p) as Box<dyn Provider>)
-                .map_err(|e| match e {
-                    psc_provider_software::OpenError::Missing { .. } => {
-                        format!("{e} (key store {})", config.key_store.display())
-                    }
-                    other => other.to_string(),
-                })
-            }
+            ProviderKind::Software {
+                master_key_path,
+                key_cache_size,
+            } => psc_provider_software::SoftwareProvider::open_for_store(
+                master_key_path,
+                store.empty,
+                *key_cache_size,
+            )
+            .map(|p| Box::new(p) as Box<dyn Provider>)
+            .map_err(|e| match e {
+                psc_provider_software::OpenError::Missing { .. } => {
+                    format!("{e} (key store {})", config.key_store.display())
+                }
+                other => other.to_string(),
+            }),
             #[allow(unreachable_patterns)] // reachable when a provider's feature is off
             other => Err(format!("{other:?} is not compiled into this daemon")),
         }

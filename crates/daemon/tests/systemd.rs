@@ -216,7 +216,10 @@ fn the_deployed_config_parses_and_fits_the_units() {
     assert!(!config.providers.is_empty());
     for provider in &config.providers {
         assert!(provider.key_store.starts_with("/var/lib/parsec/"));
-        let ProviderKind::Software { master_key_path } = &provider.kind else {
+        let ProviderKind::Software {
+            master_key_path, ..
+        } = &provider.kind
+        else {
             panic!("{provider:?}: only the software provider is expected here");
         };
         assert!(master_key_path.starts_with("/var/lib/parsec/"));

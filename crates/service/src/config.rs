@@ -94,6 +94,9 @@ pub enum ProviderKind {
     Software {
         /// The file holding the key that seals every stored private key.
         master_key_path: PathBuf,
+        /// How many parsed private keys it keeps between operations (`key_cache_size`;
+        /// 0: none).
+        key_cache_size: usize,
     },
 }
 
@@ -160,6 +163,7 @@ impl ProviderConfig {
             key_store: key_store.to_owned(),
             kind: ProviderKind::Software {
                 master_key_path: dir.join("psc-master.key"),
+                key_cache_size: DEFAULT_KEY_CACHE_SIZE,
             },
         }
     }
@@ -167,6 +171,12 @@ impl ProviderConfig {
 
 /// Where keys are recorded when no `[[key_manager]]` is configured.
 pub const DEFAULT_KEY_STORE: &str = "/var/lib/parsec/psc/keys.sqlite3";
+
+/// Parsed keys the software provider keeps (its own default, `DEFAULT_KEY_CACHE_SIZE` of
+/// `psc-provider-software`, which this crate does not depend on).
+pub const DEFAULT_KEY_CACHE_SIZE: usize = 256;
+/// The largest `key_cache_size` accepted.
+pub const MAX_KEY_CACHE_SIZE: usize = 65_536;
 
 const DEFAULT_TIMEOUT_MS: u64 = 1_000;
 const DEFAULT_BUFFER_LIMIT: u32 = 1 << 20;

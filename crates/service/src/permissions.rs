@@ -195,7 +195,9 @@ pub fn check(config: &Config) -> Result<Vec<Warning>, PermissionError> {
     }
     for provider in &config.providers {
         match &provider.kind {
-            ProviderKind::Software { master_key_path } => {
+            ProviderKind::Software {
+                master_key_path, ..
+            } => {
                 owner::check(Kind::MasterKey, master_key_path)?;
                 check_master_key_dir(master_key_path)?;
             }

@@ -97,7 +97,9 @@ impl Fixture {
 
     /// Whether `case` can run against this daemon.
     pub(crate) fn availability(&self, case: Case) -> Availability {
-        if self.unsupported.contains(&case) {
+        if case.in_process_only() {
+            Availability::Meaningless
+        } else if self.unsupported.contains(&case) {
             Availability::NotSupported
         } else {
             Availability::Yes

@@ -1,12 +1,15 @@
 //! Mode `in-process`: the software provider called directly through the provider API, with
-//! no service, no socket and no key store: the limit the service can approach. Each op still
-//! unseals its key from the blob, as the provider does when the service calls it.
+//! no service, no socket and no key store: the limit the service can approach. The provider
+//! keeps parsed keys as it does in the service (`key_cache_size`, by default 256; 0 here makes
+//! every op unseal and parse its key). Beside it, the limit of the provider's sign cases:
+//! aws-lc-rs signing with a key it parsed once (`limit.rs`).
 
 use anyhow::Context;
 use psc_provider_api::{Binding, KeyRef, NewKey, Provider, ProviderError};
 use psc_provider_software::SoftwareProvider;
 use psc_psa::Attributes;
 
+use super::limit::ParsedKeys;
 use super::psa::{aes_key, ecdsa, ecdsa_key, gcm, rsa_key, rsa_pkcs1};
 use super::{Availability, Driver, Failure, Session};
 use crate::case::{Case, HASH, Mode, NONCE, PLAINTEXT_LEN, RANDOM_LEN};
@@ -22,24 +25,31 @@ pub(crate) struct InProcess {
     keys: Vec<(Case, NewKey)>,
     unsupported: Vec<Case>,
     signature: Vec<u8>,
+    parsed: ParsedKeys,
     _dir: tempfile::TempDir,
 }
 
 impl InProcess {
-    /// Opens the provider on a fresh master key and generates the ECDSA, RSA and AES keys;
-    /// a key type it does not support marks its cases "n/a".
+    /// Opens the provider on a fresh master key, keeping up to `key_cache_size` parsed keys,
+    /// and generates the ECDSA, RSA and AES keys; a key type it does not support marks its
+    /// cases "n/a".
     ///
     /// # Errors
     /// When the master key cannot be created or a key fails for another reason.
-    pub(crate) fn open() -> anyhow::Result<InProcess> {
+    pub(crate) fn open(key_cache_size: usize) -> anyhow::Result<InProcess> {
         let dir = tempfile::tempdir().context("a temporary directory")?;
-        let provider = SoftwareProvider::open(&dir.path().join("psc-master.key"))
-            .context("opening the software provider")?;
+        let provider = SoftwareProvider::open_for_store(
+            &dir.path().join("psc-master.key"),
+            true,
+            key_cache_size,
+        )
+        .context("opening the software provider")?;
         let mut this = InProcess {
             provider,
             keys: Vec::new(),
             unsupported: Vec::new(),
             signature: Vec::new(),
+            parsed: ParsedKeys::generate()?,
             _dir: dir,
         };
         this.generate(Case::EcdsaSign, &ecdsa_key())?;
@@ -165,6 +175,8 @@ impl Session for InProcessSession<'_> {
             Case::AesGcm => driver.encrypt(&self.plaintext),
             Case::Random => driver.random(),
             Case::GenerateDestroy => driver.generate_destroy(),
+            Case::EcdsaSignParsed => driver.parsed.sign_ecdsa(),
+            Case::RsaSignParsed => driver.parsed.sign_rsa(),
         }
     }
 }

@@ -3,6 +3,7 @@
 
 mod fixture;
 mod in_process;
+mod limit;
 mod persistent;
 mod psa;
 mod published;

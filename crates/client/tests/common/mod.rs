@@ -27,12 +27,20 @@ pub(crate) enum Mode {
 }
 
 /// A proxy between clients and the service at `upstream`, counting accepted connections
-/// and recording the flags of each connection's first request.
+/// and recording the flags of each connection's first request and the opcode of every
+/// request.
 pub(crate) struct Proxy {
     path: PathBuf,
     accepted: Arc<AtomicUsize>,
-    flags: Arc<Mutex<Vec<u16>>>,
+    seen: Arc<Seen>,
     _dir: tempfile::TempDir,
+}
+
+/// What the proxy saw of the requests.
+#[derive(Default)]
+struct Seen {
+    first_flags: Mutex<Vec<u16>>,
+    opcodes: Mutex<Vec<u32>>,
 }
 
 impl Proxy {
@@ -41,8 +49,8 @@ impl Proxy {
         let path = dir.path().join("proxy.sock");
         let listener = UnixListener::bind(&path)?;
         let accepted = Arc::new(AtomicUsize::new(0));
-        let flags = Arc::new(Mutex::new(Vec::new()));
-        let (count, seen, upstream) = (accepted.clone(), flags.clone(), upstream.to_path_buf());
+        let seen = Arc::new(Seen::default());
+        let (count, record, upstream) = (accepted.clone(), seen.clone(), upstream.to_path_buf());
         std::thread::spawn(move || {
             for client in listener.incoming() {
                 let Ok(client) = client else { break };
@@ -50,14 +58,14 @@ impl Proxy {
                 let Ok(service) = UnixStream::connect(&upstream) else {
                     continue;
                 };
-                let seen = seen.clone();
-                std::thread::spawn(move || relay(client, service, mode, &seen));
+                let record = record.clone();
+                std::thread::spawn(move || relay(client, service, mode, &record));
             }
         });
         Ok(Proxy {
             path,
             accepted,
-            flags,
+            seen,
             _dir: dir,
         })
     }
@@ -74,11 +82,38 @@ impl Proxy {
 
     /// The flags of the first request of each connection, in order.
     pub(crate) fn first_request_flags(&self) -> Vec<u16> {
-        self.flags.lock().map(|f| f.clone()).unwrap_or_default()
+        self.seen
+            .first_flags
+            .lock()
+            .map(|f| f.clone())
+            .unwrap_or_default()
+    }
+
+    /// How many requests of `opcode` went through, over every connection.
+    #[allow(dead_code)] // not every test binary counts requests
+    pub(crate) fn requests(&self, opcode: Opcode) -> usize {
+        let opcodes = self
+            .seen
+            .opcodes
+            .lock()
+            .map(|o| o.clone())
+            .unwrap_or_default();
+        opcodes.iter().filter(|&&o| o == opcode.code()).count()
+    }
+
+    /// How many requests went through, over every connection.
+    #[allow(dead_code)] // not every test binary counts requests
+    pub(crate) fn all_requests(&self) -> usize {
+        self.seen
+            .opcodes
+            .lock()
+            .map(|o| o.len())
+            .unwrap_or_default()
     }
 }
 
-fn relay(mut client: UnixStream, mut service: UnixStream, mode: Mode, seen: &Mutex<Vec<u16>>) {
+/// Passes each request on whole, noting its header, and the answers back as they come.
+fn relay(mut client: UnixStream, mut service: UnixStream, mode: Mode, seen: &Seen) {
     let (Ok(mut client_back), Ok(mut service_back)) = (client.try_clone(), service.try_clone())
     else {
         return;
@@ -88,15 +123,24 @@ fn relay(mut client: UnixStream, mut service: UnixStream, mode: Mode, seen: &Mut
         let _ = client_back.shutdown(Shutdown::Both);
     });
     let mut head = [0u8; 36];
-    if client.read_exact(&mut head).is_ok() {
-        if let Ok(mut seen) = seen.lock() {
-            seen.push(u16::from_le_bytes([head[8], head[9]]));
+    let mut first = true;
+    while client.read_exact(&mut head).is_ok() {
+        if first && let Ok(mut flags) = seen.first_flags.lock() {
+            flags.push(u16::from_le_bytes([head[8], head[9]]));
         }
-        if mode == Mode::LikeTheOriginal {
+        if let Ok(mut opcodes) = seen.opcodes.lock() {
+            opcodes.push(u32::from_le_bytes([head[28], head[29], head[30], head[31]]));
+        }
+        if first && mode == Mode::LikeTheOriginal {
             head[8..10].copy_from_slice(&[0, 0]);
         }
-        if service.write_all(&head).is_ok() {
-            let _ = io::copy(&mut client, &mut service);
+        first = false;
+        let body = u32::from_le_bytes([head[22], head[23], head[24], head[25]]) as u64;
+        let auth = u64::from(u16::from_le_bytes([head[26], head[27]]));
+        let passed = service.write_all(&head).is_ok()
+            && io::copy(&mut (&mut client).take(body + auth), &mut service).is_ok();
+        if !passed {
+            break;
         }
     }
     let _ = service.shutdown(Shutdown::Write);

@@ -4,12 +4,16 @@
 //! routes by key type and seals the result. Public keys are sealed like private ones: one
 //! blob format, and the binding and attributes are authenticated for both.
 
+use std::sync::Arc;
+
+use aws_lc_rs::rsa::KeyPair as RsaKeyPair;
 use psc_provider_api::{Binding, KeyLifecycle, KeyRef, NewKey, ProviderError};
 use psc_psa::{Attributes, KeyType, SecretBytes};
 
 use crate::SoftwareProvider;
 use crate::ecc::{self, EccKey};
-use crate::{rsa, symmetric};
+use crate::key_cache::Parsed;
+use crate::{rsa, seal, symmetric};
 
 impl KeyLifecycle for SoftwareProvider {
     fn generate(
@@ -81,8 +85,10 @@ impl KeyLifecycle for SoftwareProvider {
         }
     }
 
-    fn destroy(&self, _key: KeyRef<'_>) -> Result<(), ProviderError> {
-        // Nothing outside the blob: deleting the service's record destroys the key.
+    fn destroy(&self, key: KeyRef<'_>) -> Result<(), ProviderError> {
+        // Nothing outside the blob but its parsed form, if kept: deleting the service's
+        // record destroys the key.
+        self.cache.evict(key.blob);
         Ok(())
     }
 }
@@ -108,15 +114,54 @@ impl SoftwareProvider {
         self.sealer.open(key.blob, binding, key.attributes)
     }
 
-    /// Opens an elliptic-curve key's blob.
+    /// An elliptic-curve key: kept parsed, or its blob opened and parsed.
     pub(crate) fn open_ecc(
         &self,
         key: KeyRef<'_>,
         binding: Binding<'_>,
-    ) -> Result<EccKey, ProviderError> {
-        let plaintext = self.sealer.open(key.blob, binding, key.attributes)?;
-        EccKey::from_sealed(key.attributes, &plaintext)
+    ) -> Result<Arc<EccKey>, ProviderError> {
+        let parsed = self.open_parsed(key, binding, |plaintext| {
+            EccKey::from_sealed(key.attributes, plaintext).map(|k| Parsed::Ecc(Arc::new(k)))
+        })?;
+        match parsed {
+            Parsed::Ecc(key) => Ok(key),
+            Parsed::Rsa(_) => Err(other_form()),
+        }
     }
+
+    /// An RSA key pair: kept parsed, or its blob opened and parsed.
+    pub(crate) fn open_rsa_pair(
+        &self,
+        key: KeyRef<'_>,
+        binding: Binding<'_>,
+    ) -> Result<Arc<RsaKeyPair>, ProviderError> {
+        let parsed = self.open_parsed(key, binding, |plaintext| {
+            rsa::open_pair(plaintext).map(|pair| Parsed::Rsa(Arc::new(pair)))
+        })?;
+        match parsed {
+            Parsed::Rsa(pair) => Ok(pair),
+            Parsed::Ecc(_) => Err(other_form()),
+        }
+    }
+
+    /// The cache's entry for the blob under this binding and these attributes, or the blob
+    /// opened and `parse`d (its plaintext wiped once parsed) and kept.
+    fn open_parsed(
+        &self,
+        key: KeyRef<'_>,
+        binding: Binding<'_>,
+        parse: impl FnOnce(&[u8]) -> Result<Parsed, ProviderError>,
+    ) -> Result<Parsed, ProviderError> {
+        let context = seal::associated_data(binding, key.attributes)?;
+        self.cache.get_or_open(key.blob, context, || {
+            parse(&self.sealer.open(key.blob, binding, key.attributes)?)
+        })
+    }
+}
+
+/// The context holds the attributes, hence the key type: one blob never has two forms.
+fn other_form() -> ProviderError {
+    ProviderError::Other("a kept key has another form than its key type's".into())
 }
 
 pub(crate) fn unsupported(what: &str, key_type: KeyType) -> ProviderError {

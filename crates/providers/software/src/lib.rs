@@ -25,6 +25,7 @@
 //! | `master_key.rs` | loading or creating the master key file |
 //! | `check_value.rs` | the master key's check value, recorded in the key store |
 //! | `seal.rs` | the sealed blob format |
+//! | `key_cache.rs` | parsed keys kept between operations, bounded, evicted on destroy |
 //! | `keys.rs` | [`KeyLifecycle`]: routes by key type |
 //! | `sign.rs`, `message.rs` | [`SignHash`], [`SignMessage`]: route by algorithm |
 //! | `crypt.rs` | asymmetric encryption, AEAD, ciphers, MACs: route to the family |
@@ -78,6 +79,7 @@ mod crypt;
 mod ecc;
 mod ecdsa;
 mod hash;
+mod key_cache;
 mod keys;
 mod master_key;
 mod message;
@@ -87,19 +89,22 @@ mod seal;
 mod sign;
 mod symmetric;
 
+pub use key_cache::DEFAULT_KEY_CACHE_SIZE;
 pub use master_key::OpenError;
 
+use key_cache::KeyCache;
 use seal::Sealer;
 
 /// This implementation's UUID in ListProviders (our own, fixed; not the Mbed Crypto one).
 pub const SOFTWARE_PROVIDER_UUID: Uuid = Uuid::from_u128(0xe734_9a1f_c497_49ce_a1c0_8404_a3af_454f);
 
-/// The software provider. Holds the master key (inside the cipher, never printed) and
-/// nothing else: it is cheap to share behind an `Arc`.
+/// The software provider. Holds the master key (inside the cipher, never printed) and the
+/// parsed keys recently used (`key_cache.rs`): it is cheap to share behind an `Arc`.
 #[derive(Debug)]
 pub struct SoftwareProvider {
     sealer: Sealer,
     check: RootCheck,
+    cache: KeyCache,
 }
 
 impl SoftwareProvider {
@@ -111,18 +116,21 @@ impl SoftwareProvider {
     /// to `chmod 600` it), [`OpenError::WrongSize`] when it does not hold 32 bytes,
     /// [`OpenError::Io`] when it cannot be read or created.
     pub fn open(master_key_path: &Path) -> Result<SoftwareProvider, OpenError> {
-        SoftwareProvider::open_for_store(master_key_path, true)
+        SoftwareProvider::open_for_store(master_key_path, true, DEFAULT_KEY_CACHE_SIZE)
     }
 
     /// Opens the provider as [`open`](Self::open) does, but creates a missing master key only
     /// when `store_is_empty` (the key store holds none of this provider's keys): otherwise a
-    /// missing file is [`OpenError::Missing`], never silently replaced.
+    /// missing file is [`OpenError::Missing`], never silently replaced. At most
+    /// `key_cache_size` parsed keys are kept between operations (0: none, every operation
+    /// unseals and parses its key).
     ///
     /// # Errors
     /// As [`open`](Self::open), and [`OpenError::Missing`].
     pub fn open_for_store(
         master_key_path: &Path,
         store_is_empty: bool,
+        key_cache_size: usize,
     ) -> Result<SoftwareProvider, OpenError> {
         let key = master_key::load_or_create(master_key_path, store_is_empty)?;
         Ok(SoftwareProvider {
@@ -131,7 +139,13 @@ impl SoftwareProvider {
                 value: check_value::of(&key),
                 source: format!("master key file {}", master_key_path.display()),
             },
+            cache: KeyCache::new(key_cache_size),
         })
+    }
+
+    /// How many parsed keys are kept now.
+    pub fn cached_keys(&self) -> usize {
+        self.cache.len()
     }
 }
 

@@ -171,7 +171,7 @@ fn modulus_len(attributes: &Attributes) -> usize {
 }
 
 /// Opens the sealed form of a key pair.
-fn open_pair(material: &[u8]) -> Result<KeyPair, ProviderError> {
+pub(crate) fn open_pair(material: &[u8]) -> Result<KeyPair, ProviderError> {
     KeyPair::from_pkcs8(material).map_err(|_| corrupt("the sealed RSA key pair does not parse"))
 }
 

@@ -98,7 +98,7 @@ impl fmt::Debug for Sealer {
 }
 
 /// The associated data: label, length-prefixed binding, canonical attributes.
-fn associated_data(
+pub(crate) fn associated_data(
     binding: Binding<'_>,
     attributes: &Attributes,
 ) -> Result<Vec<u8>, ProviderError> {

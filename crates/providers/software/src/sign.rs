@@ -14,11 +14,11 @@ impl SignHash for SoftwareProvider {
         hash: &[u8],
     ) -> Result<Vec<u8>, ProviderError> {
         if alg.is_ecdsa() {
-            ecdsa::sign(&self.open_ecc(key, binding)?, alg, hash)
+            ecdsa::sign(&*self.open_ecc(key, binding)?, alg, hash)
         } else {
             rsa::sign_hash(
                 key.attributes,
-                &self.open_material(key, binding)?,
+                || self.open_rsa_pair(key, binding),
                 alg,
                 hash,
             )
@@ -34,7 +34,7 @@ impl SignHash for SoftwareProvider {
         signature: &[u8],
     ) -> Result<(), ProviderError> {
         if alg.is_ecdsa() {
-            ecdsa::verify(&self.open_ecc(key, binding)?, alg, hash, signature)
+            ecdsa::verify(&*self.open_ecc(key, binding)?, alg, hash, signature)
         } else {
             let material = self.open_material(key, binding)?;
             rsa::verify_hash(key.attributes, &material, alg, hash, signature)

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
-use super::{DEFAULT_KEY_STORE, ProviderConfig, ProviderKind};
+use super::{DEFAULT_KEY_STORE, MAX_KEY_CACHE_SIZE, ProviderConfig, ProviderKind};
 
 /// A validation failure: the option, and why.
 type Refusal = (&'static str, String);
@@ -28,6 +28,8 @@ pub(super) struct RawProvider {
     key_info_manager: Option<String>,
     /// Ours: the software provider's master key file.
     master_key_path: Option<PathBuf>,
+    /// Ours: how many parsed keys the software provider keeps (0: off).
+    key_cache_size: Option<usize>,
     library_path: Option<toml::Value>,
     serial_number: Option<toml::Value>,
     slot_number: Option<toml::Value>,
@@ -217,6 +219,10 @@ fn software(raw: RawProvider, store: &Path) -> Result<ProviderConfig, Refusal> {
     if let Some(name) = raw.name {
         config.name = name;
     }
+    let ProviderKind::Software {
+        master_key_path,
+        key_cache_size,
+    } = &mut config.kind;
     if let Some(path) = raw.master_key_path {
         if !path.is_absolute() {
             return Err((
@@ -224,9 +230,16 @@ fn software(raw: RawProvider, store: &Path) -> Result<ProviderConfig, Refusal> {
                 format!("{} is not absolute", path.display()),
             ));
         }
-        config.kind = ProviderKind::Software {
-            master_key_path: path,
-        };
+        *master_key_path = path;
+    }
+    if let Some(size) = raw.key_cache_size {
+        if size > MAX_KEY_CACHE_SIZE {
+            return Err((
+                "provider.key_cache_size",
+                format!("{size} is more than {MAX_KEY_CACHE_SIZE} (0 turns the cache off)"),
+            ));
+        }
+        *key_cache_size = size;
     }
     Ok(config)
 }

@@ -190,7 +190,7 @@ fn the_originals_provider_layout_selects_the_software_provider() {
         Path::new("/var/lib/parsec/kim-mappings/sqlite/sqlite-key-info-manager.sqlite3")
     );
     assert!(
-        matches!(&provider.kind, ProviderKind::Software { master_key_path }
+        matches!(&provider.kind, ProviderKind::Software { master_key_path, .. }
         if master_key_path == Path::new("/var/lib/parsec/kim-mappings/sqlite/psc-master.key"))
     );
 }
@@ -282,4 +282,30 @@ fn a_peer_credentials_admin_that_is_not_a_uid_is_an_error_naming_the_option() {
     .unwrap();
     assert_eq!(config.authenticators[0].admins, ["0", "4294967295"]);
     assert_eq!(config.authenticators[1].admins, ["root"]);
+}
+
+#[test]
+fn the_software_providers_key_cache_size_is_read_and_bounded() {
+    let size = |text: &str| match &parse(text).unwrap().providers[0].kind {
+        ProviderKind::Software { key_cache_size, .. } => *key_cache_size,
+    };
+    assert_eq!(size(""), 256, "the default");
+    assert_eq!(
+        size("[[provider]]\nprovider_type = \"MbedCrypto\"\nkey_cache_size = 0\n"),
+        0
+    );
+    assert_eq!(
+        size("[[provider]]\nprovider_type = \"MbedCrypto\"\nkey_cache_size = 1024\n"),
+        1024
+    );
+    for text in [
+        "[[provider]]\nprovider_type = \"MbedCrypto\"\nkey_cache_size = 65537\n",
+        "[[provider]]\nprovider_type = \"MbedCrypto\"\nkey_cache_size = -1\n",
+    ] {
+        let message = message(text);
+        assert!(
+            message.contains("key_cache_size"),
+            "{text:?} gave {message}"
+        );
+    }
 }

@@ -10,12 +10,15 @@
 //! with SHA-1, PSS with SHA-1, and `RsaPkcs1v15SignRaw`, which needs a raw private-key
 //! operation aws-lc-rs does not expose; we will not run our own or the `rsa` crate's.
 
+use std::sync::Arc;
+
 use aws_lc_rs::digest::{self, Digest};
+use aws_lc_rs::rsa::KeyPair;
 use aws_lc_rs::signature::{self as aws, RsaParameters, RsaSignatureEncoding};
 use psc_provider_api::ProviderError;
 use psc_psa::{AsymmetricSignature, Attributes, Hash, KeyType, SignHash};
 
-use super::{check_rsa_key, export_public, modulus_len, open_pair};
+use super::{check_rsa_key, export_public, modulus_len};
 
 /// The two RSA signature schemes that take a hash.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -24,10 +27,11 @@ enum Scheme {
     Pss,
 }
 
-/// Signs `hash`. A public key cannot sign: InvalidArgument.
+/// Signs `hash` with the key pair `open_pair` gives (called once the request is checked). A
+/// public key cannot sign: InvalidArgument.
 pub(crate) fn sign_hash(
     attributes: &Attributes,
-    material: &[u8],
+    open_pair: impl FnOnce() -> Result<Arc<KeyPair>, ProviderError>,
     alg: AsymmetricSignature,
     hash: &[u8],
 ) -> Result<Vec<u8>, ProviderError> {
@@ -40,7 +44,7 @@ pub(crate) fn sign_hash(
             "a public key cannot sign: import or generate the key pair".into(),
         ));
     }
-    let pair = open_pair(material)?;
+    let pair = open_pair()?;
     let mut signature = vec![0; pair.public_modulus_len()];
     pair.sign_digest(encoding, &digest, &mut signature)
         .map_err(|_| ProviderError::Other("RSA signing failed".into()))?;
