@@ -19,6 +19,11 @@ impl ProviderFactory for Factory {
                     .map(|p| Box::new(p) as Box<dyn Provider>)
                     .map_err(|e| e.to_string())
             }
+            #[cfg(feature = "test-provider")]
+            ProviderKind::TestExternal { objects_dir } => {
+                psc_test_provider::TestProvider::open(objects_dir)
+                    .map(|p| Box::new(p) as Box<dyn Provider>)
+            }
             #[allow(unreachable_patterns)] // reachable when a provider's feature is off
             other => Err(format!("{other:?} is not compiled into this daemon")),
         }

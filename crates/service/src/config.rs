@@ -93,6 +93,13 @@ pub enum ProviderKind {
         /// The file holding the key that seals every stored private key.
         master_key_path: PathBuf,
     },
+    /// The test provider, whose keys are objects outside the store (`provider_type =
+    /// "TestExternal"`, on the Pkcs11 slot). Only daemons built with the `test-provider`
+    /// feature (the tests') can build it.
+    TestExternal {
+        /// The directory holding its objects.
+        objects_dir: PathBuf,
+    },
 }
 
 /// Size and concurrency limits.

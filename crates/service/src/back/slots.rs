@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use psc_provider_api::{KeyRef, Provider};
+use psc_provider_api::Provider;
 use psc_wire::ProviderId;
 
 use crate::auth::Application;
@@ -110,34 +110,11 @@ pub(crate) fn build(
         });
     }
     for (store, interrupted) in pending {
-        finish(&store, &slots, interrupted).map_err(|source| StartError::Store {
-            path: store.path().map(Into::into).unwrap_or_default(),
-            source,
-        })?;
+        let provider = slots
+            .iter()
+            .find(|s| s.id == interrupted.record.provider)
+            .map(|s| s.provider.as_ref());
+        super::recovery::finish(&store, provider, interrupted);
     }
     Ok(slots)
-}
-
-/// Finishes an operation a crash interrupted: an interrupted creation is undone, an
-/// interrupted deletion completed. Either way the provider's object goes first, then the row.
-/// A row whose provider is no longer configured is left for when it comes back.
-fn finish(store: &KeyStore, slots: &[Slot], pending: Pending) -> Result<(), StoreError> {
-    let Some(slot) = slots.iter().find(|s| s.id == pending.record.provider) else {
-        tracing::warn!(provider = ?pending.record.provider, "an interrupted operation waits for its provider");
-        return Ok(());
-    };
-    if let Some(lifecycle) = slot.provider.key_lifecycle() {
-        let key = KeyRef {
-            attributes: &pending.record.attributes,
-            blob: &pending.record.blob,
-        };
-        if let Err(error) = lifecycle.destroy(key) {
-            tracing::warn!(%error, deleting = pending.deleting, "could not destroy an interrupted key");
-        }
-    }
-    tracing::info!(
-        deleting = pending.deleting,
-        "finished an operation interrupted by a crash"
-    );
-    store.finish_delete(&pending.app, &pending.name)
 }

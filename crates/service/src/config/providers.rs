@@ -28,6 +28,8 @@ pub(super) struct RawProvider {
     key_info_manager: Option<String>,
     /// Ours: the software provider's master key file.
     master_key_path: Option<PathBuf>,
+    /// Ours: the test provider's directory of objects (`TestExternal` only).
+    objects_dir: Option<PathBuf>,
     library_path: Option<toml::Value>,
     serial_number: Option<toml::Value>,
     slot_number: Option<toml::Value>,
@@ -159,6 +161,7 @@ fn provider(raw: RawProvider, stores: &[(String, PathBuf)]) -> Result<ProviderCo
     };
     match raw.provider_type.as_str() {
         "MbedCrypto" => software(raw, &store),
+        "TestExternal" => test_external(raw, &store),
         "Pkcs11" | "Tpm" | "TrustedService" | "CryptoAuthLib" => Err((
             "provider.provider_type",
             format!(
@@ -176,6 +179,7 @@ fn provider(raw: RawProvider, stores: &[(String, PathBuf)]) -> Result<ProviderCo
 
 fn software(raw: RawProvider, store: &Path) -> Result<ProviderConfig, Refusal> {
     let foreign = [
+        ("provider.objects_dir", raw.objects_dir.is_some()),
         ("provider.library_path", raw.library_path.is_some()),
         ("provider.serial_number", raw.serial_number.is_some()),
         ("provider.slot_number", raw.slot_number.is_some()),
@@ -229,4 +233,29 @@ fn software(raw: RawProvider, store: &Path) -> Result<ProviderConfig, Refusal> {
         };
     }
     Ok(config)
+}
+
+/// The test provider: `objects_dir` (absolute, required) and the common options only.
+fn test_external(raw: RawProvider, store: &Path) -> Result<ProviderConfig, Refusal> {
+    if raw.master_key_path.is_some() {
+        return Err((
+            "provider.master_key_path",
+            "does not apply to provider_type \"TestExternal\"".into(),
+        ));
+    }
+    let objects_dir = raw
+        .objects_dir
+        .ok_or(("provider.objects_dir", "is required".to_owned()))?;
+    if !objects_dir.is_absolute() {
+        return Err((
+            "provider.objects_dir",
+            format!("{} is not absolute", objects_dir.display()),
+        ));
+    }
+    Ok(ProviderConfig {
+        name: raw.name.unwrap_or_else(|| "test-external-provider".into()),
+        id: psc_wire::ProviderId::Pkcs11,
+        key_store: store.to_owned(),
+        kind: ProviderKind::TestExternal { objects_dir },
+    })
 }

@@ -1,0 +1,238 @@
+//! Keys whose provider keeps objects outside the store (issue 15, item 1), with the test
+//! provider (`psc-test-provider`, objects are files): the real daemon is killed with SIGKILL
+//! at each step of a creation and of a deletion, and restarted. Afterwards no object is
+//! orphaned, no acknowledged key is lost, no deleted key comes back, and the name is free
+//! again. A provider unreachable at start keeps its intents (and their objects' rows) and
+//! finishes them on a later request once it is back.
+
+// Test code: a failed expectation is a failed test.
+#![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic)]
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::thread::JoinHandle;
+
+use parsec_client::BasicClient;
+use parsec_client::core::interface::operations::psa_algorithm::Algorithm;
+use parsec_client::core::interface::operations::psa_key_attributes::{
+    Attributes, Lifetime, Policy, Type, UsageFlags,
+};
+use rustix::process::Signal;
+
+use common::{Daemon, Site, app_client, poll};
+
+fn raw_attributes() -> Attributes {
+    let mut usage_flags = UsageFlags::default();
+    usage_flags.set_export();
+    Attributes {
+        lifetime: Lifetime::Persistent,
+        key_type: Type::RawData,
+        bits: 0,
+        policy: Policy {
+            usage_flags,
+            permitted_algorithms: Algorithm::None,
+        },
+    }
+}
+
+fn objects(site: &Site) -> PathBuf {
+    site.path().join("token")
+}
+
+fn config(site: &Site) -> String {
+    format!(
+        r#"[core_settings]
+allow_root = true
+log_level = "info"
+[listener]
+listener_type = "DomainSocket"
+timeout = 200
+socket_path = "{socket}"
+[authenticator]
+auth_type = "UnixPeerCredentials"
+[[key_manager]]
+name = "sqlite-manager"
+manager_type = "SQLite"
+sqlite_db_path = "{store}"
+[[provider]]
+provider_type = "TestExternal"
+key_info_manager = "sqlite-manager"
+objects_dir = "{objects}"
+"#,
+        socket = site.socket().display(),
+        store = site.store().display(),
+        objects = objects(site).display(),
+    )
+}
+
+/// The object files in the token directory.
+fn object_count(dir: &Path) -> usize {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .filter(|e| {
+            e.as_ref()
+                .unwrap()
+                .path()
+                .extension()
+                .is_some_and(|x| x == "obj")
+        })
+        .count()
+}
+
+fn key_names(client: &BasicClient) -> Vec<String> {
+    let mut names: Vec<String> = client
+        .list_keys()
+        .unwrap()
+        .into_iter()
+        .map(|k| k.name)
+        .collect();
+    names.sort();
+    names
+}
+
+/// A deployment with one acknowledged key, "kept", in the test provider.
+fn deployment() -> (Site, Daemon) {
+    let site = Site::new();
+    site.write_config(&config(&site));
+    let daemon = Daemon::start(&site);
+    app_client(&site.socket())
+        .psa_import_key(
+            "kept",
+            b"kept key material 0123456789abcd",
+            raw_attributes(),
+        )
+        .unwrap();
+    assert_eq!(object_count(&objects(&site)), 1);
+    (site, daemon)
+}
+
+/// Makes the provider stop at `step`, runs `request` on a thread, waits until the provider
+/// is there, and kills the daemon with SIGKILL.
+fn kill_at(
+    site: &Site,
+    daemon: &mut Daemon,
+    step: &str,
+    request: impl FnOnce(BasicClient) + Send + 'static,
+) {
+    let dir = objects(site);
+    std::fs::write(dir.join("stop-at"), step).unwrap();
+    let client = app_client(&site.socket());
+    let thread: JoinHandle<()> = std::thread::spawn(move || request(client));
+    let marker = dir.join(format!("stopped-{step}"));
+    poll(&format!("the provider to stop at {step}"), || {
+        marker.exists().then_some(())
+    });
+    daemon.signal(Signal::KILL);
+    daemon.wait_exit();
+    thread.join().unwrap();
+    std::fs::remove_file(dir.join("stop-at")).unwrap();
+    std::fs::remove_file(marker).unwrap();
+}
+
+/// After the restart: only "kept" is listed and exports its material, exactly one object
+/// exists (kept's), and "doomed" can be created again.
+fn check_consistent(site: &Site) {
+    let client = app_client(&site.socket());
+    assert_eq!(key_names(&client), ["kept"]);
+    assert_eq!(
+        client.psa_export_key("kept").unwrap(),
+        b"kept key material 0123456789abcd"
+    );
+    assert_eq!(object_count(&objects(site)), 1, "an orphan object remains");
+    client
+        .psa_import_key("doomed", b"another key", raw_attributes())
+        .unwrap();
+    assert_eq!(object_count(&objects(site)), 2);
+}
+
+fn crash_during_creation(step: &str) {
+    let (site, mut daemon) = deployment();
+    kill_at(&site, &mut daemon, step, |client| {
+        // The daemon dies before answering.
+        assert!(
+            client
+                .psa_import_key("doomed", b"never acknowledged", raw_attributes())
+                .is_err()
+        );
+    });
+    let _daemon = Daemon::start(&site);
+    check_consistent(&site);
+}
+
+fn crash_during_deletion(step: &str) {
+    let (site, mut daemon) = deployment();
+    app_client(&site.socket())
+        .psa_import_key("doomed", b"to be destroyed", raw_attributes())
+        .unwrap();
+    assert_eq!(object_count(&objects(&site)), 2);
+    kill_at(&site, &mut daemon, step, |client| {
+        assert!(client.psa_destroy_key("doomed").is_err());
+    });
+    let _daemon = Daemon::start(&site);
+    check_consistent(&site);
+}
+
+#[test]
+fn kill_between_intent_and_object_creation() {
+    crash_during_creation("create-before");
+}
+
+#[test]
+fn kill_between_object_creation_and_row() {
+    crash_during_creation("create-after");
+}
+
+#[test]
+fn kill_between_deletion_intent_and_object_removal() {
+    crash_during_deletion("destroy-before");
+}
+
+#[test]
+fn kill_between_object_removal_and_row_removal() {
+    crash_during_deletion("destroy-after");
+}
+
+/// An interrupted creation whose object exists, and a provider unreachable at two restarts:
+/// the object and its intent stay (nothing orphaned, nothing deleted while the object may
+/// exist). Once the provider is back, a request to it finishes the intent.
+#[test]
+fn unreachable_provider_keeps_intents_until_it_is_back() {
+    let (site, mut daemon) = deployment();
+    kill_at(&site, &mut daemon, "create-after", |client| {
+        assert!(
+            client
+                .psa_import_key("doomed", b"never acknowledged", raw_attributes())
+                .is_err()
+        );
+    });
+    let dir = objects(&site);
+    assert_eq!(object_count(&dir), 2, "the interrupted creation's object");
+    std::fs::write(dir.join("unreachable"), b"").unwrap();
+    for _ in 0..2 {
+        let mut daemon = Daemon::start(&site);
+        let stderr = daemon.wait_stderr("could not destroy the object of an interrupted operation");
+        assert!(stderr.contains("unreachable"), "{stderr}");
+        assert_eq!(object_count(&dir), 2, "the object is still there");
+        // The name stays held while its intent waits.
+        let client = app_client(&site.socket());
+        assert!(
+            client
+                .psa_import_key("doomed", b"too early", raw_attributes())
+                .is_err()
+        );
+        daemon.stop();
+    }
+    let _daemon = Daemon::start(&site);
+    std::fs::remove_file(dir.join("unreachable")).unwrap();
+    let client = app_client(&site.socket());
+    // Any request to the provider retries (at most every 500 ms).
+    poll("the intent to be finished", || {
+        assert_eq!(
+            client.psa_export_key("kept").unwrap(),
+            b"kept key material 0123456789abcd"
+        );
+        (object_count(&dir) == 1).then_some(())
+    });
+    check_consistent(&site);
+}
