@@ -3,7 +3,9 @@
 //! at each step of a creation and of a deletion, and restarted. Afterwards no object is
 //! orphaned, no acknowledged key is lost, no deleted key comes back, and the name is free
 //! again. A provider unreachable at start keeps its intents (and their objects' rows) and
-//! finishes them on a later request once it is back.
+//! finishes them on a later request once it is back. A SIGHUP reload keeps the provider
+//! instance when its configuration is unchanged, and swaps it cleanly under load when it
+//! changed.
 
 // Test code: a failed expectation is a failed test.
 #![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic)]
@@ -41,6 +43,10 @@ fn objects(site: &Site) -> PathBuf {
 }
 
 fn config(site: &Site) -> String {
+    config_named(site, "test-external-provider")
+}
+
+fn config_named(site: &Site, name: &str) -> String {
     format!(
         r#"[core_settings]
 allow_root = true
@@ -56,6 +62,7 @@ name = "sqlite-manager"
 manager_type = "SQLite"
 sqlite_db_path = "{store}"
 [[provider]]
+name = "{name}"
 provider_type = "TestExternal"
 key_info_manager = "sqlite-manager"
 objects_dir = "{objects}"
@@ -235,4 +242,85 @@ fn unreachable_provider_keeps_intents_until_it_is_back() {
         (object_count(&dir) == 1).then_some(())
     });
     check_consistent(&site);
+}
+
+/// The provider constructions and drops the test provider recorded, in order.
+fn instances(site: &Site) -> Vec<String> {
+    std::fs::read_to_string(objects(site).join("instances"))
+        .unwrap()
+        .lines()
+        .map(str::to_owned)
+        .collect()
+}
+
+#[test]
+fn a_reload_with_an_unchanged_provider_keeps_its_instance() {
+    let (site, mut daemon) = deployment();
+    assert_eq!(instances(&site), ["new"]);
+    for reloads in 1..=2 {
+        site.write_config(&config(&site));
+        daemon.signal(Signal::HUP);
+        poll("the reload", || {
+            (daemon.stderr().matches("configuration reloaded").count() == reloads).then_some(())
+        });
+        let client = app_client(&site.socket());
+        assert_eq!(
+            client.psa_export_key("kept").unwrap(),
+            b"kept key material 0123456789abcd"
+        );
+    }
+    assert_eq!(instances(&site), ["new"], "the provider was built again");
+}
+
+#[test]
+fn a_reload_with_a_changed_provider_swaps_it_under_load() {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+
+    let (site, mut daemon) = deployment();
+    let stop = Arc::new(AtomicBool::new(false));
+    let served = Arc::new(AtomicUsize::new(0));
+    let load: Vec<JoinHandle<()>> = (0..2)
+        .map(|_| {
+            let client = app_client(&site.socket());
+            let (stop, served) = (Arc::clone(&stop), Arc::clone(&served));
+            std::thread::spawn(move || {
+                while !stop.load(Ordering::Relaxed) {
+                    assert_eq!(
+                        client.psa_export_key("kept").unwrap(),
+                        b"kept key material 0123456789abcd"
+                    );
+                    served.fetch_add(1, Ordering::Relaxed);
+                }
+            })
+        })
+        .collect();
+    poll("the load to run", || {
+        (served.load(Ordering::Relaxed) > 20).then_some(())
+    });
+    site.write_config(&config_named(&site, "renamed-provider"));
+    daemon.signal(Signal::HUP);
+    daemon.wait_stderr("configuration reloaded");
+    // The new provider is built while the old one serves; the old one is dropped once the
+    // requests of the old generation are done.
+    poll("the old provider to be dropped", || {
+        (instances(&site) == ["new", "new", "drop"]).then_some(())
+    });
+    let after = served.load(Ordering::Relaxed);
+    poll("the load to go on after the swap", || {
+        (served.load(Ordering::Relaxed) > after + 20).then_some(())
+    });
+    stop.store(true, Ordering::Relaxed);
+    for thread in load {
+        thread.join().unwrap();
+    }
+    let client = app_client(&site.socket());
+    client
+        .psa_import_key("after", b"made by the new provider", raw_attributes())
+        .unwrap();
+    assert_eq!(
+        client.psa_export_key("after").unwrap(),
+        b"made by the new provider"
+    );
+    assert_eq!(object_count(&objects(&site)), 2);
 }

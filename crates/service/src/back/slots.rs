@@ -52,8 +52,12 @@ pub enum StartError {
 pub(crate) struct Slot {
     pub(crate) id: ProviderId,
     pub(crate) name: String,
-    pub(crate) provider: Box<dyn Provider>,
+    /// Shared with the next service generation when a reload leaves its configuration
+    /// unchanged (`build`); dropped once the last generation using it is.
+    pub(crate) provider: Arc<dyn Provider>,
     pub(crate) store: Arc<KeyStore>,
+    /// The configuration the provider was built from, to decide whether a reload keeps it.
+    config: ProviderConfig,
 }
 
 impl Slot {
@@ -70,7 +74,10 @@ impl Slot {
 
 /// Builds the providers and opens their stores, then finishes what a crash interrupted.
 /// Stores already open in `previous` (a reload) are shared rather than opened twice, so both
-/// generations of the service see one index.
+/// generations of the service see one index. A provider whose configuration entry is the
+/// same as in `previous` is shared too, not built again (a token is initialised once per
+/// process; a TPM is exclusive); a changed entry builds a new provider, and the old one is
+/// dropped with the old generation, once its in-flight requests are done.
 pub(crate) fn build(
     configs: &[ProviderConfig],
     factory: &dyn ProviderFactory,
@@ -79,12 +86,7 @@ pub(crate) fn build(
     let mut slots: Vec<Slot> = Vec::new();
     let mut pending: Vec<(Arc<KeyStore>, Pending)> = Vec::new();
     for config in configs {
-        let provider = factory
-            .build(config)
-            .map_err(|reason| StartError::Provider {
-                name: config.name.clone(),
-                reason,
-            })?;
+        let provider = provider(config, factory, previous)?;
         let shared = slots
             .iter()
             .chain(previous)
@@ -107,6 +109,7 @@ pub(crate) fn build(
             name: config.name.clone(),
             provider,
             store,
+            config: config.clone(),
         });
     }
     for (store, interrupted) in pending {
@@ -117,4 +120,23 @@ pub(crate) fn build(
         super::recovery::finish(&store, provider, interrupted);
     }
     Ok(slots)
+}
+
+/// The provider of `previous` built from the same configuration entry, or a new one.
+fn provider(
+    config: &ProviderConfig,
+    factory: &dyn ProviderFactory,
+    previous: &[Slot],
+) -> Result<Arc<dyn Provider>, StartError> {
+    if let Some(slot) = previous.iter().find(|s| s.config == *config) {
+        tracing::debug!(provider = %config.name, "provider unchanged by the reload, kept");
+        return Ok(Arc::clone(&slot.provider));
+    }
+    let provider = factory
+        .build(config)
+        .map_err(|reason| StartError::Provider {
+            name: config.name.clone(),
+            reason,
+        })?;
+    Ok(Arc::from(provider))
 }

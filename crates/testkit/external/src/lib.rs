@@ -10,7 +10,8 @@
 //! - `stop-at`: holds a step name ([`Step`]); on reaching that step the provider creates
 //!   `stopped-<step>` and sleeps until the process is killed, so a test can `kill -9` the
 //!   daemon exactly there.
-//! - `instances`: one line is appended each time a provider is built (tests count them).
+//! - `instances`: a line `new` is appended each time a provider is built, and a line `drop`
+//!   each time one is dropped (tests count them).
 
 use std::fs;
 use std::io::{ErrorKind, Write};
@@ -68,12 +69,7 @@ impl TestProvider {
     pub fn open(dir: &Path) -> Result<TestProvider, String> {
         let fail = |e: std::io::Error| format!("objects_dir {}: {e}", dir.display());
         fs::create_dir_all(dir).map_err(fail)?;
-        let mut count = fs::OpenOptions::new()
-            .create(true)
-            .append(true)
-            .open(dir.join("instances"))
-            .map_err(fail)?;
-        writeln!(count, "{}", std::process::id()).map_err(fail)?;
+        count(dir, "new").map_err(fail)?;
         Ok(TestProvider {
             dir: dir.to_owned(),
         })
@@ -132,6 +128,21 @@ impl TestProvider {
                 ..*attributes
             },
         })
+    }
+}
+
+/// Appends `event` to the `instances` file.
+fn count(dir: &Path, event: &str) -> std::io::Result<()> {
+    let mut file = fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(dir.join("instances"))?;
+    writeln!(file, "{event}")
+}
+
+impl Drop for TestProvider {
+    fn drop(&mut self) {
+        let _ = count(&self.dir, "drop");
     }
 }
 
