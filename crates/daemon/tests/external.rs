@@ -255,7 +255,7 @@ fn instances(site: &Site) -> Vec<String> {
 
 #[test]
 fn a_reload_with_an_unchanged_provider_keeps_its_instance() {
-    let (site, mut daemon) = deployment();
+    let (site, daemon) = deployment();
     assert_eq!(instances(&site), ["new"]);
     for reloads in 1..=2 {
         site.write_config(&config(&site));
