@@ -15,11 +15,15 @@ use psc_psa::{Attributes, Status};
 use uuid::Uuid;
 
 mod capabilities;
+mod options;
+mod secret;
 
 pub use capabilities::{
     AeadCrypt, AsymmetricCrypt, CipherCrypt, HashCompute, KeyLifecycle, MacCompute, RandomSource,
     RawAgreement, SignHash, SignMessage,
 };
+pub use options::{COMMON_KEYS, OptionsError, ProviderOptions};
+pub use secret::Secret;
 
 /// How a provider describes itself in ListProviders.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -93,12 +93,14 @@ pub enum ProviderKind {
         /// The file holding the key that seals every stored private key.
         master_key_path: PathBuf,
     },
-    /// The test provider, whose keys are objects outside the store (`provider_type =
-    /// "TestExternal"`, on the Pkcs11 slot). Only daemons built with the `test-provider`
-    /// feature (the tests') can build it.
-    TestExternal {
-        /// The directory holding its objects.
-        objects_dir: PathBuf,
+    /// A provider whose crate parses its own options (Pkcs11, Tpm, … and the tests'
+    /// `TestExternal`): the daemon's factory picks the crate by `provider_type` and hands
+    /// it `options`, its raw `[[provider]]` table.
+    Own {
+        /// The `provider_type` as written.
+        provider_type: String,
+        /// Its table, parsed by the provider.
+        options: psc_provider_api::ProviderOptions,
     },
 }
 
@@ -183,7 +185,7 @@ impl Config {
             path: path.to_owned(),
             source,
         })?;
-        Config::parse(&text, path)
+        Config::parse(&zeroize::Zeroizing::new(text), path)
     }
 
     /// Validates configuration text; `path` names it in errors.
@@ -196,8 +198,13 @@ impl Config {
             let message = match e.span() {
                 Some(span) => {
                     let number = text[..span.start].matches('\n').count() + 1;
-                    let line = text.lines().nth(number - 1).unwrap_or_default().trim();
-                    format!("line {number} `{line}`: {}", e.message())
+                    let line = text.lines().nth(number - 1).unwrap_or_default();
+                    // The key only: a value may be a secret (a PIN).
+                    let key = match line.split_once('=') {
+                        Some((key, _)) => format!("{} = …", key.trim()),
+                        None => line.trim().to_owned(),
+                    };
+                    format!("line {number} `{key}`: {}", e.message())
                 }
                 None => e.message().to_owned(),
             };
@@ -206,7 +213,8 @@ impl Config {
                 message,
             }
         })?;
-        raw.validate(path)
+        let text = std::sync::Arc::new(zeroize::Zeroizing::new(text.to_owned()));
+        raw.validate(path, &text)
     }
 }
 
@@ -220,7 +228,8 @@ struct RawConfig {
     /// of preference).
     authenticator: Option<toml::Value>,
     key_manager: Vec<providers::RawKeyManager>,
-    provider: Vec<providers::RawProvider>,
+    /// Each table is parsed later, by `providers.rs` and by its provider, from the text.
+    provider: Vec<serde::de::IgnoredAny>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -265,7 +274,11 @@ struct RawAdmin {
 }
 
 impl RawConfig {
-    fn validate(self, path: &Path) -> Result<Config, ConfigError> {
+    fn validate(
+        self,
+        path: &Path,
+        text: &std::sync::Arc<zeroize::Zeroizing<String>>,
+    ) -> Result<Config, ConfigError> {
         let invalid = |option, reason: String| ConfigError::Invalid {
             path: path.to_owned(),
             option,
@@ -329,8 +342,8 @@ impl RawConfig {
         };
         check_unique_authenticators(&authenticators)
             .map_err(|r| invalid("authenticator.auth_type", r))?;
-        let provider_configs = providers::validate(self.key_manager, self.provider)
-            .map_err(|(option, reason)| invalid(option, reason))?;
+        let provider_configs =
+            providers::configs(self.key_manager, self.provider.len(), path, text)?;
         Ok(Config {
             socket_path,
             timeout: Duration::from_millis(timeout_ms),

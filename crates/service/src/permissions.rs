@@ -169,7 +169,7 @@ pub fn check(config: &Config) -> Result<Vec<Warning>, PermissionError> {
     for provider in &config.providers {
         match &provider.kind {
             ProviderKind::Software { master_key_path } => check_master_key_dir(master_key_path)?,
-            ProviderKind::TestExternal { .. } => {}
+            ProviderKind::Own { .. } => {}
         }
     }
     check_socket_dir(&config.socket_path, &mut warnings)?;

@@ -2,13 +2,48 @@
 //! [`ProviderConfig`]s.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
+use psc_provider_api::{OptionsError, ProviderOptions};
+use psc_wire::ProviderId;
 use serde::Deserialize;
+use zeroize::Zeroizing;
 
-use super::{DEFAULT_KEY_STORE, ProviderConfig, ProviderKind};
+use super::{ConfigError, DEFAULT_KEY_STORE, ProviderConfig, ProviderKind};
 
 /// A validation failure: the option, and why.
 type Refusal = (&'static str, String);
+
+/// Why a `[[provider]]` or `[[key_manager]]` table was refused.
+#[derive(Debug)]
+enum Refused {
+    /// A value we refuse.
+    Invalid(Refusal),
+    /// The table does not parse (unknown key, wrong type), with its line.
+    Options(OptionsError),
+}
+
+impl From<Refusal> for Refused {
+    fn from(refusal: Refusal) -> Refused {
+        Refused::Invalid(refusal)
+    }
+}
+
+impl From<OptionsError> for Refused {
+    fn from(error: OptionsError) -> Refused {
+        Refused::Options(error)
+    }
+}
+
+/// The options every provider has, read by the service; the rest of the table belongs to
+/// the provider (lenient here: the provider's own parsing is strict).
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct RawCommon {
+    provider_type: String,
+    name: Option<String>,
+    key_info_manager: Option<String>,
+}
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -19,7 +54,10 @@ pub(super) struct RawKeyManager {
     sqlite_db_path: Option<PathBuf>,
 }
 
-/// Every option any provider type of the original takes; which apply is checked per type.
+/// The software provider's table (strict). It also names every option other provider
+/// types of the original take, so that one given here is refused as not applying to
+/// `MbedCrypto`. The software provider's options are still read by the service because
+/// the start-up permission checks need its master key's path.
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub(super) struct RawProvider {
@@ -28,8 +66,6 @@ pub(super) struct RawProvider {
     key_info_manager: Option<String>,
     /// Ours: the software provider's master key file.
     master_key_path: Option<PathBuf>,
-    /// Ours: the test provider's directory of objects (`TestExternal` only).
-    objects_dir: Option<PathBuf>,
     library_path: Option<toml::Value>,
     serial_number: Option<toml::Value>,
     slot_number: Option<toml::Value>,
@@ -56,10 +92,36 @@ const ORIGINAL_SQLITE_PATH: &str =
 /// The original's default OnDisk directory; our SQLite file goes inside it.
 const ORIGINAL_ON_DISK_PATH: &str = "/var/lib/parsec/mappings";
 
-pub(super) fn validate(
+/// The `count` `[[provider]]` tables of `text` (read from `path`), validated.
+pub(super) fn configs(
     managers: Vec<RawKeyManager>,
-    providers: Vec<RawProvider>,
-) -> Result<Vec<ProviderConfig>, Refusal> {
+    count: usize,
+    path: &Path,
+    text: &Arc<Zeroizing<String>>,
+) -> Result<Vec<ProviderConfig>, ConfigError> {
+    let tables = (0..count)
+        .map(|i| ProviderOptions::new(path, Arc::clone(text), i))
+        .collect();
+    validate(managers, tables).map_err(|refused| match refused {
+        Refused::Invalid((option, reason)) => ConfigError::Invalid {
+            path: path.to_owned(),
+            option,
+            reason,
+        },
+        Refused::Options(error) => ConfigError::Parse {
+            path: path.to_owned(),
+            message: match error.line {
+                Some(line) => format!("line {line}: {}", error.message),
+                None => error.message,
+            },
+        },
+    })
+}
+
+fn validate(
+    managers: Vec<RawKeyManager>,
+    providers: Vec<ProviderOptions>,
+) -> Result<Vec<ProviderConfig>, Refused> {
     let stores = key_stores(managers)?;
     if providers.is_empty() {
         let store = stores
@@ -68,19 +130,19 @@ pub(super) fn validate(
         return Ok(vec![ProviderConfig::software(&store)]);
     }
     let mut out: Vec<ProviderConfig> = Vec::new();
-    for raw in providers {
-        let provider = provider(raw, &stores)?;
+    for options in providers {
+        let provider = provider(options, &stores)?;
         if out.iter().any(|p| p.name == provider.name) {
-            return Err((
+            return Err(Refused::Invalid((
                 "provider.name",
                 format!("{:?} is used twice", provider.name),
-            ));
+            )));
         }
         if out.iter().any(|p| p.id == provider.id) {
-            return Err((
+            return Err(Refused::Invalid((
                 "provider.provider_type",
                 format!("{:?} is configured twice", provider.id),
-            ));
+            )));
         }
         out.push(provider);
     }
@@ -143,8 +205,12 @@ fn reject(present: bool, option: &'static str, kind: &str) -> Result<(), Refusal
     Ok(())
 }
 
-fn provider(raw: RawProvider, stores: &[(String, PathBuf)]) -> Result<ProviderConfig, Refusal> {
-    let store = match &raw.key_info_manager {
+fn provider(
+    options: ProviderOptions,
+    stores: &[(String, PathBuf)],
+) -> Result<ProviderConfig, Refused> {
+    let common: RawCommon = options.parse_all()?;
+    let store = match &common.key_info_manager {
         Some(name) => stores
             .iter()
             .find(|(n, _)| n == name)
@@ -159,27 +225,51 @@ fn provider(raw: RawProvider, stores: &[(String, PathBuf)]) -> Result<ProviderCo
             .first()
             .map_or_else(|| PathBuf::from(DEFAULT_KEY_STORE), |s| s.1.clone()),
     };
-    match raw.provider_type.as_str() {
-        "MbedCrypto" => software(raw, &store),
-        "TestExternal" => test_external(raw, &store),
-        "Pkcs11" | "Tpm" | "TrustedService" | "CryptoAuthLib" => Err((
-            "provider.provider_type",
-            format!(
-                "{:?} is not available in this build; use \"MbedCrypto\"",
-                raw.provider_type
-            ),
-        )),
-        "" => Err(("provider.provider_type", "is required".into())),
-        other => Err((
-            "provider.provider_type",
-            format!("unknown provider type {other:?}"),
-        )),
+    let id = match common.provider_type.as_str() {
+        "MbedCrypto" => return Ok(software(options.parse_all()?, &store)?),
+        "Pkcs11" => ProviderId::Pkcs11,
+        "Tpm" => ProviderId::Tpm,
+        "TrustedService" => ProviderId::TrustedService,
+        "CryptoAuthLib" => ProviderId::CryptoAuthLib,
+        // The test provider (tests only) answers on the PKCS#11 slot, as a token would.
+        "TestExternal" => ProviderId::Pkcs11,
+        "" => return Err(("provider.provider_type", "is required".to_owned()).into()),
+        other => {
+            return Err((
+                "provider.provider_type",
+                format!("unknown provider type {other:?}"),
+            )
+                .into());
+        }
+    };
+    // Whether this build has the provider, and whether its options are right, is the
+    // provider's to answer: the daemon's factory hands it `options`.
+    Ok(ProviderConfig {
+        name: common
+            .name
+            .unwrap_or_else(|| default_name(&common.provider_type)),
+        id,
+        key_store: store,
+        kind: ProviderKind::Own {
+            provider_type: common.provider_type,
+            options,
+        },
+    })
+}
+
+/// The original's default provider names.
+fn default_name(provider_type: &str) -> String {
+    match provider_type {
+        "Pkcs11" => "pkcs11-provider".into(),
+        "Tpm" => "tpm-provider".into(),
+        "TrustedService" => "trusted-service-provider".into(),
+        "CryptoAuthLib" => "cryptoauthlib-provider".into(),
+        other => format!("{}-provider", other.to_lowercase()),
     }
 }
 
 fn software(raw: RawProvider, store: &Path) -> Result<ProviderConfig, Refusal> {
     let foreign = [
-        ("provider.objects_dir", raw.objects_dir.is_some()),
         ("provider.library_path", raw.library_path.is_some()),
         ("provider.serial_number", raw.serial_number.is_some()),
         ("provider.slot_number", raw.slot_number.is_some()),
@@ -233,29 +323,4 @@ fn software(raw: RawProvider, store: &Path) -> Result<ProviderConfig, Refusal> {
         };
     }
     Ok(config)
-}
-
-/// The test provider: `objects_dir` (absolute, required) and the common options only.
-fn test_external(raw: RawProvider, store: &Path) -> Result<ProviderConfig, Refusal> {
-    if raw.master_key_path.is_some() {
-        return Err((
-            "provider.master_key_path",
-            "does not apply to provider_type \"TestExternal\"".into(),
-        ));
-    }
-    let objects_dir = raw
-        .objects_dir
-        .ok_or(("provider.objects_dir", "is required".to_owned()))?;
-    if !objects_dir.is_absolute() {
-        return Err((
-            "provider.objects_dir",
-            format!("{} is not absolute", objects_dir.display()),
-        ));
-    }
-    Ok(ProviderConfig {
-        name: raw.name.unwrap_or_else(|| "test-external-provider".into()),
-        id: psc_wire::ProviderId::Pkcs11,
-        key_store: store.to_owned(),
-        kind: ProviderKind::TestExternal { objects_dir },
-    })
 }

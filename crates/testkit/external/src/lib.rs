@@ -10,6 +10,8 @@
 //! - `stop-at`: holds a step name ([`Step`]); on reaching that step the provider creates
 //!   `stopped-<step>` and sleeps until the process is killed, so a test can `kill -9` the
 //!   daemon exactly there.
+//! - `expected-pin`: if it exists, the configured `pin` must equal its contents, or the
+//!   provider refuses to start ("wrong PIN", the PIN itself never shown).
 //! - `instances`: a line `new` is appended each time a provider is built, and a line `drop`
 //!   each time one is dropped (tests count them).
 
@@ -20,9 +22,11 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use psc_provider_api::{
-    Binding, KeyLifecycle, KeyRef, NewKey, Provider, ProviderError, ProviderInfo,
+    Binding, KeyLifecycle, KeyRef, NewKey, Provider, ProviderError, ProviderInfo, ProviderOptions,
+    Secret,
 };
 use psc_psa::{Attributes, KeyType, SecretBytes};
+use serde::Deserialize;
 use uuid::Uuid;
 
 /// The provider's UUID in ListProviders.
@@ -61,7 +65,42 @@ pub struct TestProvider {
 
 static NEXT: AtomicU64 = AtomicU64::new(0);
 
+/// The provider's own options (its `[[provider]]` table, common keys left out).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Options {
+    /// The directory holding the objects (absolute).
+    objects_dir: PathBuf,
+    /// A PIN, in the original's `str:`/`hex:` forms, checked against `expected-pin`.
+    #[serde(default, deserialize_with = "prefixed")]
+    pin: Option<Secret>,
+}
+
+fn prefixed<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Secret>, D::Error> {
+    Secret::prefixed(d).map(Some)
+}
+
 impl TestProvider {
+    /// The provider its `[[provider]]` table describes.
+    ///
+    /// # Errors
+    /// A message naming the option, its line and the file; or the directory; never the PIN.
+    pub fn from_options(options: &ProviderOptions) -> Result<TestProvider, String> {
+        let options: Options = options.parse().map_err(|e| e.to_string())?;
+        if !options.objects_dir.is_absolute() {
+            return Err(format!(
+                "objects_dir {} is not absolute",
+                options.objects_dir.display()
+            ));
+        }
+        if let Ok(expected) = fs::read(options.objects_dir.join("expected-pin"))
+            && options.pin.as_ref().map(Secret::as_bytes) != Some(expected.as_slice())
+        {
+            return Err("the test token refuses the configured pin: wrong PIN".into());
+        }
+        TestProvider::open(&options.objects_dir)
+    }
+
     /// A provider keeping its objects in `dir` (created if missing).
     ///
     /// # Errors
