@@ -2,7 +2,7 @@
 //! binary and the test kit both build their services through [`Factory`], so tests run the
 //! same provider set the daemon does.
 
-use psc_provider_api::Provider;
+use psc_provider_api::{OpenError, Provider};
 use psc_service::ProviderFactory;
 use psc_service::config::{ProviderConfig, ProviderKind};
 
@@ -11,13 +11,13 @@ use psc_service::config::{ProviderConfig, ProviderKind};
 pub struct Factory;
 
 impl ProviderFactory for Factory {
-    fn build(&self, config: &ProviderConfig) -> Result<Box<dyn Provider>, String> {
+    fn build(&self, config: &ProviderConfig) -> Result<Box<dyn Provider>, OpenError> {
         match &config.kind {
             #[cfg(feature = "software-provider")]
             ProviderKind::Software { master_key_path } => {
                 psc_provider_software::SoftwareProvider::open(master_key_path)
                     .map(|p| Box::new(p) as Box<dyn Provider>)
-                    .map_err(|e| e.to_string())
+                    .map_err(|e| OpenError::Failed(e.to_string()))
             }
             ProviderKind::Own {
                 provider_type,
@@ -25,10 +25,10 @@ impl ProviderFactory for Factory {
             } => build_own(provider_type, options),
             // Only the type is named: the options may hold secrets.
             #[allow(unreachable_patterns)] // reachable when a provider's feature is off
-            _ => Err(format!(
+            _ => Err(OpenError::Failed(format!(
                 "provider_type {:?} is not compiled into this daemon",
                 config.id
-            )),
+            ))),
         }
     }
 }
@@ -37,14 +37,14 @@ impl ProviderFactory for Factory {
 fn build_own(
     provider_type: &str,
     options: &psc_provider_api::ProviderOptions,
-) -> Result<Box<dyn Provider>, String> {
+) -> Result<Box<dyn Provider>, OpenError> {
     let _ = options;
     match provider_type {
         #[cfg(feature = "test-provider")]
         "TestExternal" => psc_test_provider::TestProvider::from_options(options)
             .map(|p| Box::new(p) as Box<dyn Provider>),
-        other => Err(format!(
+        other => Err(OpenError::Failed(format!(
             "provider_type {other:?} is not compiled into this daemon"
-        )),
+        ))),
     }
 }

@@ -324,3 +324,71 @@ fn a_reload_with_a_changed_provider_swaps_it_under_load() {
     );
     assert_eq!(object_count(&objects(&site)), 2);
 }
+
+/// A provider error keeps its cause (the test token's function and return value), and the
+/// one line logging the refused request shows it, once; the client gets the status.
+#[test]
+fn a_provider_error_keeps_its_cause_in_the_log() {
+    use parsec_client::core::interface::requests::ResponseStatus;
+    use parsec_client::error::Error;
+
+    let (site, mut daemon) = deployment();
+    std::fs::write(objects(&site).join("unreachable"), b"").unwrap();
+    match app_client(&site.socket()).psa_export_key("kept") {
+        Err(Error::Service(ResponseStatus::PsaErrorHardwareFailure)) => {}
+        other => panic!("export from an unreachable token: {other:?}"),
+    }
+    let stderr = daemon.wait_stderr("request refused");
+    let lines: Vec<&str> = stderr
+        .lines()
+        .filter(|l| l.contains("CKR_TOKEN_NOT_PRESENT"))
+        .collect();
+    assert_eq!(lines.len(), 1, "{stderr}");
+    assert!(
+        lines[0].contains("request refused")
+            && lines[0].contains("the test token is unreachable: C_GetSlotInfo returned"),
+        "{stderr}"
+    );
+}
+
+/// A provider whose device is absent, configured to start without it (as
+/// `skip_if_no_tpm = true`): the service starts, with a warning that says so, and without
+/// that provider; configured otherwise, the start is refused, naming the provider.
+#[test]
+fn an_absent_device_is_skipped_only_when_configured_so() {
+    use parsec_client::core::interface::requests::ProviderId;
+
+    let site = Site::new();
+    let dir = objects(&site);
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("absent"), b"").unwrap();
+    site.write_config(&config(&site));
+    let mut refused = Daemon::spawn(Daemon::command(&site, &[]));
+    assert!(!refused.wait_exit().success());
+    let stderr = refused.stderr();
+    assert!(
+        stderr.contains("test-external-provider") && stderr.contains("the test token is absent"),
+        "{stderr}"
+    );
+
+    site.write_config(&format!("{}skip_if_absent = true\n", config(&site)));
+    let mut daemon = Daemon::start(&site);
+    let stderr = daemon.wait_stderr("starting without it");
+    let warning = stderr
+        .lines()
+        .find(|l| l.contains("starting without it"))
+        .unwrap();
+    assert!(
+        warning.contains("WARN")
+            && warning.contains("test-external-provider")
+            && warning.contains("device is absent"),
+        "{warning}"
+    );
+    let providers: Vec<ProviderId> = app_client(&site.socket())
+        .list_providers()
+        .unwrap()
+        .into_iter()
+        .map(|p| p.id)
+        .collect();
+    assert_eq!(providers, [ProviderId::Core]);
+}

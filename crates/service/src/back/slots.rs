@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use psc_provider_api::Provider;
+use psc_provider_api::{OpenError, Provider};
 use psc_wire::ProviderId;
 
 use crate::auth::Application;
@@ -18,8 +18,10 @@ pub trait ProviderFactory {
     /// The provider for `config`.
     ///
     /// # Errors
-    /// A message saying why the provider cannot start (device missing, bad option, …).
-    fn build(&self, config: &ProviderConfig) -> Result<Box<dyn Provider>, String>;
+    /// [`OpenError::Failed`] saying why the provider cannot start (bad option, device
+    /// failure, …), never quoting a secret; [`OpenError::Absent`] when its device is absent
+    /// and its configuration says to start without it.
+    fn build(&self, config: &ProviderConfig) -> Result<Box<dyn Provider>, OpenError>;
 }
 
 /// Why the service could not start.
@@ -86,7 +88,18 @@ pub(crate) fn build(
     let mut slots: Vec<Slot> = Vec::new();
     let mut pending: Vec<(Arc<KeyStore>, Pending)> = Vec::new();
     for config in configs {
-        let provider = provider(config, factory, previous)?;
+        let provider = match provider(config, factory, previous) {
+            Ok(provider) => provider,
+            Err(Absent(reason)) => {
+                tracing::warn!(
+                    provider = %config.name,
+                    "the provider's device is absent ({reason}); starting without it, as its \
+                     configuration asks (a reload tries again)"
+                );
+                continue;
+            }
+            Err(Failed(error)) => return Err(error),
+        };
         let shared = slots
             .iter()
             .chain(previous)
@@ -122,21 +135,31 @@ pub(crate) fn build(
     Ok(slots)
 }
 
+/// Why [`provider`] gave none.
+enum NoProvider {
+    /// Absent, to be started without.
+    Absent(String),
+    /// Failed: the start is refused.
+    Failed(StartError),
+}
+use NoProvider::{Absent, Failed};
+
 /// The provider of `previous` built from the same configuration entry, or a new one.
 fn provider(
     config: &ProviderConfig,
     factory: &dyn ProviderFactory,
     previous: &[Slot],
-) -> Result<Arc<dyn Provider>, StartError> {
+) -> Result<Arc<dyn Provider>, NoProvider> {
     if let Some(slot) = previous.iter().find(|s| s.config == *config) {
         tracing::debug!(provider = %config.name, "provider unchanged by the reload, kept");
         return Ok(Arc::clone(&slot.provider));
     }
-    let provider = factory
-        .build(config)
-        .map_err(|reason| StartError::Provider {
+    match factory.build(config) {
+        Ok(provider) => Ok(Arc::from(provider)),
+        Err(OpenError::Absent(reason)) => Err(Absent(reason)),
+        Err(error) => Err(Failed(StartError::Provider {
             name: config.name.clone(),
-            reason,
-        })?;
-    Ok(Arc::from(provider))
+            reason: error.to_string(),
+        })),
+    }
 }

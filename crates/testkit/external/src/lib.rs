@@ -6,7 +6,10 @@
 //!
 //! Controls, all files in `objects_dir`, read at every call:
 //! - `unreachable`: while it exists, every operation fails with a hardware failure, as an
-//!   absent token does.
+//!   absent token does; the error keeps a PKCS#11-like cause (`CKR_TOKEN_NOT_PRESENT`).
+//! - `absent`: if it exists when the provider is built, the device is absent: the provider
+//!   answers [`OpenError::Absent`] when its option `skip_if_absent = true` (as
+//!   `skip_if_no_tpm`), and fails to start otherwise.
 //! - `stop-at`: holds a step name ([`Step`]); on reaching that step the provider creates
 //!   `stopped-<step>` and sleeps until the process is killed, so a test can `kill -9` the
 //!   daemon exactly there.
@@ -22,10 +25,10 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use psc_provider_api::{
-    Binding, KeyLifecycle, KeyRef, NewKey, Provider, ProviderError, ProviderInfo, ProviderOptions,
-    Secret,
+    Binding, KeyLifecycle, KeyRef, NewKey, OpenError, Provider, ProviderError, ProviderInfo,
+    ProviderOptions, Secret,
 };
-use psc_psa::{Attributes, KeyType, SecretBytes};
+use psc_psa::{Attributes, KeyType, SecretBytes, Status};
 use serde::Deserialize;
 use uuid::Uuid;
 
@@ -74,7 +77,28 @@ struct Options {
     /// A PIN, in the original's `str:`/`hex:` forms, checked against `expected-pin`.
     #[serde(default, deserialize_with = "prefixed")]
     pin: Option<Secret>,
+    /// Start the service without this provider when its device is absent.
+    #[serde(default)]
+    skip_if_absent: bool,
 }
+
+/// The cause kept in the errors of an unreachable token, as a PKCS#11 provider keeps the
+/// function and its return value.
+#[derive(Debug)]
+pub struct TokenError {
+    /// The function that failed.
+    pub function: &'static str,
+    /// Its return value's name.
+    pub rv: &'static str,
+}
+
+impl std::fmt::Display for TokenError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} returned {}", self.function, self.rv)
+    }
+}
+
+impl std::error::Error for TokenError {}
 
 fn prefixed<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Secret>, D::Error> {
     Secret::prefixed(d).map(Some)
@@ -85,20 +109,29 @@ impl TestProvider {
     ///
     /// # Errors
     /// A message naming the option, its line and the file; or the directory; never the PIN.
-    pub fn from_options(options: &ProviderOptions) -> Result<TestProvider, String> {
+    pub fn from_options(options: &ProviderOptions) -> Result<TestProvider, OpenError> {
         let options: Options = options.parse().map_err(|e| e.to_string())?;
         if !options.objects_dir.is_absolute() {
-            return Err(format!(
+            return Err(OpenError::Failed(format!(
                 "objects_dir {} is not absolute",
                 options.objects_dir.display()
-            ));
+            )));
+        }
+        if options.objects_dir.join("absent").exists() {
+            let reason = "the test token is absent".to_owned();
+            return Err(match options.skip_if_absent {
+                true => OpenError::Absent(reason),
+                false => OpenError::Failed(reason),
+            });
         }
         if let Ok(expected) = fs::read(options.objects_dir.join("expected-pin"))
             && options.pin.as_ref().map(Secret::as_bytes) != Some(expected.as_slice())
         {
-            return Err("the test token refuses the configured pin: wrong PIN".into());
+            return Err(OpenError::Failed(
+                "the test token refuses the configured pin: wrong PIN".into(),
+            ));
         }
-        TestProvider::open(&options.objects_dir)
+        Ok(TestProvider::open(&options.objects_dir)?)
     }
 
     /// A provider keeping its objects in `dir` (created if missing).
@@ -126,8 +159,13 @@ impl TestProvider {
 
     fn reachable(&self) -> Result<(), ProviderError> {
         if self.dir.join("unreachable").exists() {
-            return Err(ProviderError::Hardware(
-                "the test token is unreachable".into(),
+            return Err(ProviderError::caused(
+                Status::PsaErrorHardwareFailure,
+                "the test token is unreachable",
+                TokenError {
+                    function: "C_GetSlotInfo",
+                    rv: "CKR_TOKEN_NOT_PRESENT",
+                },
             ));
         }
         Ok(())
