@@ -4,7 +4,7 @@
 
 pub mod log_sink;
 
-use psc_provider_api::Provider;
+use psc_provider_api::{OpenError, Provider};
 use psc_service::config::{ProviderConfig, ProviderKind};
 use psc_service::{ProviderFactory, StoreState};
 
@@ -13,7 +13,7 @@ use psc_service::{ProviderFactory, StoreState};
 pub struct Factory;
 
 impl ProviderFactory for Factory {
-    fn build(&self, config: &ProviderConfig) -> Result<Box<dyn Provider>, String> {
+    fn build(&self, config: &ProviderConfig) -> Result<Box<dyn Provider>, OpenError> {
         self.build_for_store(config, StoreState::new(true))
     }
 
@@ -21,7 +21,7 @@ impl ProviderFactory for Factory {
         &self,
         config: &ProviderConfig,
         store: StoreState,
-    ) -> Result<Box<dyn Provider>, String> {
+    ) -> Result<Box<dyn Provider>, OpenError> {
         match &config.kind {
             #[cfg(feature = "software-provider")]
             ProviderKind::Software {
@@ -33,14 +33,40 @@ impl ProviderFactory for Factory {
                 *key_cache_size,
             )
             .map(|p| Box::new(p) as Box<dyn Provider>)
-            .map_err(|e| match e {
-                psc_provider_software::OpenError::Missing { .. } => {
-                    format!("{e} (key store {})", config.key_store.display())
-                }
-                other => other.to_string(),
+            .map_err(|e| {
+                OpenError::Failed(match e {
+                    psc_provider_software::OpenError::Missing { .. } => {
+                        format!("{e} (key store {})", config.key_store.display())
+                    }
+                    other => other.to_string(),
+                })
             }),
+            ProviderKind::Own {
+                provider_type,
+                options,
+            } => build_own(provider_type, options),
+            // Only the type is named: the options may hold secrets.
             #[allow(unreachable_patterns)] // reachable when a provider's feature is off
-            other => Err(format!("{other:?} is not compiled into this daemon")),
+            _ => Err(OpenError::Failed(format!(
+                "provider_type {:?} is not compiled into this daemon",
+                config.id
+            ))),
         }
+    }
+}
+
+/// The providers whose crates parse their own options, by `provider_type`.
+fn build_own(
+    provider_type: &str,
+    options: &psc_provider_api::ProviderOptions,
+) -> Result<Box<dyn Provider>, OpenError> {
+    let _ = options;
+    match provider_type {
+        #[cfg(feature = "test-provider")]
+        "TestExternal" => psc_test_provider::TestProvider::from_options(options)
+            .map(|p| Box::new(p) as Box<dyn Provider>),
+        other => Err(OpenError::Failed(format!(
+            "provider_type {other:?} is not compiled into this daemon"
+        ))),
     }
 }

@@ -510,3 +510,102 @@ impl Drop for TracingDaemon {
         }
     }
 }
+
+/// The PIN the test provider's configuration gives (issue 15): recognisable, 20 bytes.
+const PIN: &str = "pin-canary-7f3a9c1e5b";
+
+/// The configuration above plus the test provider (keys outside the store) holding `pin`
+/// (a TOML value as written) and `extra` lines.
+fn config_with_pin(site: &Site, pin: &str, extra: &str) -> String {
+    format!(
+        "{}\n[[provider]]\nname = \"token\"\nprovider_type = \"TestExternal\"\n\
+         key_info_manager = \"sqlite-manager\"\nobjects_dir = \"{}\"\npin = {pin}\n{extra}",
+        config(site),
+        site.path().join("token").display(),
+    )
+}
+
+/// A PIN given in the configuration appears in no log line at trace level, through a start,
+/// a request to its provider and a reload; and in no error when the configuration or the
+/// token refuses the start (wrong PIN, a PIN of the wrong type or form, an unknown option
+/// beside it). The unknown option is named, with its line and the file.
+#[test]
+fn a_configured_pin_reaches_no_log_and_no_error() -> TestResult {
+    let site = Site::new();
+    let token = site.path().join("token");
+    std::fs::create_dir_all(&token)?;
+    std::fs::write(token.join("expected-pin"), PIN)?;
+    let secret = Secret::new("the configured PIN", PIN.as_bytes());
+
+    site.write_config(&config_with_pin(&site, &format!("\"str:{PIN}\""), ""));
+    let mut daemon = TracingDaemon::start(&site)?;
+    let mut token_client = client(&site.socket());
+    token_client
+        .set_implicit_provider(parsec_client::core::interface::requests::ProviderId::Pkcs11);
+    token_client.list_keys()?;
+    let pid = Pid::from_raw(i32::try_from(daemon.child.id())?).ok_or("no pid")?;
+    kill_process(pid, Signal::HUP)?;
+    let stderr = daemon.stderr.clone();
+    poll("the reload", || {
+        let log = std::fs::read_to_string(&stderr).unwrap_or_default();
+        log.contains("configuration reloaded").then_some(())
+    });
+    let log = daemon.stop_and_read()?;
+    let text = String::from_utf8_lossy(&log);
+    assert!(text.contains("TRACE") || text.contains("DEBUG"), "{text}");
+    let found = leaks(&log, &secret);
+    assert!(found.is_empty(), "the PIN appears as {found:?}:\n{text}");
+
+    let digits = "31415926535897932384";
+    let refusals = [
+        (format!("\"str:{PIN}-wrong\""), String::new(), "wrong PIN"),
+        (
+            digits.to_owned(),
+            String::new(),
+            "a secret must be a string",
+        ),
+        (format!("\"hex:{PIN}\""), String::new(), "hexadecimal"),
+        // A TOML syntax error: the line is named by its key only.
+        (format!("\"str:{PIN}"), String::new(), "line 29 `pin = …`"),
+        (
+            format!("\"str:{PIN}\""),
+            format!("pin_typo = \"str:{PIN}\"\n"),
+            "unknown field `pin_typo`",
+        ),
+    ];
+    for (pin, extra, reason) in refusals {
+        let text = config_with_pin(&site, &pin, &extra);
+        site.write_config(&text);
+        let mut command = common::Daemon::command(&site, &[]);
+        command.env("RUST_LOG", "trace");
+        let mut refused = common::Daemon::spawn(command);
+        let status = refused.wait_exit();
+        let output = format!("{}{}", refused.stdout(), refused.stderr());
+        assert!(!status.success(), "{output}");
+        assert!(output.contains(reason), "{reason:?} not in:\n{output}");
+        for secret in [
+            Secret::new("the PIN", PIN.as_bytes()),
+            Secret::new("digits", digits.as_bytes()),
+        ] {
+            let found = leaks(output.as_bytes(), &secret);
+            assert!(
+                found.is_empty(),
+                "{} appears as {found:?}:\n{output}",
+                secret.what
+            );
+        }
+        if !extra.is_empty() {
+            let line = text
+                .lines()
+                .position(|l| l.starts_with("pin_typo"))
+                .unwrap()
+                + 1;
+            assert!(output.contains(&format!("line {line}")), "{output}");
+            assert!(
+                output.contains(&site.config().display().to_string()),
+                "{output}"
+            );
+        }
+    }
+    Ok(())
+}

@@ -20,6 +20,56 @@ pub trait KeyLifecycle: Send + Sync {
         false
     }
 
+    /// For a provider that [keeps external state](Self::keeps_external_state): names the
+    /// object a creation will make, before making it, and returns the blob that names it
+    /// (e.g. the CKA_ID the token object will carry). The service records this blob durably
+    /// as an intent, then calls [`generate_planned`](Self::generate_planned) or
+    /// [`import_planned`](Self::import_planned). After a crash the service calls
+    /// [`destroy`](Self::destroy) with this blob, so it must be enough to find and delete
+    /// the object if it was made (and `destroy` must succeed when it was not).
+    ///
+    /// # Errors
+    /// [`ProviderError`]; the default answers `NotSupported` (blob-only providers never
+    /// plan).
+    fn plan(&self, attributes: &Attributes) -> Result<Vec<u8>, ProviderError> {
+        let _ = attributes;
+        Err(ProviderError::NotSupported(
+            "planning a key creation".into(),
+        ))
+    }
+
+    /// Creates the key [`plan`](Self::plan) named. The default ignores the plan and
+    /// [generates](Self::generate). The returned blob may differ from the plan (e.g. carry
+    /// the public key too), but the plan alone must still be enough to destroy the object.
+    ///
+    /// # Errors
+    /// As [`generate`](Self::generate).
+    fn generate_planned(
+        &self,
+        plan: &[u8],
+        attributes: &Attributes,
+        binding: Binding<'_>,
+    ) -> Result<NewKey, ProviderError> {
+        let _ = plan;
+        self.generate(attributes, binding)
+    }
+
+    /// Imports into the object [`plan`](Self::plan) named; the default ignores the plan and
+    /// [imports](Self::import).
+    ///
+    /// # Errors
+    /// As [`import`](Self::import).
+    fn import_planned(
+        &self,
+        plan: &[u8],
+        attributes: &Attributes,
+        data: &[u8],
+        binding: Binding<'_>,
+    ) -> Result<NewKey, ProviderError> {
+        let _ = plan;
+        self.import(attributes, data, binding)
+    }
+
     /// Creates a key with these attributes (type, size and policy already validated).
     ///
     /// # Errors
@@ -61,7 +111,9 @@ pub trait KeyLifecycle: Send + Sync {
     }
 
     /// Destroys what the provider holds for the key. Keys that live only in their blob have
-    /// nothing to destroy.
+    /// nothing to destroy. Destroying an object that is already gone (or was never made:
+    /// the blob may be a [plan](Self::plan)) succeeds; an error means the object may still
+    /// exist, and the service then keeps its row until a later attempt succeeds.
     ///
     /// # Errors
     /// [`ProviderError`] when the back end fails.

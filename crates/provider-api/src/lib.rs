@@ -15,11 +15,17 @@ use psc_psa::{Attributes, Status};
 use uuid::Uuid;
 
 mod capabilities;
+mod open;
+mod options;
+mod secret;
 
 pub use capabilities::{
     AeadCrypt, AsymmetricCrypt, CipherCrypt, HashCompute, KeyLifecycle, MacCompute, RandomSource,
     RawAgreement, SignHash, SignMessage,
 };
+pub use open::OpenError;
+pub use options::{COMMON_KEYS, OptionsError, ProviderOptions};
+pub use secret::Secret;
 
 /// How a provider describes itself in ListProviders.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -182,6 +188,20 @@ pub enum ProviderError {
     /// Anything else.
     #[error("provider failure: {0}")]
     Other(String),
+    /// A back-end failure that keeps its cause (for PKCS#11: the function and its `CKR_`
+    /// value; for a TPM: the command and its response code), answered with `status`. Its
+    /// `Display` is `context` alone; the service logs the whole chain once, where the
+    /// failure becomes a wire status.
+    #[error("{context}")]
+    Caused {
+        /// The status the protocol answers.
+        status: Status,
+        /// What was being done.
+        context: String,
+        /// The back end's own error.
+        #[source]
+        source: Box<dyn std::error::Error + Send + Sync + 'static>,
+    },
 }
 
 impl ProviderError {
@@ -196,6 +216,20 @@ impl ProviderError {
             ProviderError::Storage(_) => Status::PsaErrorStorageFailure,
             ProviderError::Hardware(_) => Status::PsaErrorHardwareFailure,
             ProviderError::Other(_) => Status::PsaErrorGenericError,
+            ProviderError::Caused { status, .. } => *status,
+        }
+    }
+
+    /// A failure answered with `status` that keeps `source` as its cause.
+    pub fn caused(
+        status: Status,
+        context: impl Into<String>,
+        source: impl std::error::Error + Send + Sync + 'static,
+    ) -> ProviderError {
+        ProviderError::Caused {
+            status,
+            context: context.into(),
+            source: Box::new(source),
         }
     }
 }

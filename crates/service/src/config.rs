@@ -98,6 +98,15 @@ pub enum ProviderKind {
         /// 0: none).
         key_cache_size: usize,
     },
+    /// A provider whose crate parses its own options (Pkcs11, Tpm, … and the tests'
+    /// `TestExternal`): the daemon's factory picks the crate by `provider_type` and hands
+    /// it `options`, its raw `[[provider]]` table.
+    Own {
+        /// The `provider_type` as written.
+        provider_type: String,
+        /// Its table, parsed by the provider.
+        options: psc_provider_api::ProviderOptions,
+    },
 }
 
 /// Size and concurrency limits.
@@ -156,17 +165,22 @@ impl Default for Config {
 impl ProviderConfig {
     /// The software provider with its key store at `key_store` and its master key beside it.
     pub fn software(key_store: &Path) -> ProviderConfig {
-        let dir = key_store.parent().unwrap_or(Path::new("/"));
         ProviderConfig {
             name: "mbed-crypto-provider".into(),
             id: ProviderId::MbedCrypto,
             key_store: key_store.to_owned(),
             kind: ProviderKind::Software {
-                master_key_path: dir.join("psc-master.key"),
+                master_key_path: default_master_key_path(key_store),
                 key_cache_size: DEFAULT_KEY_CACHE_SIZE,
             },
         }
     }
+}
+
+/// The software provider's master key when `master_key_path` is not set: beside its store.
+fn default_master_key_path(key_store: &Path) -> PathBuf {
+    let dir = key_store.parent().unwrap_or(Path::new("/"));
+    dir.join("psc-master.key")
 }
 
 /// Where keys are recorded when no `[[key_manager]]` is configured.
@@ -203,7 +217,7 @@ impl Config {
             path: path.to_owned(),
             source,
         })?;
-        Config::parse(&text, path)
+        Config::parse(&zeroize::Zeroizing::new(text), path)
     }
 
     /// Validates configuration text; `path` names it in errors.
@@ -216,8 +230,13 @@ impl Config {
             let message = match e.span() {
                 Some(span) => {
                     let number = text[..span.start].matches('\n').count() + 1;
-                    let line = text.lines().nth(number - 1).unwrap_or_default().trim();
-                    format!("line {number} `{line}`: {}", e.message())
+                    let line = text.lines().nth(number - 1).unwrap_or_default();
+                    // The key only: a value may be a secret (a PIN).
+                    let key = match line.split_once('=') {
+                        Some((key, _)) => format!("{} = …", key.trim()),
+                        None => line.trim().to_owned(),
+                    };
+                    format!("line {number} `{key}`: {}", e.message())
                 }
                 None => e.message().to_owned(),
             };
@@ -226,7 +245,8 @@ impl Config {
                 message,
             }
         })?;
-        raw.validate(path)
+        let text = std::sync::Arc::new(zeroize::Zeroizing::new(text.to_owned()));
+        raw.validate(path, &text)
     }
 }
 
@@ -240,7 +260,8 @@ struct RawConfig {
     /// of preference).
     authenticator: Option<toml::Value>,
     key_manager: Vec<providers::RawKeyManager>,
-    provider: Vec<providers::RawProvider>,
+    /// Each table is parsed later, by `providers.rs` and by its provider, from the text.
+    provider: Vec<serde::de::IgnoredAny>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -288,7 +309,11 @@ struct RawAdmin {
 }
 
 impl RawConfig {
-    fn validate(self, path: &Path) -> Result<Config, ConfigError> {
+    fn validate(
+        self,
+        path: &Path,
+        text: &std::sync::Arc<zeroize::Zeroizing<String>>,
+    ) -> Result<Config, ConfigError> {
         let invalid = |option, reason: String| ConfigError::Invalid {
             path: path.to_owned(),
             option,
@@ -352,8 +377,8 @@ impl RawConfig {
         };
         check_unique_authenticators(&authenticators)
             .map_err(|r| invalid("authenticator.auth_type", r))?;
-        let provider_configs = providers::validate(self.key_manager, self.provider)
-            .map_err(|(option, reason)| invalid(option, reason))?;
+        let provider_configs =
+            providers::configs(self.key_manager, self.provider.len(), path, text)?;
         Ok(Config {
             socket_path,
             timeout: Duration::from_millis(timeout_ms),

@@ -57,8 +57,9 @@ pub enum Error {
     /// The key store refused or failed.
     #[error(transparent)]
     Store(#[from] StoreError),
-    /// The provider failed.
-    #[error("provider {provider:?}: {source}")]
+    /// The provider failed. The message carries the whole cause chain, so the one log line
+    /// where the error becomes a wire status (`front/connection.rs`) shows the cause.
+    #[error("provider {provider:?}: {}", chain(source))]
     Provider {
         /// The provider.
         provider: ProviderId,
@@ -71,4 +72,16 @@ pub enum Error {
     /// The bytes held in requests and answers reached `core_settings.memory_budget_bytes`.
     #[error("the memory budget (core_settings.memory_budget_bytes) is spent")]
     MemoryBudget,
+}
+
+/// An error and its causes, `: `-separated.
+fn chain(error: &dyn std::error::Error) -> String {
+    let mut text = error.to_string();
+    let mut cause = error.source();
+    while let Some(next) = cause {
+        text.push_str(": ");
+        text.push_str(&next.to_string());
+        cause = next.source();
+    }
+    text
 }

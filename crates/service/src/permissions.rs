@@ -201,6 +201,7 @@ pub fn check(config: &Config) -> Result<Vec<Warning>, PermissionError> {
                 owner::check(Kind::MasterKey, master_key_path)?;
                 check_master_key_dir(master_key_path)?;
             }
+            ProviderKind::Own { .. } => {}
         }
     }
     check_socket_dir(&config.socket_path, &mut warnings)?;

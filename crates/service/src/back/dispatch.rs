@@ -91,7 +91,7 @@ impl Service {
     /// after the identity checks, as the original does.
     fn route(&self, provider: ProviderId, opcode: Opcode) -> Result<(), Error> {
         if provider != ProviderId::Core {
-            self.slot(provider)?;
+            super::recovery::retry(self.slot(provider)?);
         }
         if (provider == ProviderId::Core) != (opcode.spec().scope == Scope::Core) {
             return Err(Error::NotSupported { opcode, provider });

@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use psc_provider_api::{Binding, KeyLifecycle, KeyRef};
+use psc_provider_api::{Binding, KeyLifecycle, KeyRef, NewKey, ProviderError};
 use psc_psa::{PolicyError, Usage};
 use psc_wire::ops::list_keys::KeyInfo;
 use psc_wire::ops::{
@@ -17,7 +17,7 @@ use super::policy::{self, Creation, binding};
 use super::slots::Slot;
 use crate::auth::Application;
 use crate::error::Error;
-use crate::keystore::{KeyRecord, KeyStore};
+use crate::keystore::{KeyRecord, KeyStore, Pending};
 
 fn lifecycle(slot: &Slot, opcode: Opcode) -> Result<&dyn KeyLifecycle, Error> {
     slot.provider.key_lifecycle().ok_or(Error::NotSupported {
@@ -37,9 +37,18 @@ pub(crate) fn generate(
     policy::check_new_key(&request.attributes, Creation::Generate, allow_deprecated)?;
     let lifecycle = lifecycle(slot, Opcode::PsaGenerateKey)?;
     let owner = binding(app, &request.key_name);
-    create(slot, app, &request.key_name, quota, lifecycle, |l| {
-        l.generate(&request.attributes, Binding(&owner))
-    })?;
+    create(
+        slot,
+        app,
+        &request.key_name,
+        quota,
+        lifecycle,
+        &request.attributes,
+        |plan| match plan {
+            Some(plan) => lifecycle.generate_planned(plan, &request.attributes, Binding(&owner)),
+            None => lifecycle.generate(&request.attributes, Binding(&owner)),
+        },
+    )?;
     Ok(GenerateKeyResponse)
 }
 
@@ -54,56 +63,111 @@ pub(crate) fn import(
     policy::check_new_key(&request.attributes, Creation::Import, allow_deprecated)?;
     let lifecycle = lifecycle(slot, Opcode::PsaImportKey)?;
     let owner = binding(app, &request.key_name);
-    create(slot, app, &request.key_name, quota, lifecycle, |l| {
-        l.import(&request.attributes, &request.data, Binding(&owner))
-    })?;
+    create(
+        slot,
+        app,
+        &request.key_name,
+        quota,
+        lifecycle,
+        &request.attributes,
+        |plan| match plan {
+            Some(plan) => {
+                lifecycle.import_planned(plan, &request.attributes, &request.data, Binding(&owner))
+            }
+            None => lifecycle.import(&request.attributes, &request.data, Binding(&owner)),
+        },
+    )?;
     Ok(ImportKeyResponse)
 }
 
-/// The creation protocol: reserve the name, (for providers with external state) record the
-/// intent, create, then commit. A failure after the provider created the key destroys it, and
-/// the reservation is released, so nothing half-created remains. An application holding
-/// `quota` keys in the store (`core_settings.max_keys_per_application`) creates no more.
+/// The creation protocol: reserve the name; for a provider with external state, ask it to
+/// plan the object and record the intent (the plan's blob) durably; create; commit the row
+/// as a key. A failure after the intent undoes the creation (destroys the planned object,
+/// then removes the row); if the object cannot be destroyed, its intent stays, parked for a
+/// retry (`recovery.rs`), so nothing is orphaned. An application holding `quota` keys in
+/// the store (`core_settings.max_keys_per_application`) creates no more.
 fn create(
     slot: &Slot,
     app: &Application,
     name: &str,
     quota: usize,
     lifecycle: &dyn KeyLifecycle,
-    make: impl FnOnce(
-        &dyn KeyLifecycle,
-    ) -> Result<psc_provider_api::NewKey, psc_provider_api::ProviderError>,
+    attributes: &psc_psa::Attributes,
+    make: impl FnOnce(Option<&[u8]>) -> Result<NewKey, ProviderError>,
 ) -> Result<(), Error> {
     let store = &slot.store;
+    let provider_error = |source| Error::Provider {
+        provider: slot.id,
+        source,
+    };
     store.reserve_within(app, name, quota)?;
-    let outcome = (|| {
-        let new = make(lifecycle).map_err(|source| Error::Provider {
-            provider: slot.id,
-            source,
-        })?;
-        let record = KeyRecord {
-            provider: slot.id,
-            attributes: new.attributes,
-            blob: new.blob,
-        };
-        if let Err(error) = store.commit(app, name, record.clone()) {
-            let key = KeyRef {
-                attributes: &record.attributes,
-                blob: &record.blob,
-            };
-            if let Err(destroy) = lifecycle.destroy(key) {
-                tracing::error!(%destroy, "could not destroy a key whose creation failed");
+    let intent = if lifecycle.keeps_external_state() {
+        let planned = lifecycle
+            .plan(attributes)
+            .map_err(provider_error)
+            .and_then(|blob| {
+                let record = KeyRecord {
+                    provider: slot.id,
+                    attributes: *attributes,
+                    blob,
+                };
+                store.record_intent(app, name, &record)?;
+                Ok(record)
+            });
+        match planned {
+            Ok(record) => Some(record),
+            Err(error) => {
+                release(store, app, name);
+                return Err(error);
             }
-            return Err(error.into());
         }
-        Ok(())
-    })();
-    if outcome.is_err()
-        && let Err(error) = store.release(app, name)
-    {
-        tracing::error!(%error, "could not release a key name");
+    } else {
+        None
+    };
+    let outcome = make(intent.as_ref().map(|r| r.blob.as_slice()))
+        .map_err(provider_error)
+        .and_then(|new| {
+            let record = KeyRecord {
+                provider: slot.id,
+                attributes: new.attributes,
+                blob: new.blob,
+            };
+            store.commit(app, name, record.clone()).map_err(|error| {
+                if intent.is_none() {
+                    // Blob-only keys: nothing outside the store to undo.
+                    let key = KeyRef {
+                        attributes: &record.attributes,
+                        blob: &record.blob,
+                    };
+                    if let Err(destroy) = lifecycle.destroy(key) {
+                        tracing::error!(%destroy, "could not destroy a key whose creation failed");
+                    }
+                }
+                Error::from(error)
+            })
+        });
+    if outcome.is_err() {
+        match intent {
+            Some(record) => super::recovery::finish(
+                store,
+                Some(slot.provider.as_ref()),
+                Pending {
+                    app: app.clone(),
+                    name: name.to_owned(),
+                    record,
+                    deleting: false,
+                },
+            ),
+            None => release(store, app, name),
+        }
     }
     outcome
+}
+
+fn release(store: &KeyStore, app: &Application, name: &str) {
+    if let Err(error) = store.release(app, name) {
+        tracing::error!(%error, "could not release a key name");
+    }
 }
 
 pub(crate) fn export_public(
@@ -170,7 +234,9 @@ pub(crate) fn destroy(
 /// provider keeps external state), destroy the provider's object, then remove the row. A
 /// deletion is durable or not started: if the row cannot be removed (a full disk), a key
 /// without external state is back in use, so the client is never told a key is gone that
-/// would come back at the next start.
+/// would come back at the next start. For a provider with external state, once the intent
+/// is written the deletion is finished later if a step fails (`recovery.rs`): the key never
+/// comes back.
 pub(crate) fn destroy_named(
     provider: ProviderId,
     store: &KeyStore,
@@ -184,8 +250,18 @@ pub(crate) fn destroy_named(
         attributes: &record.attributes,
         blob: &record.blob,
     };
+    let park = || {
+        store.park(Pending {
+            app: app.clone(),
+            name: name.to_owned(),
+            record: KeyRecord::clone(&record),
+            deleting: true,
+        });
+    };
     if let Err(source) = lifecycle.destroy(key) {
-        if !external {
+        if external {
+            park();
+        } else {
             store.cancel_delete(app, name, Arc::clone(&record))?;
         }
         return Err(Error::Provider { provider, source });
@@ -193,8 +269,10 @@ pub(crate) fn destroy_named(
     if let Err(error) = store.finish_delete(app, name) {
         // The row is still there (the write did not commit): a key without external state
         // is still whole, so it goes back into use and a retry can delete it. A key with
-        // external state stays marked as being deleted, which the next start completes.
-        if !external {
+        // external state stays marked as being deleted, parked for a retry.
+        if external {
+            park();
+        } else {
             store.cancel_delete(app, name, record)?;
         }
         return Err(error.into());

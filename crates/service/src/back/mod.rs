@@ -8,6 +8,7 @@ mod dispatch;
 mod keyless;
 mod keys;
 mod policy;
+mod recovery;
 mod slots;
 
 pub use dispatch::Service;

@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use psc_provider_api::{KeyRef, Provider};
+use psc_provider_api::{OpenError, Provider};
 use psc_wire::ProviderId;
 
 use crate::auth::Application;
@@ -18,8 +18,10 @@ pub trait ProviderFactory {
     /// The provider for `config`.
     ///
     /// # Errors
-    /// A message saying why the provider cannot start (device missing, bad option, …).
-    fn build(&self, config: &ProviderConfig) -> Result<Box<dyn Provider>, String>;
+    /// [`OpenError::Failed`] saying why the provider cannot start (bad option, device
+    /// failure, …), never quoting a secret; [`OpenError::Absent`] when its device is absent
+    /// and its configuration says to start without it.
+    fn build(&self, config: &ProviderConfig) -> Result<Box<dyn Provider>, OpenError>;
 
     /// The provider for `config`, told what its key store holds: a provider with a root
     /// secret (a master key) may create a missing one only for a store holding none of its
@@ -31,7 +33,7 @@ pub trait ProviderFactory {
         &self,
         config: &ProviderConfig,
         store: StoreState,
-    ) -> Result<Box<dyn Provider>, String> {
+    ) -> Result<Box<dyn Provider>, OpenError> {
         let _ = store;
         self.build(config)
     }
@@ -99,8 +101,12 @@ pub enum StartError {
 pub(crate) struct Slot {
     pub(crate) id: ProviderId,
     pub(crate) name: String,
-    pub(crate) provider: Box<dyn Provider>,
+    /// Shared with the next service generation when a reload leaves its configuration
+    /// unchanged (`build`); dropped once the last generation using it is.
+    pub(crate) provider: Arc<dyn Provider>,
     pub(crate) store: Arc<KeyStore>,
+    /// The configuration the provider was built from, to decide whether a reload keeps it.
+    config: ProviderConfig,
 }
 
 impl Slot {
@@ -117,7 +123,10 @@ impl Slot {
 
 /// Builds the providers and opens their stores, then finishes what a crash interrupted.
 /// Stores already open in `previous` (a reload) are shared rather than opened twice, so both
-/// generations of the service see one index.
+/// generations of the service see one index. A provider whose configuration entry is the
+/// same as in `previous` is shared too, not built again (a token is initialised once per
+/// process; a TPM is exclusive); a changed entry builds a new provider, and the old one is
+/// dropped with the old generation, once its in-flight requests are done.
 pub(crate) fn build(
     configs: &[ProviderConfig],
     factory: &dyn ProviderFactory,
@@ -144,25 +153,33 @@ pub(crate) fn build(
             }
         };
         let empty = !store.has_keys_of(config.id).map_err(fail)?;
-        let provider = factory
-            .build_for_store(config, StoreState { empty })
-            .map_err(|reason| StartError::Provider {
-                name: config.name.clone(),
-                reason,
-            })?;
+        let provider = match provider(config, factory, previous, StoreState { empty }) {
+            Ok(provider) => provider,
+            Err(Absent(reason)) => {
+                tracing::warn!(
+                    provider = %config.name,
+                    "the provider's device is absent ({reason}); starting without it, as its \
+                     configuration asks (a reload tries again)"
+                );
+                continue;
+            }
+            Err(Failed(error)) => return Err(error),
+        };
         check_root(config, &store, provider.as_ref(), empty)?;
         slots.push(Slot {
             id: config.id,
             name: config.name.clone(),
             provider,
             store,
+            config: config.clone(),
         });
     }
     for (store, interrupted) in pending {
-        finish(&store, &slots, interrupted).map_err(|source| StartError::Store {
-            path: store.path().map(Into::into).unwrap_or_default(),
-            source,
-        })?;
+        let provider = slots
+            .iter()
+            .find(|s| s.id == interrupted.record.provider)
+            .map(|s| s.provider.as_ref());
+        super::recovery::finish(&store, provider, interrupted);
     }
     Ok(slots)
 }
@@ -193,26 +210,32 @@ fn check_root(
     }
 }
 
-/// Finishes an operation a crash interrupted: an interrupted creation is undone, an
-/// interrupted deletion completed. Either way the provider's object goes first, then the row.
-/// A row whose provider is no longer configured is left for when it comes back.
-fn finish(store: &KeyStore, slots: &[Slot], pending: Pending) -> Result<(), StoreError> {
-    let Some(slot) = slots.iter().find(|s| s.id == pending.record.provider) else {
-        tracing::warn!(provider = ?pending.record.provider, "an interrupted operation waits for its provider");
-        return Ok(());
-    };
-    if let Some(lifecycle) = slot.provider.key_lifecycle() {
-        let key = KeyRef {
-            attributes: &pending.record.attributes,
-            blob: &pending.record.blob,
-        };
-        if let Err(error) = lifecycle.destroy(key) {
-            tracing::warn!(%error, deleting = pending.deleting, "could not destroy an interrupted key");
-        }
+/// Why [`provider`] gave none.
+enum NoProvider {
+    /// Absent, to be started without.
+    Absent(String),
+    /// Failed: the start is refused.
+    Failed(StartError),
+}
+use NoProvider::{Absent, Failed};
+
+/// The provider of `previous` built from the same configuration entry, or a new one.
+fn provider(
+    config: &ProviderConfig,
+    factory: &dyn ProviderFactory,
+    previous: &[Slot],
+    store: StoreState,
+) -> Result<Arc<dyn Provider>, NoProvider> {
+    if let Some(slot) = previous.iter().find(|s| s.config == *config) {
+        tracing::debug!(provider = %config.name, "provider unchanged by the reload, kept");
+        return Ok(Arc::clone(&slot.provider));
     }
-    tracing::info!(
-        deleting = pending.deleting,
-        "finished an operation interrupted by a crash"
-    );
-    store.finish_delete(&pending.app, &pending.name)
+    match factory.build_for_store(config, store) {
+        Ok(provider) => Ok(Arc::from(provider)),
+        Err(OpenError::Absent(reason)) => Err(Absent(reason)),
+        Err(error) => Err(Failed(StartError::Provider {
+            name: config.name.clone(),
+            reason: error.to_string(),
+        })),
+    }
 }

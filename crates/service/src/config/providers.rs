@@ -2,13 +2,51 @@
 //! [`ProviderConfig`]s.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
+use psc_provider_api::{OptionsError, ProviderOptions};
+use psc_wire::ProviderId;
 use serde::Deserialize;
+use zeroize::Zeroizing;
 
-use super::{DEFAULT_KEY_STORE, MAX_KEY_CACHE_SIZE, ProviderConfig, ProviderKind};
+use super::{
+    ConfigError, DEFAULT_KEY_CACHE_SIZE, DEFAULT_KEY_STORE, MAX_KEY_CACHE_SIZE, ProviderConfig,
+    ProviderKind,
+};
 
 /// A validation failure: the option, and why.
 type Refusal = (&'static str, String);
+
+/// Why a `[[provider]]` or `[[key_manager]]` table was refused.
+#[derive(Debug)]
+enum Refused {
+    /// A value we refuse.
+    Invalid(Refusal),
+    /// The table does not parse (unknown key, wrong type), with its line.
+    Options(OptionsError),
+}
+
+impl From<Refusal> for Refused {
+    fn from(refusal: Refusal) -> Refused {
+        Refused::Invalid(refusal)
+    }
+}
+
+impl From<OptionsError> for Refused {
+    fn from(error: OptionsError) -> Refused {
+        Refused::Options(error)
+    }
+}
+
+/// The options every provider has, read by the service; the rest of the table belongs to
+/// the provider (lenient here: the provider's own parsing is strict).
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct RawCommon {
+    provider_type: String,
+    name: Option<String>,
+    key_info_manager: Option<String>,
+}
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -19,7 +57,10 @@ pub(super) struct RawKeyManager {
     sqlite_db_path: Option<PathBuf>,
 }
 
-/// Every option any provider type of the original takes; which apply is checked per type.
+/// The software provider's table (strict). It also names every option other provider
+/// types of the original take, so that one given here is refused as not applying to
+/// `MbedCrypto`. The software provider's options are still read by the service because
+/// the start-up permission checks need its master key's path.
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub(super) struct RawProvider {
@@ -56,10 +97,36 @@ const ORIGINAL_SQLITE_PATH: &str =
 /// The original's default OnDisk directory; our SQLite file goes inside it.
 const ORIGINAL_ON_DISK_PATH: &str = "/var/lib/parsec/mappings";
 
-pub(super) fn validate(
+/// The `count` `[[provider]]` tables of `text` (read from `path`), validated.
+pub(super) fn configs(
     managers: Vec<RawKeyManager>,
-    providers: Vec<RawProvider>,
-) -> Result<Vec<ProviderConfig>, Refusal> {
+    count: usize,
+    path: &Path,
+    text: &Arc<Zeroizing<String>>,
+) -> Result<Vec<ProviderConfig>, ConfigError> {
+    let tables = (0..count)
+        .map(|i| ProviderOptions::new(path, Arc::clone(text), i))
+        .collect();
+    validate(managers, tables).map_err(|refused| match refused {
+        Refused::Invalid((option, reason)) => ConfigError::Invalid {
+            path: path.to_owned(),
+            option,
+            reason,
+        },
+        Refused::Options(error) => ConfigError::Parse {
+            path: path.to_owned(),
+            message: match error.line {
+                Some(line) => format!("line {line}: {}", error.message),
+                None => error.message,
+            },
+        },
+    })
+}
+
+fn validate(
+    managers: Vec<RawKeyManager>,
+    providers: Vec<ProviderOptions>,
+) -> Result<Vec<ProviderConfig>, Refused> {
     let stores = key_stores(managers)?;
     if providers.is_empty() {
         let store = stores
@@ -68,19 +135,19 @@ pub(super) fn validate(
         return Ok(vec![ProviderConfig::software(&store)]);
     }
     let mut out: Vec<ProviderConfig> = Vec::new();
-    for raw in providers {
-        let provider = provider(raw, &stores)?;
+    for options in providers {
+        let provider = provider(options, &stores)?;
         if out.iter().any(|p| p.name == provider.name) {
-            return Err((
+            return Err(Refused::Invalid((
                 "provider.name",
                 format!("{:?} is used twice", provider.name),
-            ));
+            )));
         }
         if out.iter().any(|p| p.id == provider.id) {
-            return Err((
+            return Err(Refused::Invalid((
                 "provider.provider_type",
                 format!("{:?} is configured twice", provider.id),
-            ));
+            )));
         }
         out.push(provider);
     }
@@ -143,8 +210,12 @@ fn reject(present: bool, option: &'static str, kind: &str) -> Result<(), Refusal
     Ok(())
 }
 
-fn provider(raw: RawProvider, stores: &[(String, PathBuf)]) -> Result<ProviderConfig, Refusal> {
-    let store = match &raw.key_info_manager {
+fn provider(
+    options: ProviderOptions,
+    stores: &[(String, PathBuf)],
+) -> Result<ProviderConfig, Refused> {
+    let common: RawCommon = options.parse_all()?;
+    let store = match &common.key_info_manager {
         Some(name) => stores
             .iter()
             .find(|(n, _)| n == name)
@@ -159,20 +230,46 @@ fn provider(raw: RawProvider, stores: &[(String, PathBuf)]) -> Result<ProviderCo
             .first()
             .map_or_else(|| PathBuf::from(DEFAULT_KEY_STORE), |s| s.1.clone()),
     };
-    match raw.provider_type.as_str() {
-        "MbedCrypto" => software(raw, &store),
-        "Pkcs11" | "Tpm" | "TrustedService" | "CryptoAuthLib" => Err((
-            "provider.provider_type",
-            format!(
-                "{:?} is not available in this build; use \"MbedCrypto\"",
-                raw.provider_type
-            ),
-        )),
-        "" => Err(("provider.provider_type", "is required".into())),
-        other => Err((
-            "provider.provider_type",
-            format!("unknown provider type {other:?}"),
-        )),
+    let id = match common.provider_type.as_str() {
+        "MbedCrypto" => return Ok(software(options.parse_all()?, &store)?),
+        "Pkcs11" => ProviderId::Pkcs11,
+        "Tpm" => ProviderId::Tpm,
+        "TrustedService" => ProviderId::TrustedService,
+        "CryptoAuthLib" => ProviderId::CryptoAuthLib,
+        // The test provider (tests only) answers on the PKCS#11 slot, as a token would.
+        "TestExternal" => ProviderId::Pkcs11,
+        "" => return Err(("provider.provider_type", "is required".to_owned()).into()),
+        other => {
+            return Err((
+                "provider.provider_type",
+                format!("unknown provider type {other:?}"),
+            )
+                .into());
+        }
+    };
+    // Whether this build has the provider, and whether its options are right, is the
+    // provider's to answer: the daemon's factory hands it `options`.
+    Ok(ProviderConfig {
+        name: common
+            .name
+            .unwrap_or_else(|| default_name(&common.provider_type)),
+        id,
+        key_store: store,
+        kind: ProviderKind::Own {
+            provider_type: common.provider_type,
+            options,
+        },
+    })
+}
+
+/// The original's default provider names.
+fn default_name(provider_type: &str) -> String {
+    match provider_type {
+        "Pkcs11" => "pkcs11-provider".into(),
+        "Tpm" => "tpm-provider".into(),
+        "TrustedService" => "trusted-service-provider".into(),
+        "CryptoAuthLib" => "cryptoauthlib-provider".into(),
+        other => format!("{}-provider", other.to_lowercase()),
     }
 }
 
@@ -219,10 +316,7 @@ fn software(raw: RawProvider, store: &Path) -> Result<ProviderConfig, Refusal> {
     if let Some(name) = raw.name {
         config.name = name;
     }
-    let ProviderKind::Software {
-        master_key_path,
-        key_cache_size,
-    } = &mut config.kind;
+    let mut master_key_path = super::default_master_key_path(&config.key_store);
     if let Some(path) = raw.master_key_path {
         if !path.is_absolute() {
             return Err((
@@ -230,16 +324,18 @@ fn software(raw: RawProvider, store: &Path) -> Result<ProviderConfig, Refusal> {
                 format!("{} is not absolute", path.display()),
             ));
         }
-        *master_key_path = path;
+        master_key_path = path;
     }
-    if let Some(size) = raw.key_cache_size {
-        if size > MAX_KEY_CACHE_SIZE {
-            return Err((
-                "provider.key_cache_size",
-                format!("{size} is more than {MAX_KEY_CACHE_SIZE} (0 turns the cache off)"),
-            ));
-        }
-        *key_cache_size = size;
+    let key_cache_size = raw.key_cache_size.unwrap_or(DEFAULT_KEY_CACHE_SIZE);
+    if key_cache_size > MAX_KEY_CACHE_SIZE {
+        return Err((
+            "provider.key_cache_size",
+            format!("{key_cache_size} is more than {MAX_KEY_CACHE_SIZE} (0 turns the cache off)"),
+        ));
     }
+    config.kind = ProviderKind::Software {
+        master_key_path,
+        key_cache_size,
+    };
     Ok(config)
 }

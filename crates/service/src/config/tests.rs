@@ -288,6 +288,7 @@ fn a_peer_credentials_admin_that_is_not_a_uid_is_an_error_naming_the_option() {
 fn the_software_providers_key_cache_size_is_read_and_bounded() {
     let size = |text: &str| match &parse(text).unwrap().providers[0].kind {
         ProviderKind::Software { key_cache_size, .. } => *key_cache_size,
+        ProviderKind::Own { .. } => panic!("not the software provider"),
     };
     assert_eq!(size(""), 256, "the default");
     assert_eq!(

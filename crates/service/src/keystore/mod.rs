@@ -8,6 +8,7 @@
 //! of concurrent requests share a commit (`journal.rs`): each is acknowledged only once it
 //! is durable, with one fsync for all of them.
 
+mod interrupted;
 mod journal;
 mod lock;
 mod quarantine;
@@ -115,6 +116,8 @@ pub struct KeyStore {
     path: Option<PathBuf>,
     journal: Journal,
     index: RwLock<Index>,
+    /// Interrupted operations that could not be finished yet (`interrupted.rs`).
+    parked: interrupted::Parked,
 }
 
 impl KeyStore {
@@ -161,6 +164,7 @@ impl KeyStore {
             path: None,
             journal: Journal::new(db),
             index: RwLock::new(index),
+            parked: interrupted::Parked::default(),
         };
         Ok((store, pending))
     }
