@@ -30,6 +30,7 @@
 //! | `agreement.rs` | raw key agreement |
 //! | `hash.rs`, `random.rs` | hashes, random bytes |
 //! | `can_do.rs` | CanDoCrypto |
+//! | `cost.rs` | how long each request takes: where the service runs it |
 //! | `ecc.rs`, `ecdsa.rs`, `ecc/` | elliptic curves |
 //! | `rsa.rs`, `rsa/` | RSA |
 //! | `symmetric.rs`, `symmetric/` | symmetric keys |
@@ -63,14 +64,16 @@
 use std::path::Path;
 
 use psc_provider_api::{
-    AeadCrypt, AsymmetricCrypt, Check, CipherCrypt, HashCompute, KeyLifecycle, MacCompute,
-    Provider, ProviderError, ProviderInfo, RandomSource, RawAgreement, SignHash, SignMessage,
+    AeadCrypt, AsymmetricCrypt, Check, CipherCrypt, Cost, HashCompute, KeyLifecycle, MacCompute,
+    Operation, Provider, ProviderError, ProviderInfo, RandomSource, RawAgreement, SignHash,
+    SignMessage,
 };
 use psc_psa::Attributes;
 use uuid::Uuid;
 
 mod agreement;
 mod can_do;
+mod cost;
 mod crypt;
 mod ecc;
 mod ecdsa;
@@ -168,5 +171,9 @@ impl Provider for SoftwareProvider {
 
     fn can_do(&self, check: Check, attributes: &Attributes) -> Result<(), ProviderError> {
         can_do::can_do(check, attributes)
+    }
+
+    fn cost(&self, operation: Operation, key: Option<&Attributes>) -> Cost {
+        cost::cost(operation, key)
     }
 }

@@ -10,6 +10,7 @@ use tokio::task::JoinSet;
 
 use super::connection::{self, Shared};
 use super::idle_poll::IdlePoll;
+use super::slow::Slow;
 use crate::back::Service;
 
 /// How long shutdown waits for in-flight requests before abandoning them.
@@ -70,6 +71,7 @@ async fn accept_loop(
     let shared = Shared {
         services,
         workers: Arc::new(Semaphore::new(workers)),
+        slow: Arc::new(Slow::per_cpu()?),
         stopping,
         activity,
     };

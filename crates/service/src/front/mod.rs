@@ -4,6 +4,7 @@
 mod connection;
 mod idle_poll;
 mod listener;
+mod slow;
 
 pub use listener::run;
 
