@@ -1,8 +1,9 @@
 //! How long each request takes here, so the service knows where to run it. Everything is in
 //! memory and CPU-bound; most of it takes microseconds (ECDSA, ECDH, symmetric work, hashes)
-//! and RSA-2048 private-key work about 0.6 ms, which may run inline. RSA key generation (tens
-//! of milliseconds at 2048 bits, seconds at 4096) and any work with a larger RSA key
-//! (RSA-4096 signing: about 6 ms, RSA-8192: about 45 ms) are slow.
+//! and RSA-2048 private-key work about 0.6 ms, which may run inline, as may destroying or
+//! exporting any key (no arithmetic). RSA key generation (tens of milliseconds at 2048 bits,
+//! seconds at 4096) and any other work with a larger RSA key (RSA-4096 signing: about 6 ms,
+//! RSA-8192: about 45 ms) are slow.
 
 use psc_provider_api::{Cost, Operation};
 use psc_psa::{Attributes, KeyType};
@@ -15,6 +16,9 @@ pub(crate) fn cost(operation: Operation, key: Option<&Attributes>) -> Cost {
     let Some(key) = key else {
         return Cost::Inline;
     };
+    if matches!(operation, Operation::Destroy | Operation::Export) {
+        return Cost::Inline;
+    }
     let rsa = matches!(key.key_type, KeyType::RsaKeyPair | KeyType::RsaPublicKey);
     // An import may leave the size to be read from the data (0 bits): assume the worst.
     let large = key.bits == 0 || key.bits > INLINE_RSA_BITS;
@@ -60,6 +64,9 @@ mod tests {
         let rsa = key(KeyType::RsaKeyPair, 2048);
         assert_eq!(cost(Operation::Sign, Some(&rsa)), Cost::Inline);
         assert_eq!(cost(Operation::Import, Some(&rsa)), Cost::Inline);
+        let large = key(KeyType::RsaKeyPair, 8192);
+        assert_eq!(cost(Operation::Destroy, Some(&large)), Cost::Inline);
+        assert_eq!(cost(Operation::Export, Some(&large)), Cost::Inline);
         let ecc = KeyType::EccKeyPair {
             curve_family: EccFamily::SecpR1,
         };
