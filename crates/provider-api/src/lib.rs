@@ -15,6 +15,7 @@ use psc_psa::{Attributes, Status};
 use uuid::Uuid;
 
 mod capabilities;
+mod cost;
 mod open;
 mod options;
 mod secret;
@@ -23,6 +24,7 @@ pub use capabilities::{
     AeadCrypt, AsymmetricCrypt, CipherCrypt, HashCompute, KeyLifecycle, MacCompute, RandomSource,
     RawAgreement, SignHash, SignMessage,
 };
+pub use cost::{Cost, Operation};
 pub use open::OpenError;
 pub use options::{COMMON_KEYS, OptionsError, ProviderOptions};
 pub use secret::Secret;
@@ -94,6 +96,17 @@ pub trait Provider: Send + Sync + fmt::Debug {
     /// Random bytes.
     fn random(&self) -> Option<&dyn RandomSource> {
         None
+    }
+
+    /// How long `operation` on a key like `key` (`None`: no key involved) may take, which
+    /// decides where the service runs it: [`Cost::Inline`] on its async workers, next to
+    /// the discovery operations; [`Cost::Slow`] off them, on a bounded pool shared fairly
+    /// between applications. A back end whose calls may wait for a device answers `Slow`
+    /// (the default); one that computes in process answers `Inline` for what takes at most
+    /// about a millisecond.
+    fn cost(&self, operation: Operation, key: Option<&Attributes>) -> Cost {
+        let _ = (operation, key);
+        Cost::Slow
     }
 
     /// Whether a key like `attributes` can be created (`Generate`, `Import`) or used with

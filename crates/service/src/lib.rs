@@ -20,7 +20,7 @@ mod front;
 pub mod keystore;
 pub mod permissions;
 
-pub use back::{ProviderFactory, Service, StartError, StoreState};
+pub use back::{Placement, Prepared, ProviderFactory, Service, StartError, StoreState};
 pub use config::Config;
 pub use error::Error;
 pub use front::run;

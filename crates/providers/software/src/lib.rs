@@ -32,6 +32,7 @@
 //! | `agreement.rs` | raw key agreement |
 //! | `hash.rs`, `random.rs` | hashes, random bytes |
 //! | `can_do.rs` | CanDoCrypto |
+//! | `cost.rs` | how long each request takes: where the service runs it |
 //! | `ecc.rs`, `ecdsa.rs`, `ecc/` | elliptic curves |
 //! | `rsa.rs`, `rsa/` | RSA |
 //! | `symmetric.rs`, `symmetric/` | symmetric keys |
@@ -65,9 +66,9 @@
 use std::path::Path;
 
 use psc_provider_api::{
-    AeadCrypt, AsymmetricCrypt, Check, CipherCrypt, HashCompute, KeyLifecycle, MacCompute,
-    Provider, ProviderError, ProviderInfo, RandomSource, RawAgreement, RootCheck, SignHash,
-    SignMessage,
+    AeadCrypt, AsymmetricCrypt, Check, CipherCrypt, Cost, HashCompute, KeyLifecycle, MacCompute,
+    Operation, Provider, ProviderError, ProviderInfo, RandomSource, RawAgreement, RootCheck,
+    SignHash, SignMessage,
 };
 use psc_psa::Attributes;
 use uuid::Uuid;
@@ -75,6 +76,7 @@ use uuid::Uuid;
 mod agreement;
 mod can_do;
 mod check_value;
+mod cost;
 mod crypt;
 mod ecc;
 mod ecdsa;
@@ -207,5 +209,9 @@ impl Provider for SoftwareProvider {
 
     fn root_check(&self) -> Option<RootCheck> {
         Some(self.check.clone())
+    }
+
+    fn cost(&self, operation: Operation, key: Option<&Attributes>) -> Cost {
+        cost::cost(operation, key)
     }
 }

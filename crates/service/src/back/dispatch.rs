@@ -6,11 +6,35 @@ use psc_wire::ops::ping::PingResponse;
 use psc_wire::ops::{Access, Scope};
 use psc_wire::{Opcode, ProviderId, Request, RequestHeader, Response};
 
+use super::placement::{self, Placement};
 use super::slots::{self, ProviderFactory, Slot, StartError};
 use super::{core, crypto, keyless, keys};
 use crate::auth::{Application, Authenticators, Caller, PeerCredentials};
 use crate::config::Config;
 use crate::error::Error;
+
+/// A request authenticated, checked and decoded, ready to run where [`Prepared::placement`]
+/// says.
+#[derive(Debug)]
+pub struct Prepared {
+    provider: ProviderId,
+    app: Option<Application>,
+    request: Request,
+    placement: Placement,
+}
+
+impl Prepared {
+    /// Where it should run.
+    pub fn placement(&self) -> Placement {
+        self.placement
+    }
+
+    /// Whose request it is (`None`: no identity, for the open operations): the unit of
+    /// fair sharing of slow work.
+    pub fn tenant(&self) -> Option<&Application> {
+        self.app.as_ref()
+    }
+}
 
 /// The service: configuration, authenticators and providers, shared by every connection.
 #[derive(Debug)]
@@ -53,7 +77,8 @@ impl Service {
         &self.config
     }
 
-    /// Answers one request whose header is valid.
+    /// Answers one request whose header is valid: [`Service::prepare`], then
+    /// [`Service::run`], on this thread.
     ///
     /// # Errors
     /// The first check that refuses the request, or the operation's own failure.
@@ -64,6 +89,24 @@ impl Service {
         auth: &[u8],
         peer: Option<&PeerCredentials>,
     ) -> Result<Response, Error> {
+        let prepared = self.prepare(header, body, auth, peer)?;
+        self.run(prepared)
+    }
+
+    /// Everything before the operation itself: authenticates the caller, routes the request,
+    /// checks access, decodes the body, and finds where it should run (its
+    /// [`Placement`], from the provider's cost of the operation on the caller's key). Short:
+    /// it may run on any thread.
+    ///
+    /// # Errors
+    /// The first check that refuses the request.
+    pub fn prepare(
+        &self,
+        header: &RequestHeader,
+        body: &[u8],
+        auth: &[u8],
+        peer: Option<&PeerCredentials>,
+    ) -> Result<Prepared, Error> {
         let caller = self.authenticators.caller(header.auth_type, auth, peer)?;
         if let Some(app) = caller.app() {
             tracing::Span::current().record("app", tracing::field::display(app));
@@ -78,12 +121,29 @@ impl Service {
             }
         }
         let request = Request::decode(header.opcode, body)?;
-        let app = match (&caller, spec.access) {
+        let app = match (caller, spec.access) {
             (Caller::App { app, .. }, _) => Some(app),
             (Caller::Anonymous, Access::Open) => None,
             (Caller::Anonymous, _) => return Err(Error::NotAuthenticated(header.opcode)),
         };
-        self.dispatch(header.provider, app, request)
+        let placement = match self.slot(header.provider) {
+            Ok(slot) => placement::crypto(slot, app.as_ref(), &request),
+            Err(_) => placement::core(header.opcode),
+        };
+        Ok(Prepared {
+            provider: header.provider,
+            app,
+            request,
+            placement,
+        })
+    }
+
+    /// Runs a prepared request: the operation itself, on the thread its placement names.
+    ///
+    /// # Errors
+    /// The operation's own failure.
+    pub fn run(&self, prepared: Prepared) -> Result<Response, Error> {
+        self.dispatch(prepared.provider, prepared.app.as_ref(), prepared.request)
     }
 
     /// Checks that the provider is configured and that the operation is of its kind (core or

@@ -5,11 +5,14 @@
 mod core;
 mod crypto;
 mod dispatch;
+pub(crate) mod fair;
 mod keyless;
 mod keys;
+mod placement;
 mod policy;
 mod recovery;
 mod slots;
 
-pub use dispatch::Service;
+pub use dispatch::{Prepared, Service};
+pub use placement::Placement;
 pub use slots::{ProviderFactory, StartError, StoreState};

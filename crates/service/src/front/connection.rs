@@ -6,8 +6,9 @@
 //! limit. Each read takes whatever the socket holds (a whole small request is one read), into
 //! a buffer the connection keeps from one request to the next.
 //!
-//! Short operations run on the connection's task; those that wait for the disk or for a
-//! device go to the blocking pool (see [`runs_inline`]).
+//! Short operations run on the connection's task; those that wait for the disk go to the
+//! blocking pool, and slow ones (as their provider says) wait for their application's turn
+//! on the capacity for slow work (see [`serve`]).
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -16,8 +17,7 @@ use psc_psa::Status;
 use psc_wire::header::{
     FLAG_KEEP_ALIVE, HEADER_LEN, HEADER_SIZE, PREFIX_LEN, RawHeader, decode_prefix,
 };
-use psc_wire::ops::Scope;
-use psc_wire::{Opcode, ProviderId, RequestHeader, ResponseHeader};
+use psc_wire::{RequestHeader, ResponseHeader};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::UnixStream;
 use tokio::sync::{Semaphore, watch};
@@ -26,9 +26,10 @@ use zeroize::{Zeroize, Zeroizing};
 use super::budget::{self, Budget, Held};
 use super::idle_poll::Activity;
 use super::idle_set::IdleSet;
+use super::slow::Slow;
 use super::status_of;
 use crate::auth::PeerCredentials;
-use crate::back::Service;
+use crate::back::{Placement, Prepared, Service};
 use crate::error::Error;
 
 /// How much one read may take beyond what the request in progress is known to need: enough
@@ -40,6 +41,8 @@ const READ_AHEAD: usize = 4096;
 pub(crate) struct Shared {
     pub(crate) services: watch::Receiver<Arc<Service>>,
     pub(crate) workers: Arc<Semaphore>,
+    /// The capacity for slow work, shared in turn between applications.
+    pub(crate) slow: Arc<Slow>,
     /// Turns true at shutdown: idle kept-open connections close at once.
     pub(crate) stopping: watch::Receiver<bool>,
     /// Told of every response written (idle polling).
@@ -264,8 +267,9 @@ struct Request<'a> {
     auth: &'a [u8],
 }
 
-/// Runs the request on this task if it is short (see [`runs_inline`]), else on the blocking
-/// pool, bounded by the worker permits.
+/// Prepares the request on this task (authentication, checks, decoding: short), then runs
+/// it where its [`Placement`] says: on this task, on the blocking pool bounded by the worker
+/// permits, or in its application's turn on the capacity for slow work.
 async fn serve(
     service: &Arc<Service>,
     shared: &Shared,
@@ -273,55 +277,56 @@ async fn serve(
     request: Request<'_>,
     span: tracing::Span,
 ) -> Result<Zeroizing<Vec<u8>>, Error> {
-    let header = request.header;
-    let run = move |service: &Service, body: &[u8], auth: &[u8]| {
+    // A request served off this task is decoded into a copy, which takes its size from the
+    // budget too.
+    let copied = request.body.len() + request.auth.len();
+    let prepared = span
+        .in_scope(|| service.prepare(&request.header, request.body, request.auth, peer.as_ref()))?;
+    let take_copy = || shared.budget.try_take(copied).ok_or(Error::MemoryBudget);
+    let run = move |service: &Service, prepared: Prepared| {
         let _entered = span.enter();
         service
-            .serve(&header, body, auth, peer.as_ref())
+            .run(prepared)
             .map(|response| Zeroizing::new(response.encode()))
     };
-    if runs_inline(&header) {
-        return run(service, request.body, request.auth);
-    }
-    let Ok(_permit) = shared.workers.acquire().await else {
-        return Err(Error::Io(std::io::Error::other(
-            "the worker pool is closed",
-        )));
-    };
-    // The copy handed to the pool takes its size from the budget too.
-    let Some(_copy) = shared
-        .budget
-        .try_take(request.body.len() + request.auth.len())
-    else {
-        return Err(Error::MemoryBudget);
-    };
     let service = Arc::clone(service);
-    let body = Zeroizing::new(request.body.to_vec());
-    let auth = Zeroizing::new(request.auth.to_vec());
-    tokio::task::spawn_blocking(move || run(&service, &body, &auth))
-        .await
-        .unwrap_or_else(|join| Err(Error::Io(std::io::Error::other(join.to_string()))))
-}
-
-/// Whether a request is short enough to run on the connection's task, where it costs no
-/// thread hop: two hops to the blocking pool and back cost more (tens of microseconds on an
-/// idle machine) than most of these operations take. Inline: the core operations but
-/// DeleteClient, and the software provider's operations (in memory, 0.4 to 700 µs here)
-/// except creating and destroying keys, which wait for a commit to disk (and RSA key
-/// generation takes a second). Everything else, including every hardware provider's call,
-/// may block and goes to the pool.
-fn runs_inline(header: &RequestHeader) -> bool {
-    let opcode = header.opcode;
-    match opcode.spec().scope {
-        Scope::Core => opcode != Opcode::DeleteClient,
-        Scope::Crypto => {
-            header.provider == ProviderId::MbedCrypto
-                && !matches!(
-                    opcode,
-                    Opcode::PsaGenerateKey | Opcode::PsaImportKey | Opcode::PsaDestroyKey
-                )
+    match prepared.placement() {
+        Placement::Inline => run(&service, prepared),
+        Placement::Blocking => {
+            let copy = take_copy()?;
+            let Ok(permit) = Arc::clone(&shared.workers).acquire_owned().await else {
+                return Err(Error::Io(std::io::Error::other(
+                    "the worker pool is closed",
+                )));
+            };
+            off_the_workers(move || {
+                let (_permit, _copy) = (permit, copy);
+                run(&service, prepared)
+            })
+            .await
+        }
+        Placement::Slow => {
+            let copy = take_copy()?;
+            let tenant = prepared.tenant().cloned();
+            shared
+                .slow
+                .run(tenant, move || {
+                    let _copy = copy;
+                    run(&service, prepared)
+                })
+                .await
+                .unwrap_or_else(|| Err(Error::Io(std::io::Error::other("slow work failed"))))
         }
     }
+}
+
+/// Runs `work` on the blocking pool, where it cannot hold up the async workers.
+async fn off_the_workers(
+    work: impl FnOnce() -> Result<Zeroizing<Vec<u8>>, Error> + Send + 'static,
+) -> Result<Zeroizing<Vec<u8>>, Error> {
+    tokio::task::spawn_blocking(work)
+        .await
+        .unwrap_or_else(|join| Err(Error::Io(std::io::Error::other(join.to_string()))))
 }
 
 /// Reads a whole request, validating the header in the reference order, and takes its size

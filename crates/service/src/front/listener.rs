@@ -12,6 +12,7 @@ use super::budget::Budget;
 use super::connection::{self, Shared};
 use super::idle_poll::IdlePoll;
 use super::idle_set::IdleSet;
+use super::slow::Slow;
 use crate::back::Service;
 
 /// How long shutdown waits for in-flight requests before abandoning them.
@@ -92,6 +93,7 @@ async fn accept_loop(
     let shared = Shared {
         services,
         workers: Arc::new(Semaphore::new(workers)),
+        slow: Arc::new(Slow::per_cpu()?),
         stopping,
         activity,
         budget: Budget::new(config.limits.memory_budget),

@@ -6,6 +6,7 @@ mod connection;
 mod idle_poll;
 mod idle_set;
 mod listener;
+mod slow;
 
 pub use listener::run;
 

@@ -1,0 +1,41 @@
+//! Where a provider's work runs: the provider says how long a request may take, the service
+//! decides the thread from that answer alone (it never tests which provider it is).
+
+/// How long a request to a provider may take.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Cost {
+    /// Short and CPU-bound (up to about a millisecond): may run on the service's async
+    /// workers, where it costs no thread hop.
+    Inline,
+    /// Long (milliseconds of CPU or more) or may block on a device: runs off the async
+    /// workers, on a bounded number of threads shared fairly between applications.
+    Slow,
+}
+
+/// What the service is about to ask a provider, for [`Provider::cost`](crate::Provider::cost).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Operation {
+    /// Generating a key.
+    Generate,
+    /// Importing key material.
+    Import,
+    /// Exporting a key or its public part.
+    Export,
+    /// Destroying a key.
+    Destroy,
+    /// Signing a hash or a message.
+    Sign,
+    /// Verifying a signature.
+    Verify,
+    /// Asymmetric encryption.
+    Encrypt,
+    /// Asymmetric decryption.
+    Decrypt,
+    /// AEAD, ciphers and MACs: symmetric work with a key.
+    Symmetric,
+    /// Raw key agreement.
+    Agreement,
+    /// Work with no key: hashes, random bytes, CanDoCrypto.
+    Keyless,
+}
