@@ -104,6 +104,7 @@ fn start(core_extra: &str) -> (Site, Daemon) {
 /// bounds once it is dropped.
 fn measure<T>(what: &str, site: &Site, daemon: &Daemon, attack: impl FnOnce() -> T) {
     let idle = status_kib(daemon, "VmRSS:");
+    let idle_anon = status_kib(daemon, "RssAnon:");
     let started = Instant::now();
     let held = attack();
     let mut slowest = Duration::ZERO;
@@ -120,14 +121,20 @@ fn measure<T>(what: &str, site: &Site, daemon: &Daemon, attack: impl FnOnce() ->
         ping(&site.socket());
     }
     let after = status_kib(daemon, "VmRSS:");
+    let after_anon = status_kib(daemon, "RssAnon:");
     println!(
         "{what}: VmRSS idle {idle} KiB, during {during} KiB, peak (VmHWM) {peak} KiB, after \
-         {after} KiB; slowest of 20 pings meanwhile {slowest:.1?}; attack took {:.1?}",
+         {after} KiB (RssAnon {idle_anon} KiB idle, {after_anon} KiB after); slowest of 20 \
+         pings meanwhile {slowest:.1?}; attack took {:.1?}",
         started.elapsed()
     );
     assert!(peak <= PEAK_LIMIT_KIB, "{what}: peak {peak} KiB");
-    // The issue asks for at most twice idle; measured: (a) 2.0x, (b) 2.7x (glibc keeps
-    // freed heap). This bound records what holds today; reaching 2x is still open.
+    // The issue asks for at most twice idle. Measured (VmRSS): (a) 1.6-2.0x, (b) 2.0-2.7x,
+    // (c) 1.0x. What stays is heap the service has freed and glibc keeps: calling
+    // `malloc_trim(0)` in the daemon from gdb after (a) or (b) brings RssAnon from 9-11 MB
+    // back to 1.5-2.2 MB (idle: 1.2 MB), so nothing is leaked or held. Returning it needs
+    // that FFI call, which our no-`unsafe` rule keeps out (docs/SECURITY.md); this bound is
+    // what the allocator guarantees with margin.
     assert!(
         after <= 3 * idle,
         "{what}: {after} KiB after, {idle} KiB idle"
