@@ -101,14 +101,14 @@ pub enum StoreError {
     Unreachable(&'static str),
 }
 
-/// One index slot: a usable key, or a name held by an operation in progress.
+/// One index entry: a usable key, or a name held by an operation in progress.
 #[derive(Clone, Debug)]
-enum Slot {
+enum Entry {
     Ready(Arc<KeyRecord>),
     Busy,
 }
 
-type Index = HashMap<Application, HashMap<String, Slot>>;
+type Index = HashMap<Application, HashMap<String, Entry>>;
 
 /// The key store.
 #[derive(Debug)]
@@ -152,13 +152,13 @@ impl KeyStore {
             index
                 .entry(app)
                 .or_default()
-                .insert(name, Slot::Ready(Arc::new(record)));
+                .insert(name, Entry::Ready(Arc::new(record)));
         }
         for p in &pending {
             index
                 .entry(p.app.clone())
                 .or_default()
-                .insert(p.name.clone(), Slot::Busy);
+                .insert(p.name.clone(), Entry::Busy);
         }
         let store = KeyStore {
             path: None,
@@ -201,8 +201,8 @@ impl KeyStore {
     pub fn get(&self, app: &Application, name: &str) -> Result<Arc<KeyRecord>, StoreError> {
         let index = self.index.read().map_err(|_| StoreError::Poisoned)?;
         match index.get(app).and_then(|keys| keys.get(name)) {
-            Some(Slot::Ready(record)) => Ok(Arc::clone(record)),
-            Some(Slot::Busy) | None => Err(StoreError::DoesNotExist),
+            Some(Entry::Ready(record)) => Ok(Arc::clone(record)),
+            Some(Entry::Busy) | None => Err(StoreError::DoesNotExist),
         }
     }
 
@@ -234,7 +234,7 @@ impl KeyStore {
         if keys.len() >= quota {
             return Err(StoreError::QuotaReached(quota));
         }
-        keys.insert(name.to_owned(), Slot::Busy);
+        keys.insert(name.to_owned(), Entry::Busy);
         Ok(())
     }
 
@@ -266,7 +266,7 @@ impl KeyStore {
     ) -> Result<(), StoreError> {
         let fields = Fields::new(app, name, &record, State::Ready);
         self.journal.write(vec![Write::PutReady(fields)])?;
-        self.set_slot(app, name, Some(Slot::Ready(Arc::new(record))))
+        self.set_entry(app, name, Some(Entry::Ready(Arc::new(record))))
     }
 
     /// Adds usable keys in bulk, in one transaction: for provisioning a store (the benchmark
@@ -295,7 +295,7 @@ impl KeyStore {
             index
                 .entry(app)
                 .or_default()
-                .insert(name, Slot::Ready(Arc::new(record)));
+                .insert(name, Entry::Ready(Arc::new(record)));
         }
         Ok(())
     }
@@ -311,14 +311,14 @@ impl KeyStore {
                     .release_all(&keys[..held])
                     .and(Err(StoreError::AlreadyExists));
             }
-            names.insert(name.clone(), Slot::Busy);
+            names.insert(name.clone(), Entry::Busy);
         }
         Ok(())
     }
 
     fn release_all(&self, keys: &[(Application, String, KeyRecord)]) -> Result<(), StoreError> {
         keys.iter()
-            .try_for_each(|(app, name, _)| self.set_slot(app, name, None))
+            .try_for_each(|(app, name, _)| self.set_entry(app, name, None))
     }
 
     /// Gives up a reservation (the creation failed), removing any intent written for it.
@@ -328,7 +328,7 @@ impl KeyStore {
     pub fn release(&self, app: &Application, name: &str) -> Result<(), StoreError> {
         self.journal
             .write(vec![Write::Delete(RowKey::new(app, name))])?;
-        self.set_slot(app, name, None)
+        self.set_entry(app, name, None)
     }
 
     /// Takes a key out of use for deletion and returns its record. With `durable_intent`
@@ -344,11 +344,11 @@ impl KeyStore {
     ) -> Result<Arc<KeyRecord>, StoreError> {
         let record = {
             let mut index = self.index.write().map_err(|_| StoreError::Poisoned)?;
-            let slot = index.get_mut(app).and_then(|keys| keys.get_mut(name));
-            match slot {
-                Some(slot @ Slot::Ready(_)) => match std::mem::replace(slot, Slot::Busy) {
-                    Slot::Ready(record) => record,
-                    Slot::Busy => return Err(StoreError::DoesNotExist),
+            let entry = index.get_mut(app).and_then(|keys| keys.get_mut(name));
+            match entry {
+                Some(entry @ Entry::Ready(_)) => match std::mem::replace(entry, Entry::Busy) {
+                    Entry::Ready(record) => record,
+                    Entry::Busy => return Err(StoreError::DoesNotExist),
                 },
                 _ => return Err(StoreError::DoesNotExist),
             }
@@ -358,7 +358,7 @@ impl KeyStore {
                 .write(vec![Write::MarkDeleting(RowKey::new(app, name))])
         };
         if durable_intent && let Err(error) = mark() {
-            self.set_slot(app, name, Some(Slot::Ready(Arc::clone(&record))))?;
+            self.set_entry(app, name, Some(Entry::Ready(Arc::clone(&record))))?;
             return Err(error);
         }
         Ok(record)
@@ -373,7 +373,7 @@ impl KeyStore {
     pub fn finish_delete(&self, app: &Application, name: &str) -> Result<(), StoreError> {
         self.journal
             .write(vec![Write::Delete(RowKey::new(app, name))])?;
-        self.set_slot(app, name, None)
+        self.set_entry(app, name, None)
     }
 
     /// Puts back a key whose deletion failed before its row was removed.
@@ -386,7 +386,7 @@ impl KeyStore {
         name: &str,
         record: Arc<KeyRecord>,
     ) -> Result<(), StoreError> {
-        self.set_slot(app, name, Some(Slot::Ready(record)))
+        self.set_entry(app, name, Some(Entry::Ready(record)))
     }
 
     /// The application's usable keys, by name.
@@ -413,9 +413,9 @@ impl KeyStore {
             return Ok(Vec::new());
         };
         let ready = || {
-            keys.iter().filter_map(|(name, slot)| match slot {
-                Slot::Ready(record) => Some((name, record)),
-                Slot::Busy => None,
+            keys.iter().filter_map(|(name, entry)| match entry {
+                Entry::Ready(record) => Some((name, record)),
+                Entry::Busy => None,
             })
         };
         let size = ready().fold(0usize, |sum, (name, _)| {
@@ -439,24 +439,24 @@ impl KeyStore {
         let index = self.index.read().map_err(|_| StoreError::Poisoned)?;
         Ok(index
             .iter()
-            .filter(|(_, keys)| keys.values().any(|slot| matches!(slot, Slot::Ready(_))))
+            .filter(|(_, keys)| keys.values().any(|entry| matches!(entry, Entry::Ready(_))))
             .map(|(app, _)| app.clone())
             .collect())
     }
 
-    fn set_slot(
+    fn set_entry(
         &self,
         app: &Application,
         name: &str,
-        slot: Option<Slot>,
+        entry: Option<Entry>,
     ) -> Result<(), StoreError> {
         let mut index = self.index.write().map_err(|_| StoreError::Poisoned)?;
-        match slot {
-            Some(slot) => {
+        match entry {
+            Some(entry) => {
                 index
                     .entry(app.clone())
                     .or_default()
-                    .insert(name.to_owned(), slot);
+                    .insert(name.to_owned(), entry);
             }
             None => {
                 if let Some(keys) = index.get_mut(app) {
