@@ -138,6 +138,21 @@ pub struct RootCheck {
 }
 
 /// The question CanDoCrypto asks.
+///
+/// The service answers the common part of every CanDoCrypto itself, the same way for every
+/// provider, before it asks the provider's `can_do`; every refusal is
+/// `PsaErrorNotSupported`, as in the original:
+///
+/// | check | refused by the service when | then the provider decides |
+/// |---|---|---|
+/// | Derive (on the wire) | always | — |
+/// | `Use` | the permitted algorithm is None, or the usage flags allow none of encrypt, decrypt, sign or verify (hash or message) | whether it runs the algorithm on such a key |
+/// | any | the algorithm does not fit the key's type and size (an RSA key with ECDSA, a 256-bit RSA key with any RSA algorithm, an AEAD tag length its construction lacks) | |
+/// | `Generate`, `Import` | the size is not one the key type allows (0: any) | whether it keeps such keys, and runs the algorithm on them |
+/// | `Generate` | a public key type; a deprecated primitive without `allow_deprecated` | |
+///
+/// A provider's `can_do` answers from the same predicates its operations use, so a `Use`
+/// that succeeds means the operation will run.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Check {
     /// Can an existing key of this type and size (0 = any) run its permitted algorithm?

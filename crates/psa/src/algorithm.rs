@@ -203,6 +203,20 @@ impl Aead {
             Aead::ShortenedTag { tag_length, .. } => tag_length,
         }
     }
+
+    /// Whether the tag length is one the construction defines (CCM: 4 to 16 even; GCM: 4,
+    /// 8, 12 to 16; ChaCha20-Poly1305: 16). A policy may name another (the original imports
+    /// such keys); using it is InvalidArgument.
+    pub fn has_valid_tag(self) -> bool {
+        let Aead::ShortenedTag { aead, tag_length } = self else {
+            return true;
+        };
+        match aead {
+            AeadAlg::Ccm => matches!(tag_length, 4 | 6 | 8 | 10 | 12 | 14 | 16),
+            AeadAlg::Gcm => matches!(tag_length, 4 | 8 | 12..=16),
+            AeadAlg::Chacha20Poly1305 => tag_length == 16,
+        }
+    }
 }
 
 /// An asymmetric signature algorithm.

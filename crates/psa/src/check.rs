@@ -5,7 +5,7 @@ use std::fmt;
 
 use crate::Status;
 use crate::algorithm::{
-    Aead, AeadAlg, Algorithm, AsymmetricEncryption, AsymmetricSignature, Cipher, FullLengthMac,
+    AeadAlg, Algorithm, AsymmetricEncryption, AsymmetricSignature, Cipher, FullLengthMac,
     KeyAgreement, Mac, RawKeyAgreement,
 };
 use crate::key::{Attributes, EccFamily, KeyType, UsageFlags};
@@ -56,6 +56,8 @@ pub enum PolicyError {
     AlgorithmNotPermitted,
     /// The algorithm does not fit the key's type or size.
     IncompatibleAlgorithm,
+    /// An AEAD tag length the construction does not define ([`crate::Aead::has_valid_tag`]).
+    InvalidTagLength,
     /// The input has the wrong length for the algorithm (e.g. a hash of the wrong size).
     InvalidLength {
         /// The length the algorithm needs.
@@ -72,7 +74,9 @@ impl PolicyError {
             PolicyError::UsageNotAllowed(_)
             | PolicyError::AlgorithmNotPermitted
             | PolicyError::IncompatibleAlgorithm => Status::PsaErrorNotPermitted,
-            PolicyError::InvalidLength { .. } => Status::PsaErrorInvalidArgument,
+            PolicyError::InvalidLength { .. } | PolicyError::InvalidTagLength => {
+                Status::PsaErrorInvalidArgument
+            }
         }
     }
 }
@@ -88,6 +92,9 @@ impl fmt::Display for PolicyError {
             }
             PolicyError::IncompatibleAlgorithm => {
                 f.write_str("the algorithm does not fit the key's type and size")
+            }
+            PolicyError::InvalidTagLength => {
+                f.write_str("the AEAD tag length is not one its construction defines")
             }
             PolicyError::InvalidLength { expected, actual } => {
                 write!(
@@ -116,6 +123,11 @@ impl Attributes {
         }
         if !self.is_compatible_with(alg) {
             return Err(PolicyError::IncompatibleAlgorithm);
+        }
+        if let Algorithm::Aead(aead) = alg
+            && !aead.has_valid_tag()
+        {
+            return Err(PolicyError::InvalidTagLength);
         }
         Ok(())
     }
@@ -181,11 +193,11 @@ impl Attributes {
                 !matches!(cipher, Cipher::StreamCipher | Cipher::Xts)
             }
             (KeyType::Aes | KeyType::Camellia, Algorithm::Aead(aead)) => {
-                matches!(aead.construction(), AeadAlg::Ccm | AeadAlg::Gcm) && tag_fits(aead)
+                matches!(aead.construction(), AeadAlg::Ccm | AeadAlg::Gcm)
             }
             (KeyType::Chacha20, Algorithm::Cipher(cipher)) => cipher == Cipher::StreamCipher,
             (KeyType::Chacha20, Algorithm::Aead(aead)) => {
-                aead.construction() == AeadAlg::Chacha20Poly1305 && tag_fits(aead)
+                aead.construction() == AeadAlg::Chacha20Poly1305
             }
             (KeyType::Arc4, Algorithm::Cipher(cipher)) => cipher == Cipher::StreamCipher,
             (KeyType::Derive, Algorithm::KeyDerivation(_)) => true,
@@ -264,16 +276,5 @@ fn mac_length_fits(mac: Mac, block_len: usize) -> bool {
 }
 
 /// The tag lengths each AEAD allows, per its specification.
-fn tag_fits(aead: Aead) -> bool {
-    let Aead::ShortenedTag { aead, tag_length } = aead else {
-        return true;
-    };
-    match aead {
-        AeadAlg::Ccm => matches!(tag_length, 4 | 6 | 8 | 10 | 12 | 14 | 16),
-        AeadAlg::Gcm => matches!(tag_length, 4 | 8 | 12..=16),
-        AeadAlg::Chacha20Poly1305 => tag_length == 16,
-    }
-}
-
 #[cfg(test)]
 mod tests;

@@ -247,7 +247,7 @@ fn can_do_crypto_agrees_with_the_operations() {
     );
     assert_eq!(
         service_status(mismatch),
-        ResponseStatus::PsaErrorNotPermitted
+        ResponseStatus::PsaErrorNotSupported
     );
     let des = attributes(Type::Des, 64, Cipher::CbcNoPadding.into(), false);
     assert_eq!(
@@ -259,4 +259,81 @@ fn can_do_crypto_agrees_with_the_operations() {
         service_status(client.can_do_crypto(CheckType::Derive, derive)),
         ResponseStatus::PsaErrorNotSupported
     );
+}
+
+/// Issue 22 items 5-7: requests an application written for the original makes, answered as
+/// the original (Parsec 1.5, software provider) answers them.
+#[test]
+fn answers_where_the_original_differed() {
+    let daemon = TestDaemon::start();
+    let client = client(&daemon);
+
+    // Item 5. An AES key whose policy names a tag length its construction lacks imports
+    // (original: Success); using it is PsaErrorInvalidArgument (original: the same).
+    for (aead, tag_length) in [
+        (AeadWithDefaultLengthTag::Ccm, 3),
+        (AeadWithDefaultLengthTag::Ccm, 17),
+        (AeadWithDefaultLengthTag::Gcm, 17),
+    ] {
+        let alg = Aead::AeadWithShortenedTag {
+            aead_alg: aead,
+            tag_length,
+        };
+        let name = format!("short-tag-{aead:?}-{tag_length}");
+        client
+            .psa_import_key(
+                &name,
+                &[7; 16],
+                attributes(Type::Aes, 128, alg.into(), false),
+            )
+            .unwrap();
+        let sealed = client.psa_aead_encrypt(&name, alg, &[1; 12], &[], b"text");
+        assert_eq!(
+            service_status(sealed),
+            ResponseStatus::PsaErrorInvalidArgument,
+            "{aead:?} with a {tag_length}-byte tag"
+        );
+    }
+
+    // Item 6. A P-256 point declared as 224 bits: data and size disagree, which the
+    // original answers PsaErrorInvalidArgument (before finding that it lacks P-224).
+    let ecdsa = AsymmetricSignature::Ecdsa { hash_alg: SHA256 };
+    let pair = Type::EccKeyPair {
+        curve_family: EccFamily::SecpR1,
+    };
+    client
+        .psa_generate_key("p256", attributes(pair, 256, ecdsa.into(), false))
+        .unwrap();
+    let point = client.psa_export_public_key("p256").unwrap();
+    assert_eq!(point.len(), 65);
+    let public = Type::EccPublicKey {
+        curve_family: EccFamily::SecpR1,
+    };
+    let declared_224 = client.psa_import_key(
+        "p224?",
+        &point,
+        attributes(public, 224, ecdsa.into(), false),
+    );
+    assert_eq!(
+        service_status(declared_224),
+        ResponseStatus::PsaErrorInvalidArgument
+    );
+
+    // Item 7. CanDoCrypto's verdicts (original: PsaErrorNotSupported for each).
+    let mut no_usage = attributes(pair, 256, ecdsa.into(), false);
+    no_usage.policy.usage_flags = UsageFlags::default();
+    let pss = AsymmetricSignature::RsaPss { hash_alg: SHA256 };
+    let rsa_256 = attributes(Type::RsaKeyPair, 256, pss.into(), false);
+    let rsa_ecdsa = attributes(Type::RsaKeyPair, 2048, ecdsa.into(), false);
+    for (what, attributes) in [
+        ("a key with no usage flag", no_usage),
+        ("a 256-bit RSA key", rsa_256),
+        ("an RSA key with an ECDSA policy", rsa_ecdsa),
+    ] {
+        assert_eq!(
+            service_status(client.can_do_crypto(CheckType::Use, attributes)),
+            ResponseStatus::PsaErrorNotSupported,
+            "{what}"
+        );
+    }
 }

@@ -71,11 +71,23 @@ fn list_providers_puts_the_software_provider_first() {
     let providers = naked_client(&daemon).list_providers().unwrap();
     let ids: Vec<_> = providers.iter().map(|p| p.id).collect();
     assert_eq!(ids, [ProviderId::MbedCrypto, ProviderId::Core]);
-    assert_ne!(
+    // The original's clients recognise the software provider by the Mbed Crypto UUID
+    // (issue 22 item 8): we report it; the vendor says who we are.
+    assert_eq!(
         providers[0].uuid.to_string(),
         "1c1139dc-ad7c-47dc-ad6b-db6fdb466552"
     );
     assert_eq!(providers[0].vendor, "psc");
+    // The Core provider's version is the service's (the original's clients read it so).
+    let core = &providers[1];
+    assert_eq!(
+        (core.version_maj, core.version_min, core.version_rev),
+        (
+            env!("CARGO_PKG_VERSION_MAJOR").parse().unwrap(),
+            env!("CARGO_PKG_VERSION_MINOR").parse().unwrap(),
+            env!("CARGO_PKG_VERSION_PATCH").parse().unwrap()
+        )
+    );
 }
 
 #[test]

@@ -97,8 +97,10 @@ pub use master_key::OpenError;
 use key_cache::KeyCache;
 use seal::Sealer;
 
-/// This implementation's UUID in ListProviders (our own, fixed; not the Mbed Crypto one).
-pub const SOFTWARE_PROVIDER_UUID: Uuid = Uuid::from_u128(0xe734_9a1f_c497_49ce_a1c0_8404_a3af_454f);
+/// The UUID this provider reports in ListProviders: the original's Mbed Crypto provider's,
+/// because it serves provider ID 1 in its place and applications written for the original
+/// find their software provider by this UUID. The description and vendor say what it is.
+pub const SOFTWARE_PROVIDER_UUID: Uuid = Uuid::from_u128(0x1c11_39dc_ad7c_47dc_ad6b_db6f_db46_6552);
 
 /// The software provider. Holds the master key (inside the cipher, never printed) and the
 /// parsed keys recently used (`key_cache.rs`): it is cheap to share behind an `Arc`.

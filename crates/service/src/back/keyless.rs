@@ -78,9 +78,9 @@ pub(crate) fn generate_random(
     })
 }
 
-/// CanDoCrypto: the service's own checks (the same as for real requests), then the
-/// provider's answer. Success means supported; NotPermitted an algorithm that does not fit
-/// the key; NotSupported anything else.
+/// CanDoCrypto: the decision table of `psc_provider_api::Check` (the service's own checks,
+/// the same for every provider), then the provider's answer. Success means supported;
+/// every refusal is NotSupported, as in the original.
 pub(crate) fn can_do_crypto(
     slot: &Slot,
     r: &CanDoCryptoRequest,
@@ -94,11 +94,20 @@ pub(crate) fn can_do_crypto(
         CheckType::Derive => return Err(not_supported(slot, Opcode::CanDoCrypto)),
     };
     let alg = attributes.policy.permitted_algorithm;
-    if check == Check::Use && alg == Algorithm::None {
+    let usage = attributes.policy.usage_flags;
+    let usable = usage.encrypt
+        || usage.decrypt
+        || usage.sign_hash
+        || usage.sign_message
+        || usage.verify_hash
+        || usage.verify_message;
+    if check == Check::Use && (alg == Algorithm::None || !usable) {
         return Err(not_supported(slot, Opcode::CanDoCrypto));
     }
-    if alg != Algorithm::None && !attributes.is_compatible_with(alg) {
-        return Err(psc_psa::PolicyError::IncompatibleAlgorithm.into());
+    let fits = attributes.is_compatible_with(alg)
+        && !matches!(alg, Algorithm::Aead(aead) if !aead.has_valid_tag());
+    if alg != Algorithm::None && !fits {
+        return Err(not_supported(slot, Opcode::CanDoCrypto));
     }
     let creating = check != Check::Use;
     if creating && attributes.bits != 0 && !attributes.key_type.supports_bits(attributes.bits) {

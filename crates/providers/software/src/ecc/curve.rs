@@ -96,16 +96,15 @@ pub(crate) fn for_import(
     public: bool,
 ) -> Result<Curve, ProviderError> {
     if bits != 0 {
-        let curve =
-            Curve::new(family, bits).ok_or_else(|| undefined_or_unsupported(family, bits))?;
-        return if len == data_len(family, bits, public) {
-            Ok(curve)
-        } else {
-            Err(ProviderError::InvalidArgument(format!(
+        // Data that contradicts the declared size is InvalidArgument before the curve is
+        // looked for, as in the original (a P-256 point declared as 224 bits).
+        if len != data_len(family, bits, public) {
+            return Err(ProviderError::InvalidArgument(format!(
                 "{family:?} {bits}-bit key data is {} bytes, not {len}",
                 data_len(family, bits, public)
-            )))
-        };
+            )));
+        }
+        return Curve::new(family, bits).ok_or_else(|| undefined_or_unsupported(family, bits));
     }
     if let Some(curve) = Curve::ALL
         .into_iter()
@@ -209,6 +208,10 @@ mod tests {
         )));
         assert!(invalid(for_import(r1, 0, 33, false)));
         assert!(invalid(for_import(r1, 256, 48, false)));
+        assert!(
+            invalid(for_import(r1, 224, 65, true)),
+            "a P-256 point declared 224"
+        );
         assert!(invalid(for_import(r1, 128, 32, false)));
         assert!(invalid(for_import(r1, 0, 0, true)));
     }

@@ -35,10 +35,16 @@ pub(super) struct AeadPlan {
     tag_len: usize,
 }
 
-/// The plan for `alg` with a key like `attributes`. Every construction and tag length that
-/// fits the key (the service's `is_compatible_with`) is implemented.
+/// The plan for `alg` with a key like `attributes`. Every construction that fits the key
+/// (the service's `is_compatible_with`) is implemented, with every tag length it defines;
+/// another tag length is InvalidArgument, as the service answers.
 pub(super) fn plan(attributes: &Attributes, alg: Aead) -> Result<AeadPlan, ProviderError> {
     check_key(attributes, Algorithm::Aead(alg))?;
+    if !alg.has_valid_tag() {
+        return Err(ProviderError::InvalidArgument(format!(
+            "{alg:?}: the tag length is not one its construction defines"
+        )));
+    }
     let tag_len = usize::try_from(alg.tag_len())
         .map_err(|_| ProviderError::InvalidArgument("tag length out of range".into()))?;
     Ok(AeadPlan {
