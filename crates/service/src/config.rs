@@ -31,6 +31,15 @@ pub enum ConfigError {
         /// The parser's message, which names the offending key and its line.
         message: String,
     },
+    /// An `[authenticator]` table was refused: an unknown or unsupported `auth_type`, or
+    /// an option of the authenticator's own.
+    #[error("{path}: {source}")]
+    Authenticator {
+        /// The file.
+        path: PathBuf,
+        /// The cause, naming the authenticator and the option.
+        source: crate::auth::BuildError,
+    },
     /// An option holds a value we refuse.
     #[error("{path}: option `{option}`: {reason}")]
     Invalid {
@@ -129,10 +138,23 @@ pub struct Limits {
 /// One accepted authenticator and its administrators.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct AuthenticatorConfig {
-    /// Direct or UnixPeerCredentials.
+    /// Its type ([`auth::build`](crate::auth::build) says which this build has).
     pub auth_type: AuthType,
     /// Application names (for peer credentials: decimal UIDs) with admin rights.
     pub admins: Vec<String>,
+    /// Its own options, parsed by the authenticator.
+    pub options: crate::auth::AuthOptions,
+}
+
+impl AuthenticatorConfig {
+    /// `auth_type` with these administrators and no options of its own.
+    pub fn new(auth_type: AuthType, admins: Vec<String>) -> AuthenticatorConfig {
+        AuthenticatorConfig {
+            auth_type,
+            admins,
+            options: crate::auth::AuthOptions::default(),
+        }
+    }
 }
 
 impl Default for Config {
@@ -153,10 +175,10 @@ impl Default for Config {
             threads: 0,
             idle_poll: Duration::from_micros(DEFAULT_IDLE_POLL_US),
             log_level: None,
-            authenticators: vec![AuthenticatorConfig {
-                auth_type: AuthType::UnixPeerCredentials,
-                admins: Vec::new(),
-            }],
+            authenticators: vec![AuthenticatorConfig::new(
+                AuthType::UnixPeerCredentials,
+                Vec::new(),
+            )],
             providers: vec![ProviderConfig::software(Path::new(DEFAULT_KEY_STORE))],
         }
     }
@@ -292,14 +314,15 @@ struct RawListener {
     keep_alive_timeout: Option<u64>,
 }
 
+/// The keys the service reads; every other key is the authenticator's own, which it parses
+/// strictly (`auth::build`).
 #[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
 struct RawAuthenticator {
     auth_type: String,
     #[serde(default)]
     admins: Vec<RawAdmin>,
-    /// JWT-SVID only (not supported yet); accepted so the error names the real problem.
-    workload_endpoint: Option<String>,
+    #[serde(flatten)]
+    own: toml::Table,
 }
 
 #[derive(Debug, Deserialize)]
@@ -371,9 +394,8 @@ impl RawConfig {
             Some(value) => raw_authenticators(value)
                 .map_err(|e| invalid("authenticator", e.message().to_owned()))?
                 .into_iter()
-                .map(authenticator)
-                .collect::<Result<_, _>>()
-                .map_err(|(option, r)| invalid(option, r))?,
+                .map(|raw| authenticator(raw, path))
+                .collect::<Result<_, _>>()?,
         };
         check_unique_authenticators(&authenticators)
             .map_err(|r| invalid("authenticator.auth_type", r))?;
@@ -457,30 +479,29 @@ fn raw_authenticators(value: toml::Value) -> Result<Vec<RawAuthenticator>, toml:
     }
 }
 
-/// One authenticator; an error names the option at fault and why.
-fn authenticator(raw: RawAuthenticator) -> Result<AuthenticatorConfig, (&'static str, String)> {
-    let auth_type = match raw.auth_type.as_str() {
-        "Direct" => AuthType::Direct,
-        "UnixPeerCredentials" => AuthType::UnixPeerCredentials,
-        "JwtSvid" => {
-            return Err((
-                "authenticator.auth_type",
-                "JwtSvid is not supported yet; use Direct or UnixPeerCredentials".into(),
-            ));
-        }
-        other => {
-            return Err((
-                "authenticator.auth_type",
-                format!("unknown authenticator {other:?}; use Direct or UnixPeerCredentials"),
-            ));
-        }
+/// One authenticator: its type must be one this build has and its own options must be the
+/// ones it takes (it is built once here, to check, and again when the service starts); an
+/// error names the authenticator and the option at fault.
+fn authenticator(raw: RawAuthenticator, path: &Path) -> Result<AuthenticatorConfig, ConfigError> {
+    let refused = |source| ConfigError::Authenticator {
+        path: path.to_owned(),
+        source,
     };
-    let _ = raw.workload_endpoint;
-    let admins: Vec<String> = raw.admins.into_iter().map(|a| a.name).collect();
+    let auth_type = crate::auth::auth_type_named(&raw.auth_type).map_err(refused)?;
+    let config = AuthenticatorConfig {
+        auth_type,
+        admins: raw.admins.into_iter().map(|a| a.name).collect(),
+        options: crate::auth::AuthOptions::new(raw.own),
+    };
+    crate::auth::build(&config).map_err(refused)?;
     if auth_type == AuthType::UnixPeerCredentials {
-        check_uid_admins(&admins).map_err(|r| ("authenticator.admins", r))?;
+        check_uid_admins(&config.admins).map_err(|reason| ConfigError::Invalid {
+            path: path.to_owned(),
+            option: "authenticator.admins",
+            reason,
+        })?;
     }
-    Ok(AuthenticatorConfig { auth_type, admins })
+    Ok(config)
 }
 
 /// A peer-credentials administrator is a user id: a decimal number that fits a `uid_t`. A

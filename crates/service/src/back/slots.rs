@@ -86,6 +86,9 @@ pub enum StartError {
         /// The key store.
         store: PathBuf,
     },
+    /// An authenticator could not be built or started.
+    #[error(transparent)]
+    Authenticator(#[from] crate::auth::BuildError),
     /// A provider could not be built.
     #[error("provider {name:?}: {reason}")]
     Provider {

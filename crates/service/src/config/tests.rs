@@ -61,10 +61,10 @@ fn the_originals_sections_and_options_are_read() {
     assert_eq!(config.socket_path, Path::new("/tmp/parsec/parsec.sock"));
     assert_eq!(
         config.authenticators,
-        vec![AuthenticatorConfig {
-            auth_type: AuthType::Direct,
-            admins: vec!["admin".into(), "root".into()],
-        }]
+        vec![AuthenticatorConfig::new(
+            AuthType::Direct,
+            vec!["admin".into(), "root".into()]
+        )]
     );
 }
 
@@ -309,4 +309,61 @@ fn the_software_providers_key_cache_size_is_read_and_bounded() {
             "{text:?} gave {message}"
         );
     }
+}
+
+#[test]
+fn an_auth_type_this_build_does_not_have_is_refused_naming_it() {
+    for (name, says) in [
+        ("Kerberos", "is unknown"),
+        ("JwtSvid", "is not supported in this build"),
+        ("NoAuth", "is unknown"),
+        ("unixpeercredentials", "is unknown"),
+    ] {
+        for text in [
+            format!("[authenticator]\nauth_type = \"{name}\"\n"),
+            // Not only the preferred one: any in the list.
+            format!(
+                "[[authenticator]]\nauth_type = \"Direct\"\n[[authenticator]]\nauth_type = \"{name}\"\n"
+            ),
+        ] {
+            let error = parse(&text).unwrap_err();
+            assert!(
+                matches!(error, ConfigError::Authenticator { .. }),
+                "{name}: {error:?}"
+            );
+            let message = error.to_string();
+            assert!(message.contains(name), "{name}: {message}");
+            assert!(message.contains(says), "{name}: {message}");
+            assert!(message.contains("authenticator.auth_type"), "{message}");
+            assert!(message.contains("/etc/parsec/config.toml"), "{message}");
+            assert!(
+                message.contains("Direct and UnixPeerCredentials"),
+                "the message says what the build has: {message}"
+            );
+        }
+    }
+}
+
+#[test]
+fn an_unknown_authenticator_option_is_refused_naming_it() {
+    for (auth_type, option) in [
+        ("Direct", "workload_endpoint"),
+        ("UnixPeerCredentials", "colour"),
+    ] {
+        let message = message(&format!(
+            "[authenticator]\nauth_type = \"{auth_type}\"\n{option} = \"x\"\n"
+        ));
+        assert!(message.contains(option), "{message}");
+        assert!(message.contains(auth_type), "{message}");
+        assert!(message.contains("/etc/parsec/config.toml"), "{message}");
+    }
+}
+
+#[test]
+fn an_authenticator_without_options_of_its_own_has_none() {
+    let config = parse("[authenticator]\nauth_type = \"Direct\"\n").unwrap();
+    assert_eq!(
+        config.authenticators,
+        [AuthenticatorConfig::new(AuthType::Direct, Vec::new())]
+    );
 }
