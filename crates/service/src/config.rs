@@ -82,7 +82,8 @@ pub struct Config {
     pub providers: Vec<ProviderConfig>,
 }
 
-/// One crypto provider.
+/// One crypto provider: what the service reads of its `[[provider]]` table (what every
+/// provider has), and the table itself, for the provider's crate to parse.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ProviderConfig {
     /// Its name; must never change while it holds keys.
@@ -91,31 +92,11 @@ pub struct ProviderConfig {
     pub id: ProviderId,
     /// The key store file holding its keys' mappings.
     pub key_store: PathBuf,
-    /// The back end and its options.
-    pub kind: ProviderKind,
-}
-
-/// A provider type and its options.
-#[derive(Clone, Debug, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum ProviderKind {
-    /// The software provider (`provider_type = "MbedCrypto"` in the original's configs).
-    Software {
-        /// The file holding the key that seals every stored private key.
-        master_key_path: PathBuf,
-        /// How many parsed private keys it keeps between operations (`key_cache_size`;
-        /// 0: none).
-        key_cache_size: usize,
-    },
-    /// A provider whose crate parses its own options (Pkcs11, Tpm, … and the tests'
-    /// `TestExternal`): the daemon's factory picks the crate by `provider_type` and hands
-    /// it `options`, its raw `[[provider]]` table.
-    Own {
-        /// The `provider_type` as written.
-        provider_type: String,
-        /// Its table, parsed by the provider.
-        options: psc_provider_api::ProviderOptions,
-    },
+    /// The `provider_type` as written (`MbedCrypto`, `Pkcs11`, `Tpm`, … and the tests'
+    /// `TestExternal`): the daemon's factory picks the provider's crate by it.
+    pub provider_type: String,
+    /// Its `[[provider]]` table, which the provider parses strictly itself.
+    pub options: psc_provider_api::ProviderOptions,
 }
 
 /// Size and concurrency limits.
@@ -185,34 +166,38 @@ impl Default for Config {
 }
 
 impl ProviderConfig {
-    /// The software provider with its key store at `key_store` and its master key beside it.
+    /// The software provider (`provider_type = "MbedCrypto"`) with its key store at
+    /// `key_store` and its own options at their defaults (its master key beside the store).
     pub fn software(key_store: &Path) -> ProviderConfig {
         ProviderConfig {
             name: "mbed-crypto-provider".into(),
             id: ProviderId::MbedCrypto,
             key_store: key_store.to_owned(),
-            kind: ProviderKind::Software {
-                master_key_path: default_master_key_path(key_store),
-                key_cache_size: DEFAULT_KEY_CACHE_SIZE,
-            },
+            provider_type: "MbedCrypto".into(),
+            options: built_in_table("MbedCrypto", ""),
         }
+    }
+
+    /// The same provider with `table` (TOML lines, such as `key_cache_size = 0`) as its own
+    /// options instead, for configurations built in code.
+    pub fn with_options(mut self, table: &str) -> ProviderConfig {
+        self.options = built_in_table(&self.provider_type, table);
+        self
     }
 }
 
-/// The software provider's master key when `master_key_path` is not set: beside its store.
-fn default_master_key_path(key_store: &Path) -> PathBuf {
-    let dir = key_store.parent().unwrap_or(Path::new("/"));
-    dir.join("psc-master.key")
+/// A `[[provider]]` table written in code: `provider_type` and the lines of `table`.
+fn built_in_table(provider_type: &str, table: &str) -> psc_provider_api::ProviderOptions {
+    let text = format!("[[provider]]\nprovider_type = {provider_type:?}\n{table}\n");
+    psc_provider_api::ProviderOptions::new(
+        Path::new("(built-in configuration)"),
+        std::sync::Arc::new(zeroize::Zeroizing::new(text)),
+        0,
+    )
 }
 
 /// Where keys are recorded when no `[[key_manager]]` is configured.
 pub const DEFAULT_KEY_STORE: &str = "/var/lib/parsec/psc/keys.sqlite3";
-
-/// Parsed keys the software provider keeps (its own default, `DEFAULT_KEY_CACHE_SIZE` of
-/// `psc-provider-software`, which this crate does not depend on).
-pub const DEFAULT_KEY_CACHE_SIZE: usize = 256;
-/// The largest `key_cache_size` accepted.
-pub const MAX_KEY_CACHE_SIZE: usize = 65_536;
 
 const DEFAULT_TIMEOUT_MS: u64 = 1_000;
 const DEFAULT_BUFFER_LIMIT: u32 = 1 << 20;
