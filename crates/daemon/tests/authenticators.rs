@@ -21,14 +21,7 @@ fn config_with(site: &Site, with: &str) -> String {
 
 /// Starts the binary on the site's configuration, which it must refuse: the error line.
 fn refused_start(site: &Site) -> String {
-    let mut daemon = Daemon::spawn(Daemon::command(site, &[]));
-    let status = daemon.wait_exit();
-    let stderr = daemon.stderr();
-    assert!(!status.success(), "started; stderr:\n{stderr}");
-    assert!(
-        !daemon.stdout().contains("PARSEC_SERVICE_ENDPOINT"),
-        "it served before refusing: {stderr}"
-    );
+    let stderr = Daemon::refused(site);
     assert!(!site.socket().exists(), "it bound its socket");
     stderr
 }

@@ -230,10 +230,7 @@ fn a_wrong_software_provider_option_stops_the_start_naming_it() {
     let config = site.original_config(&Options::default());
     let line = config.lines().count() + 1;
     site.write_config(&format!("{config}key_cach_size = 16\n"));
-    let mut daemon = Daemon::spawn(Daemon::command(&site, &[]));
-    let status = daemon.wait_exit();
-    let stderr = daemon.stderr();
-    assert!(!status.success(), "started; stderr:\n{stderr}");
+    let stderr = Daemon::refused(&site);
     assert!(stderr.contains("key_cach_size"), "{stderr}");
     assert!(stderr.contains(&format!("line {line}")), "{stderr}");
     assert!(
