@@ -54,10 +54,10 @@ fn key_sessions_against_a_fresh_service_each() -> TestResult {
 fn admin_sessions_against_a_service_with_the_tool_as_admin() -> TestResult {
     sessions("tests/cmd/admin", || {
         TestDaemon::start_with(|config| {
-            config.authenticators = vec![AuthenticatorConfig {
-                auth_type: AuthType::Direct,
-                admins: vec!["parsec-tool".into()],
-            }];
+            config.authenticators = vec![AuthenticatorConfig::new(
+                AuthType::Direct,
+                vec!["parsec-tool".into()],
+            )];
         })
     })
 }

@@ -4,8 +4,10 @@
 
 pub mod log_sink;
 
+use std::path::PathBuf;
+
 use psc_provider_api::{OpenError, Provider};
-use psc_service::config::{ProviderConfig, ProviderKind};
+use psc_service::config::ProviderConfig;
 use psc_service::{ProviderFactory, StoreState};
 
 /// Builds the providers compiled into this daemon (Cargo features select them).
@@ -22,51 +24,54 @@ impl ProviderFactory for Factory {
         config: &ProviderConfig,
         store: StoreState,
     ) -> Result<Box<dyn Provider>, OpenError> {
-        match &config.kind {
+        let _ = store;
+        match config.provider_type.as_str() {
             #[cfg(feature = "software-provider")]
-            ProviderKind::Software {
-                master_key_path,
-                key_cache_size,
-            } => psc_provider_software::SoftwareProvider::open_for_store(
-                master_key_path,
-                store.empty,
-                *key_cache_size,
-            )
-            .map(|p| Box::new(p) as Box<dyn Provider>)
-            .map_err(|e| {
-                OpenError::Failed(match e {
-                    psc_provider_software::OpenError::Missing { .. } => {
-                        format!("{e} (key store {})", config.key_store.display())
-                    }
-                    other => other.to_string(),
-                })
-            }),
-            ProviderKind::Own {
-                provider_type,
-                options,
-            } => build_own(provider_type, options),
+            "MbedCrypto" => software(config, store.empty),
+            #[cfg(feature = "test-provider")]
+            "TestExternal" => psc_test_provider::TestProvider::from_options(&config.options)
+                .map(|p| Box::new(p) as Box<dyn Provider>),
             // Only the type is named: the options may hold secrets.
-            #[allow(unreachable_patterns)] // reachable when a provider's feature is off
-            _ => Err(OpenError::Failed(format!(
-                "provider_type {:?} is not compiled into this daemon",
-                config.id
+            other => Err(OpenError::Failed(format!(
+                "provider_type {other:?} is not compiled into this daemon"
             ))),
+        }
+    }
+
+    fn secret_files(&self, config: &ProviderConfig) -> Result<Vec<PathBuf>, OpenError> {
+        match config.provider_type.as_str() {
+            #[cfg(feature = "software-provider")]
+            "MbedCrypto" => Ok(software_options(config)?.secret_files()),
+            _ => Ok(Vec::new()),
         }
     }
 }
 
-/// The providers whose crates parse their own options, by `provider_type`.
-fn build_own(
-    provider_type: &str,
-    options: &psc_provider_api::ProviderOptions,
-) -> Result<Box<dyn Provider>, OpenError> {
-    let _ = options;
-    match provider_type {
-        #[cfg(feature = "test-provider")]
-        "TestExternal" => psc_test_provider::TestProvider::from_options(options)
-            .map(|p| Box::new(p) as Box<dyn Provider>),
-        other => Err(OpenError::Failed(format!(
-            "provider_type {other:?} is not compiled into this daemon"
-        ))),
-    }
+/// The software provider's own options, parsed by its crate.
+#[cfg(feature = "software-provider")]
+fn software_options(
+    config: &ProviderConfig,
+) -> Result<psc_provider_software::SoftwareOptions, OpenError> {
+    psc_provider_software::SoftwareOptions::parse(&config.options, &config.key_store)
+        .map_err(|e| OpenError::Failed(e.to_string()))
+}
+
+/// The software provider, which may create its master key only for an `empty` store.
+#[cfg(feature = "software-provider")]
+fn software(config: &ProviderConfig, empty: bool) -> Result<Box<dyn Provider>, OpenError> {
+    let options = software_options(config)?;
+    psc_provider_software::SoftwareProvider::open_for_store(
+        &options.master_key_path,
+        empty,
+        options.key_cache_size,
+    )
+    .map(|p| Box::new(p) as Box<dyn Provider>)
+    .map_err(|e| {
+        OpenError::Failed(match e {
+            psc_provider_software::OpenError::Missing { .. } => {
+                format!("{e} (key store {})", config.key_store.display())
+            }
+            other => other.to_string(),
+        })
+    })
 }

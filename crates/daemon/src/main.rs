@@ -21,7 +21,7 @@ use tokio::signal::unix::{SignalKind, signal};
 use tokio::sync::watch;
 
 /// A Parsec security service: opaque-key cryptography for every application on this host.
-#[derive(Debug, Parser)]
+#[derive(Clone, Debug, Parser)]
 #[command(version, about)]
 struct Args {
     /// Configuration file (the original Parsec's `config.toml` format). Without it, the
@@ -150,10 +150,18 @@ fn reload_on_sighup(
         while hup.recv().await.is_some() {
             notify(&[NotifyState::Reloading]);
             let current = Arc::clone(&services.borrow());
-            match load(&args).and_then(|config| {
-                warn_restart_only(current.config(), &config);
-                Ok(Service::start(config, &Factory, Some(&current))?)
-            }) {
+            // Reading the file, opening providers and key stores and an authenticator's first
+            // refresh are slow work: on the blocking pool, never on an async worker.
+            let args = args.clone();
+            let started = tokio::task::spawn_blocking(move || {
+                load(&args).and_then(|config| {
+                    warn_restart_only(current.config(), &config);
+                    Ok(Service::start(config, &Factory, Some(&current))?)
+                })
+            })
+            .await
+            .unwrap_or_else(|join| Err(anyhow::anyhow!("the reload task failed: {join}")));
+            match started {
                 Ok(next) => {
                     services.send_replace(Arc::new(next));
                     tracing::info!("configuration reloaded");

@@ -10,15 +10,15 @@
 // Test code: a failed expectation is a failed test.
 #![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic)]
 
+mod common;
+
 use std::collections::{BTreeMap, BTreeSet};
-use std::fs::File;
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
+use common::{Daemon, DirectConfig, FileDaemon, Site, direct_client};
 use parsec_client::BasicClient;
-use parsec_client::auth::Authentication;
 use parsec_client::core::interface::operations::psa_algorithm::{
     AsymmetricSignature, Hash, SignHash,
 };
@@ -26,9 +26,7 @@ use parsec_client::core::interface::operations::psa_key_attributes::{
     Attributes, EccFamily, Lifetime, Policy, Type, UsageFlags,
 };
 use parsec_client::core::interface::requests::ResponseStatus;
-use parsec_client::core::ipc_handler::unix_socket::Handler;
 use parsec_client::error::Error;
-use rustix::process::{Pid, Signal, kill_process};
 
 const CYCLES: usize = 20;
 const CLIENTS: usize = 8;
@@ -77,117 +75,32 @@ impl Rng {
     }
 }
 
-/// One deployment: configuration, socket, SQLite key store and master key in a temporary
-/// directory, kept across restarts.
-struct Site {
-    dir: tempfile::TempDir,
+/// One deployment (`common::Site`): Direct authentication, the software provider with its
+/// master key in the site, kept across restarts.
+fn site() -> Site {
+    let site = Site::new();
+    site.write_config(&site.direct_config(&DirectConfig {
+        timeout_ms: Some(5000),
+        master_key_option: true,
+        ..DirectConfig::default()
+    }));
+    site
 }
 
-impl Site {
-    fn new() -> Site {
-        let site = Site {
-            dir: tempfile::tempdir().unwrap(),
-        };
-        let config = format!(
-            r#"[core_settings]
-allow_root = true
-
-[listener]
-listener_type = "DomainSocket"
-timeout = 5000
-socket_path = "{socket}"
-
-[authenticator]
-auth_type = "Direct"
-
-[[key_manager]]
-name = "sqlite-manager"
-manager_type = "SQLite"
-sqlite_db_path = "{store}"
-
-[[provider]]
-name = "mbed-crypto-provider"
-provider_type = "MbedCrypto"
-key_info_manager = "sqlite-manager"
-master_key_path = "{master}"
-"#,
-            socket = site.socket().display(),
-            store = site.path("store/keys.sqlite3").display(),
-            master = site.path("master/master.key").display(),
-        );
-        std::fs::write(site.path("config.toml"), config).unwrap();
-        site
-    }
-
-    fn path(&self, relative: &str) -> PathBuf {
-        self.dir.path().join(relative)
-    }
-
-    fn socket(&self) -> PathBuf {
-        self.path("parsec.sock")
-    }
-}
-
-/// The daemon process; killed on drop if still running, so a failed test leaves nothing.
-struct Daemon {
-    child: Child,
-    stderr: PathBuf,
-}
-
-impl Daemon {
-    /// Starts the binary and waits until it prints its endpoint (it listens from then on).
-    fn start(site: &Site, run: usize) -> Daemon {
-        let stdout = site.path(&format!("stdout-{run}.log"));
-        let stderr = site.path(&format!("stderr-{run}.log"));
-        let child = Command::new(env!("CARGO_BIN_EXE_parsec"))
-            .arg("--config")
-            .arg(site.path("config.toml"))
-            .stdin(Stdio::null())
-            .stdout(File::create(&stdout).unwrap())
-            .stderr(File::create(&stderr).unwrap())
-            .spawn()
-            .unwrap();
-        let mut daemon = Daemon { child, stderr };
-        let line = format!("PARSEC_SERVICE_ENDPOINT=unix:{}", site.socket().display());
-        let started = Instant::now();
-        while !std::fs::read_to_string(&stdout).unwrap().contains(&line) {
-            if let Some(status) = daemon.child.try_wait().unwrap() {
-                panic!("run {run}: the daemon exited ({status}):\n{}", daemon.log());
-            }
-            assert!(started.elapsed() < DEADLINE, "run {run}: no endpoint line");
-            std::thread::sleep(Duration::from_millis(5));
-        }
-        daemon
-    }
-
-    fn log(&self) -> String {
-        std::fs::read_to_string(&self.stderr).unwrap_or_default()
-    }
-
-    /// SIGKILL: no shutdown path runs.
-    fn kill(&mut self) {
-        let pid = Pid::from_raw(i32::try_from(self.child.id()).unwrap()).unwrap();
-        kill_process(pid, Signal::KILL).unwrap();
-        self.child.wait().unwrap();
-    }
-}
-
-impl Drop for Daemon {
-    fn drop(&mut self) {
-        if let Ok(None) = self.child.try_wait() {
-            let _ = self.child.kill();
-            let _ = self.child.wait();
-        }
-    }
+/// Starts the binary (its output in files named after the `run`, so the log of a killed
+/// run stays readable) and waits until it prints its endpoint.
+fn start(site: &Site, run: usize) -> FileDaemon {
+    FileDaemon::start(
+        Daemon::command(site, &[]),
+        site.path().join(format!("stdout-{run}.log")),
+        site.path().join(format!("stderr-{run}.log")),
+        &site.socket(),
+        DEADLINE,
+    )
 }
 
 fn client(socket: &Path, app: &str) -> BasicClient {
-    let mut client = BasicClient::default();
-    let handler = Handler::new(socket.to_owned(), Some(Duration::from_secs(10))).unwrap();
-    client.set_ipc_handler(Box::new(handler));
-    client.set_default_provider().unwrap();
-    client.set_auth_data(Authentication::Direct(app.into()));
-    client
+    direct_client(socket, app, Duration::from_secs(10))
 }
 
 /// What a client knows of one of its keys.
@@ -408,7 +321,12 @@ fn gone(client: &BasicClient, name: &str, checked: &mut Checked) -> KeyState {
 
 /// Runs every application's clients against the daemon, kills it after `delay`, and
 /// returns the applications with what they saw.
-fn run_and_kill(daemon: &mut Daemon, socket: &Path, apps: Vec<App>, delay: Duration) -> Vec<App> {
+fn run_and_kill(
+    daemon: &mut FileDaemon,
+    socket: &Path,
+    apps: Vec<App>,
+    delay: Duration,
+) -> Vec<App> {
     let clients: Vec<BasicClient> = apps.iter().map(|a| client(socket, &a.name)).collect();
     let killed = AtomicBool::new(false);
     std::thread::scope(|scope| {
@@ -432,17 +350,17 @@ fn run_and_kill(daemon: &mut Daemon, socket: &Path, apps: Vec<App>, delay: Durat
 
 #[test]
 fn acknowledged_keys_survive_sigkill_and_destroyed_keys_stay_gone() {
-    let site = Site::new();
+    let site = site();
     let mut rng = Rng(SEED);
     let mut apps: Vec<App> = (0..CLIENTS).map(App::new).collect();
-    let mut daemon = Daemon::start(&site, 0);
+    let mut daemon = start(&site, 0);
     let mut checked = Checked::default();
     let started = Instant::now();
     for cycle in 1..=CYCLES {
         let delay = Duration::from_millis(50 + u64::try_from(rng.below(251)).unwrap());
         apps = run_and_kill(&mut daemon, &site.socket(), apps, delay);
         // The store must open after the kill: the daemon starts on it.
-        daemon = Daemon::start(&site, cycle);
+        daemon = start(&site, cycle);
         for app in &mut apps {
             app.check(&client(&site.socket(), &app.name), &mut checked);
         }

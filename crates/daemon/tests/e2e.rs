@@ -2,66 +2,46 @@
 //! clean stop on SIGTERM.
 
 // Test code: a failed expectation is a failed test.
-#![allow(clippy::expect_used, clippy::unwrap_used)]
+#![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic)]
 
-use std::io::{BufRead, BufReader};
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+mod common;
+
+use std::path::Path;
+use std::process::Command;
 use std::time::Duration;
 
+use common::{Daemon, Site, client_with_timeout};
 use parsec_client::BasicClient;
 use parsec_client::core::interface::requests::ProviderId;
-use parsec_client::core::ipc_handler::unix_socket::Handler;
+use rustix::process::Signal;
 
-struct Daemon {
-    child: Child,
-    socket: PathBuf,
-    _dir: tempfile::TempDir,
-}
-
-/// Writes `config` (with `{socket}` replaced) to a temporary file and starts the daemon on
-/// it, returning once it prints its endpoint.
-fn spawn(config: &str) -> Daemon {
-    let dir = tempfile::tempdir().unwrap();
-    let socket = dir.path().join("run").join("parsec.sock");
-    let path = dir.path().join("config.toml");
-    std::fs::write(
-        &path,
-        config
-            .replace("{socket}", &socket.display().to_string())
+/// A site (`common::Site`) whose configuration is `config` with `{socket}` and `{store}`
+/// replaced.
+fn site(config: &str) -> Site {
+    let site = Site::new();
+    site.write_config(
+        &config
+            .replace("{socket}", &site.socket().display().to_string())
             .replace(
                 "{store}",
-                &dir.path().join("keys.sqlite3").display().to_string(),
+                &site.path().join("keys.sqlite3").display().to_string(),
             ),
-    )
-    .unwrap();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_parsec"))
-        .arg("--config")
-        .arg(&path)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    assert_eq!(
-        line.trim(),
-        format!("PARSEC_SERVICE_ENDPOINT=unix:{}", socket.display())
     );
-    Daemon {
-        child,
-        socket,
-        _dir: dir,
-    }
+    site
+}
+
+/// Starts the daemon on `site`, returning once it prints its endpoint, its first line.
+fn spawn(site: &Site) -> Daemon {
+    let daemon = Daemon::start(site);
+    assert_eq!(
+        daemon.stdout().lines().next().unwrap().trim(),
+        format!("PARSEC_SERVICE_ENDPOINT=unix:{}", site.socket().display())
+    );
+    daemon
 }
 
 fn client(socket: &Path) -> BasicClient {
-    let mut client = BasicClient::default();
-    let handler = Handler::new(socket.to_owned(), Some(Duration::from_secs(10))).unwrap();
-    client.set_ipc_handler(Box::new(handler));
-    client
+    client_with_timeout(socket, Duration::from_secs(10))
 }
 
 const CONFIG: &str = r#"
@@ -89,8 +69,9 @@ key_info_manager = "sqlite-manager"
 
 #[test]
 fn the_binary_serves_the_published_client_and_stops_on_sigterm() {
-    let mut daemon = spawn(CONFIG);
-    let client = client(&daemon.socket);
+    let site = site(CONFIG);
+    let mut daemon = spawn(&site);
+    let client = client(&site.socket());
     assert_eq!(client.ping().unwrap(), (1, 0));
     assert_eq!(
         client.list_providers().unwrap().last().unwrap().id,
@@ -98,17 +79,16 @@ fn the_binary_serves_the_published_client_and_stops_on_sigterm() {
     );
     assert!(!client.list_opcodes(ProviderId::Core).unwrap().is_empty());
     assert_eq!(client.list_authenticators().unwrap().len(), 1);
-    let mode = std::fs::metadata(&daemon.socket).unwrap();
+    let mode = std::fs::metadata(site.socket()).unwrap();
     assert_eq!(
         std::os::unix::fs::PermissionsExt::mode(&mode.permissions()) & 0o777,
         0o666
     );
 
-    let pid = rustix::process::Pid::from_raw(i32::try_from(daemon.child.id()).unwrap()).unwrap();
-    rustix::process::kill_process(pid, rustix::process::Signal::TERM).unwrap();
-    let status = daemon.child.wait().unwrap();
+    daemon.signal(Signal::TERM);
+    let status = daemon.wait_exit();
     assert!(status.success(), "{status}");
-    assert!(!daemon.socket.exists(), "the socket is removed on exit");
+    assert!(!site.socket().exists(), "the socket is removed on exit");
 }
 
 #[test]
@@ -153,8 +133,9 @@ fn root_is_refused_unless_allowed() {
         assert!(!socket.exists());
     } else {
         // Not root: the same configuration starts.
-        let mut daemon = spawn(&format!("[listener]\nsocket_path = \"{}\"\n", "{socket}"));
-        assert_eq!(client(&daemon.socket).ping().unwrap(), (1, 0));
+        let site = site(&format!("[listener]\nsocket_path = \"{}\"\n", "{socket}"));
+        let mut daemon = spawn(&site);
+        assert_eq!(client(&site.socket()).ping().unwrap(), (1, 0));
         daemon.child.kill().unwrap();
         daemon.child.wait().unwrap();
     }

@@ -54,10 +54,7 @@ fn frame_of(request: Request, provider: ProviderId, auth_type: AuthType, auth: &
 }
 
 fn connect(socket: &Path) -> UnixStream {
-    let stream = UnixStream::connect(socket).unwrap();
-    stream
-        .set_read_timeout(Some(Duration::from_secs(5)))
-        .unwrap();
+    let stream = common::connect(socket);
     stream
         .set_write_timeout(Some(Duration::from_secs(5)))
         .unwrap();

@@ -14,10 +14,9 @@ mod common;
 
 use std::io::{ErrorKind, Read, Write};
 use std::os::unix::net::UnixStream;
-use std::path::Path;
 use std::time::{Duration, Instant};
 
-use common::{Daemon, Options, Site};
+use common::{Daemon, Options, Site, connect};
 use psc_wire::header::{FLAG_KEEP_ALIVE, HEADER_LEN, RawHeader};
 use psc_wire::ops::PingRequest;
 use psc_wire::{AuthType, ProviderId, Request, RequestHeader, Status, frame};
@@ -49,14 +48,6 @@ fn ping_frame(keep_alive: bool) -> Vec<u8> {
         header.flags = FLAG_KEEP_ALIVE;
     }
     frame::encode_request(header, &request.encode(), &[]).unwrap()
-}
-
-fn connect(socket: &Path) -> UnixStream {
-    let stream = UnixStream::connect(socket).unwrap();
-    stream
-        .set_read_timeout(Some(Duration::from_secs(5)))
-        .unwrap();
-    stream
 }
 
 /// Reads one whole answer and returns its status.

@@ -221,3 +221,21 @@ fn root_is_refused_with_the_way_out_and_allow_root_starts() {
     assert_eq!(naked_client(&site.socket()).ping().unwrap(), (1, 0));
     allowed.stop();
 }
+
+/// The software provider's options are its crate's to parse: a wrong one stops the start,
+/// naming the option, its line and the file.
+#[test]
+fn a_wrong_software_provider_option_stops_the_start_naming_it() {
+    let site = Site::new();
+    let config = site.original_config(&Options::default());
+    let line = config.lines().count() + 1;
+    site.write_config(&format!("{config}key_cach_size = 16\n"));
+    let stderr = Daemon::refused(&site);
+    assert!(stderr.contains("key_cach_size"), "{stderr}");
+    assert!(stderr.contains(&format!("line {line}")), "{stderr}");
+    assert!(
+        stderr.contains(&site.config().display().to_string()),
+        "{stderr}"
+    );
+    assert!(!site.socket().exists(), "it bound its socket");
+}

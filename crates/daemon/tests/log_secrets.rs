@@ -18,8 +18,7 @@
 
 use std::error::Error;
 use std::fs::File;
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::path::Path;
 use std::time::Duration;
 
 use parsec_client::BasicClient;
@@ -31,12 +30,11 @@ use parsec_client::core::interface::operations::psa_algorithm::{
 use parsec_client::core::interface::operations::psa_key_attributes::{
     Attributes, EccFamily, Lifetime, Policy, Type, UsageFlags,
 };
-use parsec_client::core::ipc_handler::unix_socket::Handler;
-use rustix::process::{Pid, Signal, kill_process};
+use rustix::process::Signal;
 
 mod common;
 
-use common::{Site, poll};
+use common::{DEADLINE, Daemon, DirectConfig, FileDaemon, Site, client_with_timeout, poll};
 
 type TestResult<T = ()> = Result<T, Box<dyn Error>>;
 
@@ -69,7 +67,7 @@ impl Secret {
 fn no_secret_reaches_the_logs_at_trace_level() -> TestResult {
     let site = Site::new();
     site.write_config(&config(&site));
-    let mut daemon = TracingDaemon::start(&site)?;
+    let mut daemon = start_tracing(&site);
     let client = client(&site.socket());
     let mut secrets = Vec::new();
     random(&client, &mut secrets)?;
@@ -81,7 +79,7 @@ fn no_secret_reaches_the_logs_at_trace_level() -> TestResult {
         "the master key",
         &std::fs::read(site.master_key())?,
     ));
-    let log = daemon.stop_and_read()?;
+    let log = daemon.stop_and_read();
 
     // Logging was on, at the verbose levels: every request above has its line, with the
     // application's name and the operation.
@@ -411,11 +409,7 @@ fn aes_attributes(bits: usize, alg: Algorithm) -> Attributes {
 }
 
 fn client(socket: &Path) -> BasicClient {
-    let mut client = BasicClient::default();
-    match Handler::new(socket.to_owned(), Some(Duration::from_secs(10))) {
-        Ok(handler) => client.set_ipc_handler(Box::new(handler)),
-        Err(error) => panic!("no handler for {}: {error}", socket.display()),
-    }
+    let mut client = client_with_timeout(socket, Duration::from_secs(10));
     client.set_implicit_provider(parsec_client::core::interface::requests::ProviderId::MbedCrypto);
     client.set_auth_data(Authentication::Direct(APP.into()));
     client
@@ -424,91 +418,24 @@ fn client(socket: &Path) -> BasicClient {
 /// The configuration: Direct authentication, the software provider, and the trace level
 /// asked for in the file too.
 fn config(site: &Site) -> String {
-    format!(
-        r#"[core_settings]
-allow_root = true
-log_level = "trace"
+    site.direct_config(&DirectConfig {
+        log_level: Some("trace"),
+        timeout_ms: Some(5000),
+        master_key_option: true,
+    })
+}
 
-[listener]
-listener_type = "DomainSocket"
-timeout = 5000
-socket_path = "{socket}"
-
-[authenticator]
-auth_type = "Direct"
-
-[[key_manager]]
-name = "sqlite-manager"
-manager_type = "SQLite"
-sqlite_db_path = "{store}"
-
-[[provider]]
-name = "mbed-crypto-provider"
-provider_type = "MbedCrypto"
-key_info_manager = "sqlite-manager"
-master_key_path = "{master}"
-"#,
-        socket = site.socket().display(),
-        store = site.store().display(),
-        master = site.master_key().display(),
+/// The daemon at `RUST_LOG=trace`, its output going to files read back as bytes.
+fn start_tracing(site: &Site) -> FileDaemon {
+    let mut command = Daemon::command(site, &[]);
+    command.env("RUST_LOG", "trace");
+    FileDaemon::start(
+        command,
+        site.path().join("stdout"),
+        site.path().join("stderr"),
+        &site.socket(),
+        DEADLINE,
     )
-}
-
-/// The daemon at `RUST_LOG=trace`, its output going to files read back as bytes. Killed on
-/// drop if still running.
-struct TracingDaemon {
-    child: Child,
-    stdout: PathBuf,
-    stderr: PathBuf,
-}
-
-impl TracingDaemon {
-    fn start(site: &Site) -> TestResult<TracingDaemon> {
-        let (stdout, stderr) = (site.path().join("stdout"), site.path().join("stderr"));
-        let child = Command::new(env!("CARGO_BIN_EXE_parsec"))
-            .arg("--config")
-            .arg(site.config())
-            .env("RUST_LOG", "trace")
-            .stdin(Stdio::null())
-            .stdout(File::create(&stdout)?)
-            .stderr(File::create(&stderr)?)
-            .spawn()?;
-        let mut daemon = TracingDaemon {
-            child,
-            stdout,
-            stderr,
-        };
-        let line = format!("PARSEC_SERVICE_ENDPOINT=unix:{}", site.socket().display());
-        poll("the endpoint line", || {
-            if matches!(daemon.child.try_wait(), Ok(Some(_))) {
-                let log = std::fs::read_to_string(&daemon.stderr).unwrap_or_default();
-                panic!("the daemon exited; stderr:\n{log}");
-            }
-            let out = std::fs::read_to_string(&daemon.stdout).unwrap_or_default();
-            out.contains(&line).then_some(())
-        });
-        Ok(daemon)
-    }
-
-    /// SIGTERM, a clean exit, then everything it wrote.
-    fn stop_and_read(&mut self) -> TestResult<Vec<u8>> {
-        let pid = Pid::from_raw(i32::try_from(self.child.id())?).ok_or("no pid")?;
-        kill_process(pid, Signal::TERM)?;
-        let status = poll("the daemon to exit", || {
-            self.child.try_wait().ok().flatten()
-        });
-        assert!(status.success(), "{status}");
-        Ok([std::fs::read(&self.stdout)?, std::fs::read(&self.stderr)?].concat())
-    }
-}
-
-impl Drop for TracingDaemon {
-    fn drop(&mut self) {
-        if let Ok(None) = self.child.try_wait() {
-            let _ = self.child.kill();
-            let _ = self.child.wait();
-        }
-    }
 }
 
 /// The PIN the test provider's configuration gives (issue 15): recognisable, 20 bytes.
@@ -538,19 +465,18 @@ fn a_configured_pin_reaches_no_log_and_no_error() -> TestResult {
     let secret = Secret::new("the configured PIN", PIN.as_bytes());
 
     site.write_config(&config_with_pin(&site, &format!("\"str:{PIN}\""), ""));
-    let mut daemon = TracingDaemon::start(&site)?;
+    let mut daemon = start_tracing(&site);
     let mut token_client = client(&site.socket());
     token_client
         .set_implicit_provider(parsec_client::core::interface::requests::ProviderId::Pkcs11);
     token_client.list_keys()?;
-    let pid = Pid::from_raw(i32::try_from(daemon.child.id())?).ok_or("no pid")?;
-    kill_process(pid, Signal::HUP)?;
+    daemon.signal(Signal::HUP);
     let stderr = daemon.stderr.clone();
     poll("the reload", || {
         let log = std::fs::read_to_string(&stderr).unwrap_or_default();
         log.contains("configuration reloaded").then_some(())
     });
-    let log = daemon.stop_and_read()?;
+    let log = daemon.stop_and_read();
     let text = String::from_utf8_lossy(&log);
     assert!(text.contains("TRACE") || text.contains("DEBUG"), "{text}");
     let found = leaks(&log, &secret);
@@ -576,9 +502,9 @@ fn a_configured_pin_reaches_no_log_and_no_error() -> TestResult {
     for (pin, extra, reason) in refusals {
         let text = config_with_pin(&site, &pin, &extra);
         site.write_config(&text);
-        let mut command = common::Daemon::command(&site, &[]);
+        let mut command = Daemon::command(&site, &[]);
         command.env("RUST_LOG", "trace");
-        let mut refused = common::Daemon::spawn(command);
+        let mut refused = Daemon::spawn(command);
         let status = refused.wait_exit();
         let output = format!("{}{}", refused.stdout(), refused.stderr());
         assert!(!status.success(), "{output}");

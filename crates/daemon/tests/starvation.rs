@@ -17,7 +17,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
-use common::{Daemon, Site};
+use common::{Daemon, DirectConfig, Site};
 use psc_client::psa::{AsymmetricSignature, EccFamily, Hash, KeyType, SignHash};
 use psc_client::{Attributes, Auth, Client, ProviderId};
 
@@ -45,30 +45,10 @@ const RSA_SHA256: AsymmetricSignature = AsymmetricSignature::RsaPkcs1v15Sign {
 
 /// The default configuration, with Direct authentication so two tenants can share our UID.
 fn config(site: &Site) -> String {
-    format!(
-        r#"[core_settings]
-allow_root = true
-log_level = "warn"
-
-[listener]
-listener_type = "DomainSocket"
-socket_path = "{socket}"
-
-[authenticator]
-auth_type = "Direct"
-
-[[key_manager]]
-name = "sqlite-manager"
-manager_type = "SQLite"
-sqlite_db_path = "{store}"
-
-[[provider]]
-provider_type = "MbedCrypto"
-key_info_manager = "sqlite-manager"
-"#,
-        socket = site.socket().display(),
-        store = site.store().display(),
-    )
+    site.direct_config(&DirectConfig {
+        log_level: Some("warn"),
+        ..DirectConfig::default()
+    })
 }
 
 fn client(site: &Site, app: &str) -> Client {

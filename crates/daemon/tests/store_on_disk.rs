@@ -46,18 +46,6 @@ fn signs(client: &parsec_client::BasicClient, name: &str) {
         .unwrap();
 }
 
-/// Starts the binary on `site` and expects it to refuse: returns its stderr.
-fn refused_start(site: &Site) -> String {
-    let mut daemon = Daemon::spawn(Daemon::command(site, &[]));
-    let status = daemon.wait_exit();
-    assert!(
-        !status.success(),
-        "the daemon started; stderr:\n{}",
-        daemon.stderr()
-    );
-    daemon.stderr()
-}
-
 fn shown(path: &Path) -> String {
     path.display().to_string()
 }
@@ -186,7 +174,7 @@ fn a_missing_or_replaced_master_key_refuses_the_start_naming_both_paths() {
     let original = std::fs::read(&master).unwrap();
 
     std::fs::remove_file(&master).unwrap();
-    let stderr = refused_start(&site);
+    let stderr = Daemon::refused(&site);
     assert!(stderr.contains(&shown(&master)), "{stderr}");
     assert!(stderr.contains(&shown(&site.store())), "{stderr}");
     assert!(stderr.contains("missing"), "{stderr}");
@@ -200,7 +188,7 @@ fn a_missing_or_replaced_master_key_refuses_the_start_naming_both_paths() {
         .unwrap()
         .write_all(&[0x17; 32])
         .unwrap();
-    let stderr = refused_start(&site);
+    let stderr = Daemon::refused(&site);
     assert!(stderr.contains(&shown(&master)), "{stderr}");
     assert!(stderr.contains(&shown(&site.store())), "{stderr}");
     assert!(stderr.contains("check value"), "{stderr}");
@@ -331,7 +319,7 @@ fn a_second_instance_on_the_same_store_is_refused_naming_the_lock_and_pid() {
     let client = app_client(&site.socket());
     client.psa_generate_key("k", ecc_attributes()).unwrap();
 
-    let stderr = refused_start(&site);
+    let stderr = Daemon::refused(&site);
     let lock = format!("{}.lock", shown(&site.store()));
     assert!(stderr.contains(&lock), "{stderr}");
     assert!(
@@ -353,7 +341,7 @@ fn a_second_instance_on_a_live_socket_is_refused_and_the_first_keeps_its_clients
     client.psa_generate_key("k", ecc_attributes()).unwrap();
 
     let other = site_on_socket(&site.socket());
-    let stderr = refused_start(&other);
+    let stderr = Daemon::refused(&other);
     assert!(stderr.contains(&shown(&site.socket())), "{stderr}");
     assert!(stderr.contains("another instance"), "{stderr}");
     signs(&client, "k");

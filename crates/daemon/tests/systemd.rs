@@ -15,7 +15,7 @@ use std::time::Instant;
 use common::{DEADLINE, Daemon, Options, Site, naked_client, poll};
 use parsec_client::core::interface::requests::ProviderId;
 use psc_service::Config;
-use psc_service::config::{DEFAULT_SOCKET_PATH, ProviderKind};
+use psc_service::config::DEFAULT_SOCKET_PATH;
 use rustix::process::Signal;
 
 /// `systemd-socket-activate`, from Debian's `systemd` package. Its absence fails the test:
@@ -216,12 +216,13 @@ fn the_deployed_config_parses_and_fits_the_units() {
     assert!(!config.providers.is_empty());
     for provider in &config.providers {
         assert!(provider.key_store.starts_with("/var/lib/parsec/"));
-        let ProviderKind::Software {
-            master_key_path, ..
-        } = &provider.kind
-        else {
-            panic!("{provider:?}: only the software provider is expected here");
-        };
-        assert!(master_key_path.starts_with("/var/lib/parsec/"));
+        assert_eq!(
+            provider.provider_type, "MbedCrypto",
+            "{provider:?}: only the software provider is expected here"
+        );
+        let options =
+            psc_provider_software::SoftwareOptions::parse(&provider.options, &provider.key_store)
+                .unwrap();
+        assert!(options.master_key_path.starts_with("/var/lib/parsec/"));
     }
 }

@@ -31,6 +31,15 @@ pub enum ConfigError {
         /// The parser's message, which names the offending key and its line.
         message: String,
     },
+    /// An `[authenticator]` table was refused: an unknown or unsupported `auth_type`, or
+    /// an option of the authenticator's own.
+    #[error("{path}: {source}")]
+    Authenticator {
+        /// The file.
+        path: PathBuf,
+        /// The cause, naming the authenticator and the option.
+        source: crate::auth::BuildError,
+    },
     /// An option holds a value we refuse.
     #[error("{path}: option `{option}`: {reason}")]
     Invalid {
@@ -73,7 +82,8 @@ pub struct Config {
     pub providers: Vec<ProviderConfig>,
 }
 
-/// One crypto provider.
+/// One crypto provider: what the service reads of its `[[provider]]` table (what every
+/// provider has), and the table itself, for the provider's crate to parse.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ProviderConfig {
     /// Its name; must never change while it holds keys.
@@ -82,31 +92,11 @@ pub struct ProviderConfig {
     pub id: ProviderId,
     /// The key store file holding its keys' mappings.
     pub key_store: PathBuf,
-    /// The back end and its options.
-    pub kind: ProviderKind,
-}
-
-/// A provider type and its options.
-#[derive(Clone, Debug, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum ProviderKind {
-    /// The software provider (`provider_type = "MbedCrypto"` in the original's configs).
-    Software {
-        /// The file holding the key that seals every stored private key.
-        master_key_path: PathBuf,
-        /// How many parsed private keys it keeps between operations (`key_cache_size`;
-        /// 0: none).
-        key_cache_size: usize,
-    },
-    /// A provider whose crate parses its own options (Pkcs11, Tpm, … and the tests'
-    /// `TestExternal`): the daemon's factory picks the crate by `provider_type` and hands
-    /// it `options`, its raw `[[provider]]` table.
-    Own {
-        /// The `provider_type` as written.
-        provider_type: String,
-        /// Its table, parsed by the provider.
-        options: psc_provider_api::ProviderOptions,
-    },
+    /// The `provider_type` as written (`MbedCrypto`, `Pkcs11`, `Tpm`, … and the tests'
+    /// `TestExternal`): the daemon's factory picks the provider's crate by it.
+    pub provider_type: String,
+    /// Its `[[provider]]` table, which the provider parses strictly itself.
+    pub options: psc_provider_api::ProviderOptions,
 }
 
 /// Size and concurrency limits.
@@ -129,10 +119,23 @@ pub struct Limits {
 /// One accepted authenticator and its administrators.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct AuthenticatorConfig {
-    /// Direct or UnixPeerCredentials.
+    /// Its type ([`auth::build`](crate::auth::build) says which this build has).
     pub auth_type: AuthType,
     /// Application names (for peer credentials: decimal UIDs) with admin rights.
     pub admins: Vec<String>,
+    /// Its own options, parsed by the authenticator.
+    pub options: crate::auth::AuthOptions,
+}
+
+impl AuthenticatorConfig {
+    /// `auth_type` with these administrators and no options of its own.
+    pub fn new(auth_type: AuthType, admins: Vec<String>) -> AuthenticatorConfig {
+        AuthenticatorConfig {
+            auth_type,
+            admins,
+            options: crate::auth::AuthOptions::default(),
+        }
+    }
 }
 
 impl Default for Config {
@@ -153,44 +156,48 @@ impl Default for Config {
             threads: 0,
             idle_poll: Duration::from_micros(DEFAULT_IDLE_POLL_US),
             log_level: None,
-            authenticators: vec![AuthenticatorConfig {
-                auth_type: AuthType::UnixPeerCredentials,
-                admins: Vec::new(),
-            }],
+            authenticators: vec![AuthenticatorConfig::new(
+                AuthType::UnixPeerCredentials,
+                Vec::new(),
+            )],
             providers: vec![ProviderConfig::software(Path::new(DEFAULT_KEY_STORE))],
         }
     }
 }
 
 impl ProviderConfig {
-    /// The software provider with its key store at `key_store` and its master key beside it.
+    /// The software provider (`provider_type = "MbedCrypto"`) with its key store at
+    /// `key_store` and its own options at their defaults (its master key beside the store).
     pub fn software(key_store: &Path) -> ProviderConfig {
         ProviderConfig {
             name: "mbed-crypto-provider".into(),
             id: ProviderId::MbedCrypto,
             key_store: key_store.to_owned(),
-            kind: ProviderKind::Software {
-                master_key_path: default_master_key_path(key_store),
-                key_cache_size: DEFAULT_KEY_CACHE_SIZE,
-            },
+            provider_type: "MbedCrypto".into(),
+            options: built_in_table("MbedCrypto", ""),
         }
+    }
+
+    /// The same provider with `table` (TOML lines, such as `key_cache_size = 0`) as its own
+    /// options instead, for configurations built in code.
+    pub fn with_options(mut self, table: &str) -> ProviderConfig {
+        self.options = built_in_table(&self.provider_type, table);
+        self
     }
 }
 
-/// The software provider's master key when `master_key_path` is not set: beside its store.
-fn default_master_key_path(key_store: &Path) -> PathBuf {
-    let dir = key_store.parent().unwrap_or(Path::new("/"));
-    dir.join("psc-master.key")
+/// A `[[provider]]` table written in code: `provider_type` and the lines of `table`.
+fn built_in_table(provider_type: &str, table: &str) -> psc_provider_api::ProviderOptions {
+    let text = format!("[[provider]]\nprovider_type = {provider_type:?}\n{table}\n");
+    psc_provider_api::ProviderOptions::new(
+        Path::new("(built-in configuration)"),
+        std::sync::Arc::new(zeroize::Zeroizing::new(text)),
+        0,
+    )
 }
 
 /// Where keys are recorded when no `[[key_manager]]` is configured.
 pub const DEFAULT_KEY_STORE: &str = "/var/lib/parsec/psc/keys.sqlite3";
-
-/// Parsed keys the software provider keeps (its own default, `DEFAULT_KEY_CACHE_SIZE` of
-/// `psc-provider-software`, which this crate does not depend on).
-pub const DEFAULT_KEY_CACHE_SIZE: usize = 256;
-/// The largest `key_cache_size` accepted.
-pub const MAX_KEY_CACHE_SIZE: usize = 65_536;
 
 const DEFAULT_TIMEOUT_MS: u64 = 1_000;
 const DEFAULT_BUFFER_LIMIT: u32 = 1 << 20;
@@ -292,14 +299,15 @@ struct RawListener {
     keep_alive_timeout: Option<u64>,
 }
 
+/// The keys the service reads; every other key is the authenticator's own, which it parses
+/// strictly (`auth::build`).
 #[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
 struct RawAuthenticator {
     auth_type: String,
     #[serde(default)]
     admins: Vec<RawAdmin>,
-    /// JWT-SVID only (not supported yet); accepted so the error names the real problem.
-    workload_endpoint: Option<String>,
+    #[serde(flatten)]
+    own: toml::Table,
 }
 
 #[derive(Debug, Deserialize)]
@@ -371,9 +379,8 @@ impl RawConfig {
             Some(value) => raw_authenticators(value)
                 .map_err(|e| invalid("authenticator", e.message().to_owned()))?
                 .into_iter()
-                .map(authenticator)
-                .collect::<Result<_, _>>()
-                .map_err(|(option, r)| invalid(option, r))?,
+                .map(|raw| authenticator(raw, path))
+                .collect::<Result<_, _>>()?,
         };
         check_unique_authenticators(&authenticators)
             .map_err(|r| invalid("authenticator.auth_type", r))?;
@@ -457,30 +464,29 @@ fn raw_authenticators(value: toml::Value) -> Result<Vec<RawAuthenticator>, toml:
     }
 }
 
-/// One authenticator; an error names the option at fault and why.
-fn authenticator(raw: RawAuthenticator) -> Result<AuthenticatorConfig, (&'static str, String)> {
-    let auth_type = match raw.auth_type.as_str() {
-        "Direct" => AuthType::Direct,
-        "UnixPeerCredentials" => AuthType::UnixPeerCredentials,
-        "JwtSvid" => {
-            return Err((
-                "authenticator.auth_type",
-                "JwtSvid is not supported yet; use Direct or UnixPeerCredentials".into(),
-            ));
-        }
-        other => {
-            return Err((
-                "authenticator.auth_type",
-                format!("unknown authenticator {other:?}; use Direct or UnixPeerCredentials"),
-            ));
-        }
+/// One authenticator: its type must be one this build has and its own options must be the
+/// ones it takes (it is built once here, to check, and again when the service starts); an
+/// error names the authenticator and the option at fault.
+fn authenticator(raw: RawAuthenticator, path: &Path) -> Result<AuthenticatorConfig, ConfigError> {
+    let refused = |source| ConfigError::Authenticator {
+        path: path.to_owned(),
+        source,
     };
-    let _ = raw.workload_endpoint;
-    let admins: Vec<String> = raw.admins.into_iter().map(|a| a.name).collect();
+    let auth_type = crate::auth::auth_type_named(&raw.auth_type).map_err(refused)?;
+    let config = AuthenticatorConfig {
+        auth_type,
+        admins: raw.admins.into_iter().map(|a| a.name).collect(),
+        options: crate::auth::AuthOptions::new(raw.own),
+    };
+    crate::auth::build(&config).map_err(refused)?;
     if auth_type == AuthType::UnixPeerCredentials {
-        check_uid_admins(&admins).map_err(|r| ("authenticator.admins", r))?;
+        check_uid_admins(&config.admins).map_err(|reason| ConfigError::Invalid {
+            path: path.to_owned(),
+            option: "authenticator.admins",
+            reason,
+        })?;
     }
-    Ok(AuthenticatorConfig { auth_type, admins })
+    Ok(config)
 }
 
 /// A peer-credentials administrator is a user id: a decimal number that fits a `uid_t`. A

@@ -29,7 +29,7 @@ use std::io;
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 
-use crate::config::{Config, ProviderKind};
+use crate::config::Config;
 
 /// Group or others may write.
 const GROUP_OTHER_WRITE: u32 = 0o022;
@@ -193,19 +193,20 @@ pub fn check(config: &Config) -> Result<Vec<Warning>, PermissionError> {
     for store in stores {
         check_store(store, &mut warnings)?;
     }
-    for provider in &config.providers {
-        match &provider.kind {
-            ProviderKind::Software {
-                master_key_path, ..
-            } => {
-                owner::check(Kind::MasterKey, master_key_path)?;
-                check_master_key_dir(master_key_path)?;
-            }
-            ProviderKind::Own { .. } => {}
-        }
-    }
     check_socket_dir(&config.socket_path, &mut warnings)?;
     Ok(warnings)
+}
+
+/// Checks a file holding a provider's root secret (the software provider's master key), as
+/// the provider's factory names it (`ProviderFactory::secret_files`): owned by the service's
+/// user or root, in a directory group and others cannot write. The service calls it for each
+/// provider at every start and reload, before the provider is built.
+///
+/// # Errors
+/// The file or directory that refuses the start, or one that cannot be inspected.
+pub fn check_secret_file(path: &Path) -> Result<(), PermissionError> {
+    owner::check(Kind::MasterKey, path)?;
+    check_master_key_dir(path)
 }
 
 /// The store's files that exist, then its directory if it exists (the store creates a

@@ -272,10 +272,9 @@ fn a_rejected_reload_keeps_serving() {
         .psa_generate_key("k", ecc_signing_attributes())
         .unwrap();
     let mut broken = daemon.config().clone();
-    broken.providers[0].kind = psc_service::config::ProviderKind::Software {
-        master_key_path: "/proc/version".into(),
-        key_cache_size: 0,
-    };
+    broken.providers[0] = broken.providers[0]
+        .clone()
+        .with_options("master_key_path = \"/proc/version\"\nkey_cache_size = 0");
     assert!(daemon.reload(broken).is_err());
     assert_eq!(client.ping().unwrap(), (1, 0));
     client.psa_sign_hash("k", &[0; 32], ECDSA_SHA256).unwrap();

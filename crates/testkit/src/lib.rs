@@ -232,9 +232,9 @@ pub fn test_config(dir: &Path) -> Config {
         providers: vec![ProviderConfig::software(&dir.join("keys.sqlite3"))],
         ..Config::default()
     };
-    config.authenticators.push(AuthenticatorConfig {
-        auth_type: AuthType::Direct,
-        admins: vec!["admin".into()],
-    });
+    config.authenticators.push(AuthenticatorConfig::new(
+        AuthType::Direct,
+        vec!["admin".into()],
+    ));
     config
 }

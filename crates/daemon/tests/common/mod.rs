@@ -1,11 +1,14 @@
 //! Shared by the spawned-binary tests: a throw-away deployment (socket, key store, master
 //! key and `config.toml` in one temporary directory), the daemon process with its output
-//! collected as it runs, and waits that give up at a deadline instead of hanging.
+//! collected as it runs (through pipes, [`Daemon`], or into files that outlive a SIGKILL,
+//! [`FileDaemon`]), clients, and waits that give up at a deadline instead of hanging.
 
 // Each test crate uses its own subset of these helpers.
 #![allow(dead_code)]
 
+use std::fs::File;
 use std::io::{BufRead, BufReader, Read};
+use std::os::unix::net::UnixStream;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, ExitStatus, Stdio};
 use std::sync::{Arc, Mutex};
@@ -180,6 +183,62 @@ key_info_manager = "sqlite-manager"
     }
 }
 
+/// What varies between the tests' Direct-authentication configurations (two tenants can
+/// then share our UID): the software provider on the site's key store.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct DirectConfig {
+    /// `core_settings.log_level`, if set.
+    pub(crate) log_level: Option<&'static str>,
+    /// `listener.timeout`, in milliseconds, if set.
+    pub(crate) timeout_ms: Option<u64>,
+    /// Set the provider's `master_key_path` to [`Site::master_key`].
+    pub(crate) master_key_option: bool,
+}
+
+impl Site {
+    /// A configuration with Direct authentication and the software provider, everything in
+    /// the site.
+    pub(crate) fn direct_config(&self, options: &DirectConfig) -> String {
+        let log_level = options
+            .log_level
+            .map(|level| format!("log_level = \"{level}\"\n"))
+            .unwrap_or_default();
+        let timeout = options
+            .timeout_ms
+            .map(|ms| format!("timeout = {ms}\n"))
+            .unwrap_or_default();
+        let master_key = if options.master_key_option {
+            format!("master_key_path = \"{}\"\n", self.master_key().display())
+        } else {
+            String::new()
+        };
+        format!(
+            r#"[core_settings]
+allow_root = true
+{log_level}
+[listener]
+listener_type = "DomainSocket"
+{timeout}socket_path = "{socket}"
+
+[authenticator]
+auth_type = "Direct"
+
+[[key_manager]]
+name = "sqlite-manager"
+manager_type = "SQLite"
+sqlite_db_path = "{store}"
+
+[[provider]]
+name = "mbed-crypto-provider"
+provider_type = "MbedCrypto"
+key_info_manager = "sqlite-manager"
+{master_key}"#,
+            socket = self.socket().display(),
+            store = self.store().display(),
+        )
+    }
+}
+
 /// A spawned process whose stdout and stderr are collected by background threads. Dropping
 /// it kills the process if it is still running, so a failed test leaves nothing behind.
 pub(crate) struct Daemon {
@@ -213,6 +272,18 @@ impl Daemon {
         let mut command = Command::new(env!("CARGO_BIN_EXE_parsec"));
         command.arg("--config").arg(site.config()).args(args);
         command
+    }
+
+    /// Starts the binary on the site's configuration, which it must refuse: its stderr.
+    pub(crate) fn refused(site: &Site) -> String {
+        let mut daemon = Daemon::spawn(Daemon::command(site, &[]));
+        let status = daemon.wait_exit();
+        assert!(
+            !status.success(),
+            "the daemon started; stderr:\n{}",
+            daemon.stderr()
+        );
+        daemon.stderr()
     }
 
     /// Starts the binary on the site's configuration and waits until it prints its endpoint.
@@ -323,9 +394,100 @@ fn collect(pipe: impl Read + Send + 'static) -> (Arc<Mutex<String>>, JoinHandle<
     (text, reader)
 }
 
+/// A spawned process writing its stdout and stderr to files, which stay readable after a
+/// SIGKILL and hold the raw bytes. Dropping it kills the process if it is still running.
+pub(crate) struct FileDaemon {
+    pub(crate) child: Child,
+    /// Its stdout's file.
+    pub(crate) stdout: PathBuf,
+    /// Its stderr's file.
+    pub(crate) stderr: PathBuf,
+}
+
+impl FileDaemon {
+    /// Spawns `command` with its output to the files `stdout` and `stderr`, and waits up to
+    /// `deadline` until it prints its endpoint on `socket`.
+    pub(crate) fn start(
+        mut command: Command,
+        stdout: PathBuf,
+        stderr: PathBuf,
+        socket: &Path,
+        deadline: Duration,
+    ) -> FileDaemon {
+        let child = command
+            .stdin(Stdio::null())
+            .stdout(File::create(&stdout).unwrap())
+            .stderr(File::create(&stderr).unwrap())
+            .spawn()
+            .unwrap();
+        let mut daemon = FileDaemon {
+            child,
+            stdout,
+            stderr,
+        };
+        let line = format!("PARSEC_SERVICE_ENDPOINT=unix:{}", socket.display());
+        poll_within("the endpoint line", deadline, || {
+            if let Some(status) = daemon.child.try_wait().unwrap() {
+                panic!("the daemon exited ({status}); stderr:\n{}", daemon.log());
+            }
+            let out = std::fs::read_to_string(&daemon.stdout).unwrap_or_default();
+            out.contains(&line).then_some(())
+        });
+        daemon
+    }
+
+    /// What it wrote to stderr so far.
+    pub(crate) fn log(&self) -> String {
+        std::fs::read_to_string(&self.stderr).unwrap_or_default()
+    }
+
+    pub(crate) fn signal(&self, signal: Signal) {
+        let pid = Pid::from_raw(i32::try_from(self.child.id()).unwrap()).unwrap();
+        kill_process(pid, signal).unwrap();
+    }
+
+    /// SIGKILL: no shutdown path runs.
+    pub(crate) fn kill(&mut self) {
+        self.signal(Signal::KILL);
+        self.child.wait().unwrap();
+    }
+
+    /// SIGTERM, a clean exit, then everything it wrote (stdout, then stderr).
+    pub(crate) fn stop_and_read(&mut self) -> Vec<u8> {
+        self.signal(Signal::TERM);
+        let status = poll("the daemon to exit", || {
+            self.child.try_wait().ok().flatten()
+        });
+        assert!(status.success(), "{status}");
+        [
+            std::fs::read(&self.stdout).unwrap(),
+            std::fs::read(&self.stderr).unwrap(),
+        ]
+        .concat()
+    }
+}
+
+impl Drop for FileDaemon {
+    fn drop(&mut self) {
+        if let Ok(None) = self.child.try_wait() {
+            let _ = self.child.kill();
+            let _ = self.child.wait();
+        }
+    }
+}
+
 /// Calls `check` until it answers `Some`, failing the test once [`DEADLINE`] has passed.
-pub(crate) fn poll<T>(what: &str, mut check: impl FnMut() -> Option<T>) -> T {
-    let deadline = Instant::now() + DEADLINE;
+pub(crate) fn poll<T>(what: &str, check: impl FnMut() -> Option<T>) -> T {
+    poll_within(what, DEADLINE, check)
+}
+
+/// Calls `check` until it answers `Some`, failing the test once `deadline` has passed.
+pub(crate) fn poll_within<T>(
+    what: &str,
+    deadline: Duration,
+    mut check: impl FnMut() -> Option<T>,
+) -> T {
+    let deadline = Instant::now() + deadline;
     loop {
         if let Some(value) = check() {
             return value;
@@ -337,10 +499,32 @@ pub(crate) fn poll<T>(what: &str, mut check: impl FnMut() -> Option<T>) -> T {
 
 /// A client with no identity, talking to `socket`: enough for ping and discovery.
 pub(crate) fn naked_client(socket: &Path) -> BasicClient {
+    client_with_timeout(socket, Duration::from_secs(5))
+}
+
+/// A client with no identity and no provider, whose requests wait up to `timeout`.
+pub(crate) fn client_with_timeout(socket: &Path, timeout: Duration) -> BasicClient {
     let mut client = BasicClient::default();
-    let handler = Handler::new(socket.to_owned(), Some(Duration::from_secs(5))).unwrap();
+    let handler = Handler::new(socket.to_owned(), Some(timeout)).unwrap();
     client.set_ipc_handler(Box::new(handler));
     client
+}
+
+/// A client named `app` by Direct authentication, using the service's default provider.
+pub(crate) fn direct_client(socket: &Path, app: &str, timeout: Duration) -> BasicClient {
+    let mut client = client_with_timeout(socket, timeout);
+    client.set_default_provider().unwrap();
+    client.set_auth_data(Authentication::Direct(app.into()));
+    client
+}
+
+/// A raw connection to `socket` whose reads give up after 5 s.
+pub(crate) fn connect(socket: &Path) -> UnixStream {
+    let stream = UnixStream::connect(socket).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(5)))
+        .unwrap();
+    stream
 }
 
 /// A client identified by its Unix user id, using the service's default provider: what

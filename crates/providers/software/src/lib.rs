@@ -85,6 +85,7 @@ mod key_cache;
 mod keys;
 mod master_key;
 mod message;
+mod options;
 mod random;
 mod rsa;
 mod seal;
@@ -93,6 +94,7 @@ mod symmetric;
 
 pub use key_cache::DEFAULT_KEY_CACHE_SIZE;
 pub use master_key::OpenError;
+pub use options::{DEFAULT_MASTER_KEY_NAME, MAX_KEY_CACHE_SIZE, SoftwareOptions};
 
 use key_cache::KeyCache;
 use seal::Sealer;

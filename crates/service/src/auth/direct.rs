@@ -4,11 +4,29 @@
 use psc_wire::AuthType;
 use psc_wire::ops::list_authenticators::AuthenticatorInfo;
 
-use super::{AuthError, Authenticator, PeerCredentials};
+use serde::Deserialize;
+
+use super::{AuthError, AuthOptions, Authenticator, BuildError, PeerCredentials};
 
 /// Trusts the name the client sends.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct DirectAuthenticator;
+
+/// Its options: none, so any key is refused, named.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Options {}
+
+impl DirectAuthenticator {
+    /// The authenticator for its `[authenticator]` options (it takes none).
+    ///
+    /// # Errors
+    /// [`BuildError::Options`] naming an option given.
+    pub fn from_options(options: &AuthOptions) -> Result<DirectAuthenticator, BuildError> {
+        let Options {} = options.parse(AuthType::Direct)?;
+        Ok(DirectAuthenticator)
+    }
+}
 
 impl Authenticator for DirectAuthenticator {
     fn info(&self) -> AuthenticatorInfo {

@@ -3,11 +3,29 @@
 use psc_wire::AuthType;
 use psc_wire::ops::list_authenticators::AuthenticatorInfo;
 
-use super::{AuthError, Authenticator, PeerCredentials};
+use serde::Deserialize;
+
+use super::{AuthError, AuthOptions, Authenticator, BuildError, PeerCredentials};
 
 /// Identifies the application by the UID of the socket peer.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct UnixPeerAuthenticator;
+
+/// Its options: none, so any key is refused, named.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Options {}
+
+impl UnixPeerAuthenticator {
+    /// The authenticator for its `[authenticator]` options (it takes none).
+    ///
+    /// # Errors
+    /// [`BuildError::Options`] naming an option given.
+    pub fn from_options(options: &AuthOptions) -> Result<UnixPeerAuthenticator, BuildError> {
+        let Options {} = options.parse(AuthType::UnixPeerCredentials)?;
+        Ok(UnixPeerAuthenticator)
+    }
+}
 
 impl Authenticator for UnixPeerAuthenticator {
     fn info(&self) -> AuthenticatorInfo {

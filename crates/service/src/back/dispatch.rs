@@ -64,7 +64,7 @@ impl Service {
         }
         let previous = previous.map_or(&[][..], |service| &service.slots);
         let slots = slots::build(&config.providers, factory, previous)?;
-        let authenticators = Authenticators::new(&config.authenticators);
+        let authenticators = Authenticators::new(&config.authenticators)?;
         Ok(Service {
             config,
             authenticators,

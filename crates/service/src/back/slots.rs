@@ -37,6 +37,18 @@ pub trait ProviderFactory {
         let _ = store;
         self.build(config)
     }
+
+    /// The files holding the root secret of the provider `config` describes (the software
+    /// provider's master key): the service checks their owner and their directory's mode
+    /// ([`check_secret_file`](crate::permissions::check_secret_file)) at every start and
+    /// reload, before the provider is built. The default: none.
+    ///
+    /// # Errors
+    /// [`OpenError::Failed`] when the provider's options do not parse.
+    fn secret_files(&self, config: &ProviderConfig) -> Result<Vec<PathBuf>, OpenError> {
+        let _ = config;
+        Ok(Vec::new())
+    }
 }
 
 /// What a provider's key store holds, as [`ProviderFactory::build_for_store`] is told.
@@ -86,6 +98,9 @@ pub enum StartError {
         /// The key store.
         store: PathBuf,
     },
+    /// An authenticator could not be built or started.
+    #[error(transparent)]
+    Authenticator(#[from] crate::auth::BuildError),
     /// A provider could not be built.
     #[error("provider {name:?}: {reason}")]
     Provider {
@@ -135,6 +150,15 @@ pub(crate) fn build(
     let mut slots: Vec<Slot> = Vec::new();
     let mut pending: Vec<(Arc<KeyStore>, Pending)> = Vec::new();
     for config in configs {
+        let secrets = factory
+            .secret_files(config)
+            .map_err(|error| StartError::Provider {
+                name: config.name.clone(),
+                reason: error.to_string(),
+            })?;
+        for file in secrets {
+            crate::permissions::check_secret_file(&file)?;
+        }
         let fail = |source| StartError::Store {
             path: config.key_store.clone(),
             source,

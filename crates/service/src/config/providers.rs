@@ -9,10 +9,7 @@ use psc_wire::ProviderId;
 use serde::Deserialize;
 use zeroize::Zeroizing;
 
-use super::{
-    ConfigError, DEFAULT_KEY_CACHE_SIZE, DEFAULT_KEY_STORE, MAX_KEY_CACHE_SIZE, ProviderConfig,
-    ProviderKind,
-};
+use super::{ConfigError, DEFAULT_KEY_STORE, ProviderConfig};
 
 /// A validation failure: the option, and why.
 type Refusal = (&'static str, String);
@@ -55,40 +52,6 @@ pub(super) struct RawKeyManager {
     manager_type: String,
     store_path: Option<PathBuf>,
     sqlite_db_path: Option<PathBuf>,
-}
-
-/// The software provider's table (strict). It also names every option other provider
-/// types of the original take, so that one given here is refused as not applying to
-/// `MbedCrypto`. The software provider's options are still read by the service because
-/// the start-up permission checks need its master key's path.
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields, default)]
-pub(super) struct RawProvider {
-    provider_type: String,
-    name: Option<String>,
-    key_info_manager: Option<String>,
-    /// Ours: the software provider's master key file.
-    master_key_path: Option<PathBuf>,
-    /// Ours: how many parsed keys the software provider keeps (0: off).
-    key_cache_size: Option<usize>,
-    library_path: Option<toml::Value>,
-    serial_number: Option<toml::Value>,
-    slot_number: Option<toml::Value>,
-    user_pin: Option<toml::Value>,
-    software_public_operations: Option<toml::Value>,
-    allow_export: Option<toml::Value>,
-    tcti: Option<toml::Value>,
-    owner_hierarchy_auth: Option<toml::Value>,
-    endorsement_hierarchy_auth: Option<toml::Value>,
-    skip_if_no_tpm: Option<toml::Value>,
-    iface_type: Option<toml::Value>,
-    device_type: Option<toml::Value>,
-    wake_delay: Option<toml::Value>,
-    rx_retries: Option<toml::Value>,
-    slave_address: Option<toml::Value>,
-    bus: Option<toml::Value>,
-    baud: Option<toml::Value>,
-    access_key_file_name: Option<toml::Value>,
 }
 
 /// The original's default SQLite key-info-manager file; our tables live beside its own.
@@ -231,7 +194,7 @@ fn provider(
             .map_or_else(|| PathBuf::from(DEFAULT_KEY_STORE), |s| s.1.clone()),
     };
     let id = match common.provider_type.as_str() {
-        "MbedCrypto" => return Ok(software(options.parse_all()?, &store)?),
+        "MbedCrypto" => ProviderId::MbedCrypto,
         "Pkcs11" => ProviderId::Pkcs11,
         "Tpm" => ProviderId::Tpm,
         "TrustedService" => ProviderId::TrustedService,
@@ -255,87 +218,19 @@ fn provider(
             .unwrap_or_else(|| default_name(&common.provider_type)),
         id,
         key_store: store,
-        kind: ProviderKind::Own {
-            provider_type: common.provider_type,
-            options,
-        },
+        provider_type: common.provider_type,
+        options,
     })
 }
 
 /// The original's default provider names.
 fn default_name(provider_type: &str) -> String {
     match provider_type {
+        "MbedCrypto" => "mbed-crypto-provider".into(),
         "Pkcs11" => "pkcs11-provider".into(),
         "Tpm" => "tpm-provider".into(),
         "TrustedService" => "trusted-service-provider".into(),
         "CryptoAuthLib" => "cryptoauthlib-provider".into(),
         other => format!("{}-provider", other.to_lowercase()),
     }
-}
-
-fn software(raw: RawProvider, store: &Path) -> Result<ProviderConfig, Refusal> {
-    let foreign = [
-        ("provider.library_path", raw.library_path.is_some()),
-        ("provider.serial_number", raw.serial_number.is_some()),
-        ("provider.slot_number", raw.slot_number.is_some()),
-        ("provider.user_pin", raw.user_pin.is_some()),
-        (
-            "provider.software_public_operations",
-            raw.software_public_operations.is_some(),
-        ),
-        ("provider.allow_export", raw.allow_export.is_some()),
-        ("provider.tcti", raw.tcti.is_some()),
-        (
-            "provider.owner_hierarchy_auth",
-            raw.owner_hierarchy_auth.is_some(),
-        ),
-        (
-            "provider.endorsement_hierarchy_auth",
-            raw.endorsement_hierarchy_auth.is_some(),
-        ),
-        ("provider.skip_if_no_tpm", raw.skip_if_no_tpm.is_some()),
-        ("provider.iface_type", raw.iface_type.is_some()),
-        ("provider.device_type", raw.device_type.is_some()),
-        ("provider.wake_delay", raw.wake_delay.is_some()),
-        ("provider.rx_retries", raw.rx_retries.is_some()),
-        ("provider.slave_address", raw.slave_address.is_some()),
-        ("provider.bus", raw.bus.is_some()),
-        ("provider.baud", raw.baud.is_some()),
-        (
-            "provider.access_key_file_name",
-            raw.access_key_file_name.is_some(),
-        ),
-    ];
-    if let Some((option, _)) = foreign.iter().find(|(_, present)| *present) {
-        return Err((
-            option,
-            "does not apply to provider_type \"MbedCrypto\"".into(),
-        ));
-    }
-    let mut config = ProviderConfig::software(store);
-    if let Some(name) = raw.name {
-        config.name = name;
-    }
-    let mut master_key_path = super::default_master_key_path(&config.key_store);
-    if let Some(path) = raw.master_key_path {
-        if !path.is_absolute() {
-            return Err((
-                "provider.master_key_path",
-                format!("{} is not absolute", path.display()),
-            ));
-        }
-        master_key_path = path;
-    }
-    let key_cache_size = raw.key_cache_size.unwrap_or(DEFAULT_KEY_CACHE_SIZE);
-    if key_cache_size > MAX_KEY_CACHE_SIZE {
-        return Err((
-            "provider.key_cache_size",
-            format!("{key_cache_size} is more than {MAX_KEY_CACHE_SIZE} (0 turns the cache off)"),
-        ));
-    }
-    config.kind = ProviderKind::Software {
-        master_key_path,
-        key_cache_size,
-    };
-    Ok(config)
 }

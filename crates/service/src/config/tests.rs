@@ -61,10 +61,10 @@ fn the_originals_sections_and_options_are_read() {
     assert_eq!(config.socket_path, Path::new("/tmp/parsec/parsec.sock"));
     assert_eq!(
         config.authenticators,
-        vec![AuthenticatorConfig {
-            auth_type: AuthType::Direct,
-            admins: vec!["admin".into(), "root".into()],
-        }]
+        vec![AuthenticatorConfig::new(
+            AuthType::Direct,
+            vec!["admin".into(), "root".into()]
+        )]
     );
 }
 
@@ -189,10 +189,8 @@ fn the_originals_provider_layout_selects_the_software_provider() {
         provider.key_store,
         Path::new("/var/lib/parsec/kim-mappings/sqlite/sqlite-key-info-manager.sqlite3")
     );
-    assert!(
-        matches!(&provider.kind, ProviderKind::Software { master_key_path, .. }
-        if master_key_path == Path::new("/var/lib/parsec/kim-mappings/sqlite/psc-master.key"))
-    );
+    // Its own options (the master key beside the store by default) are its crate's to read.
+    assert_eq!(provider.provider_type, "MbedCrypto");
 }
 
 #[test]
@@ -207,10 +205,6 @@ fn without_providers_the_software_provider_is_the_default() {
 #[test]
 fn provider_options_are_checked_per_type() {
     for (text, option) in [
-        (
-            "[[provider]]\nprovider_type = \"MbedCrypto\"\nlibrary_path = \"/x.so\"\n",
-            "provider.library_path",
-        ),
         (
             "[[provider]]\nprovider_type = \"Quantum\"\n",
             "provider.provider_type",
@@ -232,16 +226,10 @@ fn provider_options_are_checked_per_type() {
             "[[key_manager]]\nname = \"m\"\nmanager_type = \"SQLite\"\nstore_path = \"/x\"\n",
             "key_manager.store_path",
         ),
-        (
-            "[[provider]]\nprovider_type = \"MbedCrypto\"\nmaster_key_path = \"rel\"\n",
-            "provider.master_key_path",
-        ),
     ] {
         let message = message(text);
         assert!(message.contains(option), "{text:?} gave {message}");
     }
-    let unknown = message("[[provider]]\nprovider_type = \"MbedCrypto\"\nlibary_path = \"/x\"\n");
-    assert!(unknown.contains("libary_path"), "{unknown}");
 }
 
 #[test]
@@ -285,28 +273,75 @@ fn a_peer_credentials_admin_that_is_not_a_uid_is_an_error_naming_the_option() {
 }
 
 #[test]
-fn the_software_providers_key_cache_size_is_read_and_bounded() {
-    let size = |text: &str| match &parse(text).unwrap().providers[0].kind {
-        ProviderKind::Software { key_cache_size, .. } => *key_cache_size,
-        ProviderKind::Own { .. } => panic!("not the software provider"),
-    };
-    assert_eq!(size(""), 256, "the default");
+fn a_providers_own_options_are_handed_to_it_unread() {
+    // The software provider's crate parses them (and refuses this one); the service does not.
+    let config =
+        parse("[[provider]]\nprovider_type = \"MbedCrypto\"\nkey_cache_size = 65537\n").unwrap();
+    let provider = &config.providers[0];
     assert_eq!(
-        size("[[provider]]\nprovider_type = \"MbedCrypto\"\nkey_cache_size = 0\n"),
-        0
+        (provider.id, provider.provider_type.as_str()),
+        (ProviderId::MbedCrypto, "MbedCrypto")
     );
+    assert_ne!(provider, &ProviderConfig::software(&provider.key_store));
     assert_eq!(
-        size("[[provider]]\nprovider_type = \"MbedCrypto\"\nkey_cache_size = 1024\n"),
-        1024
+        provider,
+        &ProviderConfig::software(&provider.key_store).with_options("key_cache_size = 65537")
     );
-    for text in [
-        "[[provider]]\nprovider_type = \"MbedCrypto\"\nkey_cache_size = 65537\n",
-        "[[provider]]\nprovider_type = \"MbedCrypto\"\nkey_cache_size = -1\n",
+}
+
+#[test]
+fn an_auth_type_this_build_does_not_have_is_refused_naming_it() {
+    for (name, says) in [
+        ("Kerberos", "is unknown"),
+        ("JwtSvid", "is not supported in this build"),
+        ("NoAuth", "is unknown"),
+        ("unixpeercredentials", "is unknown"),
     ] {
-        let message = message(text);
-        assert!(
-            message.contains("key_cache_size"),
-            "{text:?} gave {message}"
-        );
+        for text in [
+            format!("[authenticator]\nauth_type = \"{name}\"\n"),
+            // Not only the preferred one: any in the list.
+            format!(
+                "[[authenticator]]\nauth_type = \"Direct\"\n[[authenticator]]\nauth_type = \"{name}\"\n"
+            ),
+        ] {
+            let error = parse(&text).unwrap_err();
+            assert!(
+                matches!(error, ConfigError::Authenticator { .. }),
+                "{name}: {error:?}"
+            );
+            let message = error.to_string();
+            assert!(message.contains(name), "{name}: {message}");
+            assert!(message.contains(says), "{name}: {message}");
+            assert!(message.contains("authenticator.auth_type"), "{message}");
+            assert!(message.contains("/etc/parsec/config.toml"), "{message}");
+            assert!(
+                message.contains("Direct and UnixPeerCredentials"),
+                "the message says what the build has: {message}"
+            );
+        }
     }
+}
+
+#[test]
+fn an_unknown_authenticator_option_is_refused_naming_it() {
+    for (auth_type, option) in [
+        ("Direct", "workload_endpoint"),
+        ("UnixPeerCredentials", "colour"),
+    ] {
+        let message = message(&format!(
+            "[authenticator]\nauth_type = \"{auth_type}\"\n{option} = \"x\"\n"
+        ));
+        assert!(message.contains(option), "{message}");
+        assert!(message.contains(auth_type), "{message}");
+        assert!(message.contains("/etc/parsec/config.toml"), "{message}");
+    }
+}
+
+#[test]
+fn an_authenticator_without_options_of_its_own_has_none() {
+    let config = parse("[authenticator]\nauth_type = \"Direct\"\n").unwrap();
+    assert_eq!(
+        config.authenticators,
+        [AuthenticatorConfig::new(AuthType::Direct, Vec::new())]
+    );
 }
