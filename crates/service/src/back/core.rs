@@ -87,8 +87,7 @@ fn offers(provider: &dyn Provider, capability: Capability) -> bool {
         Capability::Hash => provider.hash().is_some(),
         Capability::KeyAgreement => provider.key_agreement().is_some(),
         Capability::Random => provider.random().is_some(),
-        // No provider API for attestation yet: never implemented.
-        Capability::KeyAttestation => false,
+        Capability::KeyAttestation => provider.key_attestation().is_some(),
     }
 }
 

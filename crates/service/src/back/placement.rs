@@ -4,6 +4,7 @@
 
 use psc_provider_api::{Cost, Operation};
 use psc_psa::Attributes;
+use psc_wire::ops::prepare_key_attestation::PrepareParams;
 use psc_wire::{Opcode, Request};
 
 use super::slots::Slot;
@@ -73,6 +74,13 @@ fn work(
         Request::PsaMacCompute(r) => (Operation::Symmetric, stored(&r.key_name)),
         Request::PsaMacVerify(r) => (Operation::Symmetric, stored(&r.key_name)),
         Request::PsaRawKeyAgreement(r) => (Operation::Agreement, stored(&r.private_key_name)),
+        Request::AttestKey(r) => (Operation::Attest, stored(&r.attested_key_name)),
+        Request::PrepareKeyAttestation(r) => {
+            let PrepareParams::ActivateCredential {
+                attested_key_name, ..
+            } = &r.parameters;
+            (Operation::Attest, stored(attested_key_name))
+        }
         _ => (Operation::Keyless, None),
     }
 }
