@@ -17,7 +17,7 @@ use crate::endpoint::Endpoint;
 use crate::error::{ClientError, Error};
 use crate::keep_alive::Pool;
 use crate::key_policies::{KeyPolicies, Scope};
-use crate::operation::Operation;
+use crate::operation::{Operation, answer};
 use crate::settings::{Settings, settings_methods};
 use crate::{async_transport, transport::Link};
 
@@ -147,15 +147,14 @@ impl AsyncClient {
         &self,
         provider: ProviderId,
         op: O,
-    ) -> Result<O::Output, Error> {
+    ) -> Result<O::Answer, Error> {
         let request = op.into();
-        let expected = request.opcode();
         let response = self.call(provider, &self.settings.auth, request).await?;
-        O::answer(response, expected)
+        answer::<O>(response)
     }
 
     /// Sends one typed operation to the client's crypto provider.
-    pub(crate) async fn send_crypto<O: Operation>(&self, op: O) -> Result<O::Output, Error> {
+    pub(crate) async fn send_crypto<O: Operation>(&self, op: O) -> Result<O::Answer, Error> {
         self.send(self.settings.crypto_provider()?, op).await
     }
 }

@@ -13,7 +13,7 @@ use crate::endpoint::Endpoint;
 use crate::error::{ClientError, Error};
 use crate::keep_alive::Pool;
 use crate::key_policies::{KeyPolicies, Scope};
-use crate::operation::Operation;
+use crate::operation::{Operation, answer};
 use crate::settings::{Settings, settings_methods};
 use crate::transport::{self, Link};
 
@@ -141,11 +141,10 @@ impl Client {
         &self,
         provider: ProviderId,
         op: O,
-    ) -> Result<O::Output, Error> {
+    ) -> Result<O::Answer, Error> {
         let request = op.into();
-        let expected = request.opcode();
         let response = self.call(provider, &self.settings.auth, request)?;
-        O::answer(response, expected)
+        answer::<O>(response)
     }
 
     /// Sends one typed operation to the client's crypto provider.
@@ -153,7 +152,7 @@ impl Client {
     /// # Errors
     /// [`ClientError::NoProvider`] before a crypto provider is chosen; otherwise see
     /// [`Client::call`].
-    pub(crate) fn send_crypto<O: Operation>(&self, op: O) -> Result<O::Output, Error> {
+    pub(crate) fn send_crypto<O: Operation>(&self, op: O) -> Result<O::Answer, Error> {
         self.send(self.settings.crypto_provider()?, op)
     }
 }

@@ -5,13 +5,15 @@
 //! again. A provider unreachable at start keeps its intents (and their objects' rows) and
 //! finishes them on a later request once it is back. A SIGHUP reload keeps the provider
 //! instance when its configuration is unchanged, and swaps it cleanly under load when it
-//! changed.
+//! changed. Attestation (issue 15, item 6) reaches the test provider's toy ActivateCredential
+//! with both keys resolved, and is listed and served only when the provider exposes it.
 
 // Test code: a failed expectation is a failed test.
 #![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic)]
 
 mod common;
 
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::thread::JoinHandle;
 
@@ -391,4 +393,154 @@ fn an_absent_device_is_skipped_only_when_configured_so() {
         .map(|p| p.id)
         .collect();
     assert_eq!(providers, [ProviderId::Core]);
+}
+
+/// What the test provider's toy attestation uses when a request names no attesting key.
+const DEFAULT_ATTESTING_KEY: &[u8] = b"default attesting key";
+
+fn prepare(
+    client: &psc_client::Client,
+    attested: &str,
+    attesting: &str,
+) -> Result<psc_client::wire::ops::prepare_key_attestation::PrepareOutput, psc_client::Error> {
+    use psc_client::wire::ops::prepare_key_attestation::PrepareParams;
+    client.prepare_key_attestation(PrepareParams::ActivateCredential {
+        attested_key_name: attested.into(),
+        attesting_key_name: attesting.into(),
+    })
+}
+
+fn attest(
+    client: &psc_client::Client,
+    attested: &str,
+    attesting: &str,
+    secret: &[u8],
+) -> Result<Vec<u8>, psc_client::Error> {
+    use psc_client::wire::ops::attest_key::{AttestationOutput, AttestationParams};
+    let params = AttestationParams::ActivateCredential {
+        credential_blob: b"the credential".to_vec(),
+        secret: secret.to_vec(),
+    };
+    client
+        .attest_key(attested, params, attesting)
+        .map(|output| match output {
+            AttestationOutput::ActivateCredential { credential } => credential.to_vec(),
+        })
+}
+
+/// A daemon whose only provider is the test provider, with its toy attestation when
+/// `attestation`, holding the caller's keys "attested" and "attesting"; our client for it;
+/// and what ListOpcodes lists for the provider.
+fn attestation_deployment(
+    attestation: bool,
+) -> (
+    Site,
+    Daemon,
+    psc_client::Client,
+    BTreeSet<psc_client::Opcode>,
+) {
+    use psc_client::{Auth, Client, ProviderId};
+
+    let site = Site::new();
+    let option = if attestation {
+        "attestation = true\n"
+    } else {
+        ""
+    };
+    site.write_config(&format!("{}{option}", config(&site)));
+    let daemon = Daemon::start(&site);
+    let importer = app_client(&site.socket());
+    for (name, material) in [
+        ("attested", &b"attested key"[..]),
+        ("attesting", b"attesting key"),
+    ] {
+        importer
+            .psa_import_key(name, material, raw_attributes())
+            .unwrap();
+    }
+    let mut client = Client::new(site.socket());
+    client.set_auth(Auth::UnixPeerCredentials);
+    client.set_provider(ProviderId::Pkcs11);
+    let listed = client.list_opcodes(ProviderId::Pkcs11).unwrap();
+    assert!(
+        listed.contains(&psc_client::Opcode::PsaImportKey),
+        "{listed:?}"
+    );
+    (site, daemon, client, listed)
+}
+
+/// A provider without the attestation capability lists neither PrepareKeyAttestation nor
+/// AttestKey, and answers both NotSupported.
+#[test]
+fn attestation_is_not_supported_by_a_provider_without_it() {
+    use psc_client::{Opcode, Status};
+
+    let (_site, mut daemon, client, listed) = attestation_deployment(false);
+    for opcode in [Opcode::PrepareKeyAttestation, Opcode::AttestKey] {
+        assert!(!listed.contains(&opcode), "{opcode:?} in {listed:?}");
+    }
+    let not_supported = Some(Status::PsaErrorNotSupported);
+    let refused = prepare(&client, "attested", "");
+    assert_eq!(refused.unwrap_err().status(), not_supported);
+    let refused = attest(&client, "attested", "", b"attested key");
+    assert_eq!(refused.unwrap_err().status(), not_supported);
+    daemon.stop();
+}
+
+/// With the capability (the test provider's `attestation = true`), both operations are
+/// listed and reach the provider with the attested and the attesting key resolved among the
+/// caller's keys (an empty attesting name: the provider's default); an absent key is
+/// DoesNotExist, and the provider's own refusal comes back as its status.
+#[test]
+fn attestation_reaches_a_provider_that_has_it_with_its_keys_resolved() {
+    use psc_client::wire::ops::prepare_key_attestation::PrepareOutput;
+    use psc_client::{Opcode, Status};
+
+    let (site, mut daemon, client, listed) = attestation_deployment(true);
+    for opcode in [Opcode::PrepareKeyAttestation, Opcode::AttestKey] {
+        assert!(listed.contains(&opcode), "{opcode:?} not in {listed:?}");
+    }
+
+    let PrepareOutput::ActivateCredential {
+        name,
+        public,
+        attesting_key_pub,
+    } = prepare(&client, "attested", "").unwrap();
+    let object = objects(&site).join(format!("{}.obj", String::from_utf8(name).unwrap()));
+    assert_eq!(std::fs::read(object).unwrap(), b"attested key");
+    assert_eq!(public, b"attested key");
+    assert_eq!(attesting_key_pub, DEFAULT_ATTESTING_KEY);
+    let PrepareOutput::ActivateCredential {
+        attesting_key_pub, ..
+    } = prepare(&client, "attested", "attesting").unwrap();
+    assert_eq!(attesting_key_pub, b"attesting key");
+
+    let default_secret = [&b"attested key"[..], DEFAULT_ATTESTING_KEY].concat();
+    let credential = attest(&client, "attested", "", &default_secret);
+    assert_eq!(credential.unwrap(), b"the credential");
+    let both = b"attested keyattesting key";
+    let credential = attest(&client, "attested", "attesting", both);
+    assert_eq!(credential.unwrap(), b"the credential");
+
+    let refused = attest(&client, "attested", "attesting", &default_secret);
+    assert_eq!(
+        refused.unwrap_err().status(),
+        Some(Status::PsaErrorInvalidArgument)
+    );
+    for (attested, attesting) in [("absent", ""), ("attested", "absent")] {
+        let absent = Some(Status::PsaErrorDoesNotExist);
+        let refused = prepare(&client, attested, attesting);
+        assert_eq!(
+            refused.unwrap_err().status(),
+            absent,
+            "{attested}/{attesting}"
+        );
+        let refused = attest(&client, attested, attesting, &default_secret);
+        assert_eq!(
+            refused.unwrap_err().status(),
+            absent,
+            "{attested}/{attesting}"
+        );
+    }
+    daemon.stop();
 }

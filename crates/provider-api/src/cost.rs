@@ -36,6 +36,8 @@ pub enum Operation {
     Symmetric,
     /// Raw key agreement.
     Agreement,
+    /// Preparing or answering a key attestation.
+    Attest,
     /// Work with no key: hashes, random bytes, CanDoCrypto.
     Keyless,
 }

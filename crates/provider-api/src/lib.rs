@@ -14,12 +14,14 @@ use std::fmt;
 use psc_psa::{Attributes, Status};
 use uuid::Uuid;
 
+mod attestation;
 mod capabilities;
 mod cost;
 mod open;
 mod options;
 mod secret;
 
+pub use attestation::{CredentialChallenge, KeyAttestation};
 pub use capabilities::{
     AeadCrypt, AsymmetricCrypt, CipherCrypt, HashCompute, KeyLifecycle, MacCompute, RandomSource,
     RawAgreement, SignHash, SignMessage,
@@ -95,6 +97,12 @@ pub trait Provider: Send + Sync + fmt::Debug {
 
     /// Random bytes.
     fn random(&self) -> Option<&dyn RandomSource> {
+        None
+    }
+
+    /// Key attestation (PrepareKeyAttestation and AttestKey), for devices that can prove a
+    /// key lives in them (a TPM).
+    fn key_attestation(&self) -> Option<&dyn KeyAttestation> {
         None
     }
 

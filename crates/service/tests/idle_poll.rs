@@ -67,6 +67,16 @@ fn no_poller_left() -> bool {
     pollers().is_empty()
 }
 
+/// The poller threads, once at least one is there (waiting up to 5 s): a new thread names
+/// itself once it runs, so it may be listed a moment after the service answered.
+fn pollers_started() -> Vec<PathBuf> {
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while pollers().is_empty() && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    pollers()
+}
+
 /// The service configured to poll for 1 ms after each response.
 fn polling() -> TestDaemon {
     TestDaemon::start_with(|config| config.idle_poll = Duration::from_millis(1))
@@ -85,7 +95,7 @@ fn no_poller_by_default_one_idle_priority_poller_when_configured_none_on_one_cpu
     let daemon = polling();
     // The poller starts with the accept loop, which may still be starting.
     ping(&daemon);
-    let found = pollers();
+    let found = pollers_started();
     assert_eq!(found.len(), 1, "idle_poll_us = 1000: one poller");
     let poller = &found[0];
     assert_eq!(policy(poller), "5", "the poller runs under SCHED_IDLE");

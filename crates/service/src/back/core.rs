@@ -4,6 +4,7 @@
 use std::collections::BTreeSet;
 
 use psc_provider_api::Provider;
+use psc_wire::ops::Capability;
 use psc_wire::ops::list_providers::{ListProvidersResponse, ProviderInfo};
 use psc_wire::{Opcode, ProviderId};
 use uuid::Uuid;
@@ -12,17 +13,6 @@ use super::slots::Slot;
 
 /// The UUID published clients know the core provider by.
 const CORE_UUID: Uuid = Uuid::from_u128(0x4704_9873_2a43_4845_9d72_831e_ab66_8784);
-
-/// The operations the dispatcher answers for the core provider.
-const CORE_OPCODES: &[Opcode] = &[
-    Opcode::Ping,
-    Opcode::ListProviders,
-    Opcode::ListOpcodes,
-    Opcode::ListAuthenticators,
-    Opcode::ListKeys,
-    Opcode::ListClients,
-    Opcode::DeleteClient,
-];
 
 /// The core provider's own entry in ListProviders.
 fn core_info() -> ProviderInfo {
@@ -60,73 +50,54 @@ pub(crate) fn list_providers(slots: &[Slot]) -> ListProvidersResponse {
     ListProvidersResponse { providers }
 }
 
-/// What ListOpcodes answers for the core provider: what it implements and published clients
-/// can decode.
+/// What ListOpcodes answers for the core provider: the table's core operations that
+/// published clients can decode.
 pub(crate) fn core_opcodes() -> BTreeSet<Opcode> {
-    advertised(CORE_OPCODES.iter().copied())
+    advertised(with(|capability| capability == Capability::Core))
 }
 
-/// The operations a provider implements, from the capabilities it exposes.
+/// The operations a provider implements: the table's operations of the capabilities it
+/// exposes.
 pub(crate) fn implemented(provider: &dyn Provider) -> BTreeSet<Opcode> {
-    let mut ops = vec![Opcode::CanDoCrypto];
-    let mut add = |present: bool, opcodes: &[Opcode]| {
-        if present {
-            ops.extend_from_slice(opcodes);
-        }
-    };
-    add(
-        provider.key_lifecycle().is_some(),
-        &[
-            Opcode::PsaGenerateKey,
-            Opcode::PsaImportKey,
-            Opcode::PsaExportPublicKey,
-            Opcode::PsaExportKey,
-            Opcode::PsaDestroyKey,
-        ],
-    );
-    add(
-        provider.sign_hash().is_some(),
-        &[Opcode::PsaSignHash, Opcode::PsaVerifyHash],
-    );
-    add(
-        provider.sign_message().is_some(),
-        &[Opcode::PsaSignMessage, Opcode::PsaVerifyMessage],
-    );
-    add(
-        provider.asymmetric_crypt().is_some(),
-        &[Opcode::PsaAsymmetricEncrypt, Opcode::PsaAsymmetricDecrypt],
-    );
-    add(
-        provider.aead().is_some(),
-        &[Opcode::PsaAeadEncrypt, Opcode::PsaAeadDecrypt],
-    );
-    add(
-        provider.cipher().is_some(),
-        &[Opcode::PsaCipherEncrypt, Opcode::PsaCipherDecrypt],
-    );
-    add(
-        provider.mac().is_some(),
-        &[Opcode::PsaMacCompute, Opcode::PsaMacVerify],
-    );
-    add(
-        provider.hash().is_some(),
-        &[Opcode::PsaHashCompute, Opcode::PsaHashCompare],
-    );
-    add(
-        provider.key_agreement().is_some(),
-        &[Opcode::PsaRawKeyAgreement],
-    );
-    add(provider.random().is_some(), &[Opcode::PsaGenerateRandom]);
-    ops.into_iter().collect()
+    with(|capability| offers(provider, capability))
+}
+
+/// The table's operations whose capability passes `test`.
+fn with(test: impl Fn(Capability) -> bool) -> BTreeSet<Opcode> {
+    Opcode::ALL
+        .iter()
+        .copied()
+        .filter(|op| test(op.spec().capability))
+        .collect()
+}
+
+/// Whether `provider` exposes `capability`. One arm per capability, none per operation; the
+/// match is exhaustive, so a new capability cannot be forgotten here.
+fn offers(provider: &dyn Provider, capability: Capability) -> bool {
+    match capability {
+        Capability::Core => false,
+        Capability::Every => true,
+        Capability::KeyLifecycle => provider.key_lifecycle().is_some(),
+        Capability::SignHash => provider.sign_hash().is_some(),
+        Capability::SignMessage => provider.sign_message().is_some(),
+        Capability::AsymmetricCrypt => provider.asymmetric_crypt().is_some(),
+        Capability::Aead => provider.aead().is_some(),
+        Capability::Cipher => provider.cipher().is_some(),
+        Capability::Mac => provider.mac().is_some(),
+        Capability::Hash => provider.hash().is_some(),
+        Capability::KeyAgreement => provider.key_agreement().is_some(),
+        Capability::Random => provider.random().is_some(),
+        Capability::KeyAttestation => provider.key_attestation().is_some(),
+    }
 }
 
 /// What ListOpcodes answers for a crypto provider.
 pub(crate) fn provider_opcodes(provider: &dyn Provider) -> BTreeSet<Opcode> {
-    advertised(implemented(provider).into_iter())
+    advertised(implemented(provider))
 }
 
 /// Only opcodes published clients can decode are ever listed: one they do not know makes
 /// the Rust client fail the whole ListOpcodes call.
-fn advertised(ops: impl Iterator<Item = Opcode>) -> BTreeSet<Opcode> {
-    ops.filter(|op| op.spec().published).collect()
+fn advertised(ops: BTreeSet<Opcode>) -> BTreeSet<Opcode> {
+    ops.into_iter().filter(|op| op.spec().published).collect()
 }

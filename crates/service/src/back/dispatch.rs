@@ -8,7 +8,7 @@ use psc_wire::{Opcode, ProviderId, Request, RequestHeader, Response};
 
 use super::placement::{self, Placement};
 use super::slots::{self, ProviderFactory, Slot, StartError};
-use super::{core, crypto, keyless, keys};
+use super::{attestation, core, crypto, keyless, keys};
 use crate::auth::{Application, Authenticators, Caller, PeerCredentials};
 use crate::config::Config;
 use crate::error::Error;
@@ -219,6 +219,8 @@ impl Service {
                 keyless::generate_random(slot()?, r, self.config.limits.buffer_size_limit)?.into()
             }
             Request::CanDoCrypto(r) => keyless::can_do_crypto(slot()?, r, allow_deprecated)?.into(),
+            Request::PrepareKeyAttestation(r) => attestation::prepare(slot()?, app()?, r)?.into(),
+            Request::AttestKey(r) => attestation::attest(slot()?, app()?, r)?.into(),
             other => {
                 return Err(Error::NotSupported {
                     opcode: other.opcode(),

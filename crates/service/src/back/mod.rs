@@ -2,6 +2,7 @@
 //! authenticates the caller, routes the request, checks the key's policy once, and calls the
 //! provider.
 
+mod attestation;
 mod core;
 mod crypto;
 mod dispatch;

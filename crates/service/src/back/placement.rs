@@ -4,6 +4,7 @@
 
 use psc_provider_api::{Cost, Operation};
 use psc_psa::Attributes;
+use psc_wire::ops::prepare_key_attestation::PrepareParams;
 use psc_wire::{Opcode, Request};
 
 use super::slots::Slot;
@@ -22,10 +23,10 @@ pub enum Placement {
     Slow,
 }
 
-/// The placement of a core operation: it never reaches a provider; only DeleteClient writes
-/// the store (and destroys keys).
+/// The placement of a core operation: it never reaches a provider; one that commits to the
+/// store (DeleteClient, which also destroys keys) waits on the blocking pool.
 pub(crate) fn core(opcode: Opcode) -> Placement {
-    if opcode == Opcode::DeleteClient {
+    if opcode.spec().commits {
         Placement::Blocking
     } else {
         Placement::Inline
@@ -36,8 +37,7 @@ pub(crate) fn core(opcode: Opcode) -> Placement {
 /// exist runs inline: it fails at once.
 pub(crate) fn crypto(slot: &Slot, app: Option<&Application>, request: &Request) -> Placement {
     let (operation, key) = work(slot, app, request);
-    let writes_store = matches!(operation, Operation::Generate | Operation::Import)
-        || request.opcode() == Opcode::PsaDestroyKey;
+    let writes_store = request.opcode().spec().commits;
     match slot.provider.cost(operation, key.as_ref()) {
         Cost::Slow => Placement::Slow,
         Cost::Inline if writes_store => Placement::Blocking,
@@ -74,6 +74,13 @@ fn work(
         Request::PsaMacCompute(r) => (Operation::Symmetric, stored(&r.key_name)),
         Request::PsaMacVerify(r) => (Operation::Symmetric, stored(&r.key_name)),
         Request::PsaRawKeyAgreement(r) => (Operation::Agreement, stored(&r.private_key_name)),
+        Request::AttestKey(r) => (Operation::Attest, stored(&r.attested_key_name)),
+        Request::PrepareKeyAttestation(r) => {
+            let PrepareParams::ActivateCredential {
+                attested_key_name, ..
+            } = &r.parameters;
+            (Operation::Attest, stored(attested_key_name))
+        }
         _ => (Operation::Keyless, None),
     }
 }

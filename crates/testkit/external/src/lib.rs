@@ -17,6 +17,13 @@
 //!   provider refuses to start ("wrong PIN", the PIN itself never shown).
 //! - `instances`: a line `new` is appended each time a provider is built, and a line `drop`
 //!   each time one is dropped (tests count them).
+//!
+//! With its option `attestation = true` it also exposes [`KeyAttestation`], a toy of TPM2
+//! ActivateCredential that shows which keys reached it: PrepareKeyAttestation answers the
+//! attested key's object id as its name, its contents as its public area, and the attesting
+//! key's contents (or `default attesting key`) as the attesting public key; AttestKey gives
+//! back the credential blob when the secret equals the attested key's contents followed by
+//! the attesting key's (or `default attesting key`), and refuses it otherwise.
 
 use std::fs;
 use std::io::{ErrorKind, Write};
@@ -25,8 +32,8 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use psc_provider_api::{
-    Binding, KeyLifecycle, KeyRef, NewKey, OpenError, Provider, ProviderError, ProviderInfo,
-    ProviderOptions, Secret,
+    Binding, CredentialChallenge, KeyAttestation, KeyLifecycle, KeyRef, NewKey, OpenError,
+    Provider, ProviderError, ProviderInfo, ProviderOptions, Secret,
 };
 use psc_psa::{Attributes, KeyType, SecretBytes, Status};
 use serde::Deserialize;
@@ -64,7 +71,11 @@ impl Step {
 #[derive(Debug)]
 pub struct TestProvider {
     dir: PathBuf,
+    attestation: bool,
 }
+
+/// What the toy attestation uses when a request names no attesting key.
+pub const DEFAULT_ATTESTING_KEY: &[u8] = b"default attesting key";
 
 static NEXT: AtomicU64 = AtomicU64::new(0);
 
@@ -80,6 +91,9 @@ struct Options {
     /// Start the service without this provider when its device is absent.
     #[serde(default)]
     skip_if_absent: bool,
+    /// Expose the toy [`KeyAttestation`].
+    #[serde(default)]
+    attestation: bool,
 }
 
 /// The cause kept in the errors of an unreachable token, as a PKCS#11 provider keeps the
@@ -131,7 +145,9 @@ impl TestProvider {
                 "the test token refuses the configured pin: wrong PIN".into(),
             ));
         }
-        Ok(TestProvider::open(&options.objects_dir)?)
+        let mut provider = TestProvider::open(&options.objects_dir)?;
+        provider.attestation = options.attestation;
+        Ok(provider)
     }
 
     /// A provider keeping its objects in `dir` (created if missing).
@@ -144,7 +160,22 @@ impl TestProvider {
         count(dir, "new").map_err(fail)?;
         Ok(TestProvider {
             dir: dir.to_owned(),
+            attestation: false,
         })
+    }
+
+    /// The contents of a key's object.
+    fn contents(&self, key: KeyRef<'_>) -> Result<Vec<u8>, ProviderError> {
+        self.reachable()?;
+        fs::read(self.object(key.blob)?).map_err(|e| ProviderError::Storage(e.to_string()))
+    }
+
+    /// The attesting key's contents, or the default attesting key's.
+    fn attesting(&self, key: Option<KeyRef<'_>>) -> Result<Vec<u8>, ProviderError> {
+        key.map_or_else(
+            || Ok(DEFAULT_ATTESTING_KEY.to_vec()),
+            |key| self.contents(key),
+        )
     }
 
     fn object(&self, blob: &[u8]) -> Result<PathBuf, ProviderError> {
@@ -236,6 +267,10 @@ impl Provider for TestProvider {
     fn key_lifecycle(&self) -> Option<&dyn KeyLifecycle> {
         Some(self)
     }
+
+    fn key_attestation(&self) -> Option<&dyn KeyAttestation> {
+        self.attestation.then_some(self as &dyn KeyAttestation)
+    }
 }
 
 fn raw_data_only(attributes: &Attributes) -> Result<(), ProviderError> {
@@ -318,5 +353,36 @@ impl KeyLifecycle for TestProvider {
         }
         self.step(Step::DestroyAfter);
         Ok(())
+    }
+}
+
+impl KeyAttestation for TestProvider {
+    fn prepare_activate_credential(
+        &self,
+        attested: KeyRef<'_>,
+        attesting: Option<KeyRef<'_>>,
+    ) -> Result<CredentialChallenge, ProviderError> {
+        Ok(CredentialChallenge {
+            name: attested.blob.to_vec(),
+            public: self.contents(attested)?,
+            attesting_key_pub: self.attesting(attesting)?,
+        })
+    }
+
+    fn activate_credential(
+        &self,
+        attested: KeyRef<'_>,
+        attesting: Option<KeyRef<'_>>,
+        credential_blob: &[u8],
+        secret: &[u8],
+    ) -> Result<SecretBytes, ProviderError> {
+        let mut expected = self.contents(attested)?;
+        expected.extend(self.attesting(attesting)?);
+        if secret != expected.as_slice() {
+            return Err(ProviderError::InvalidArgument(
+                "the credential was not made for these keys".into(),
+            ));
+        }
+        Ok(SecretBytes::new(credential_blob.to_vec()))
     }
 }

@@ -1,10 +1,14 @@
 //! The operations table: the one place that lists every operation of the protocol.
 //!
 //! Each line gives an operation's opcode, its module (one file per operation, holding its
-//! protobuf messages, its typed request and response, and their conversion), where it is
-//! addressed, who may call it, and whether published clients know it. From this table the
-//! macro generates [`Opcode`], [`Request`], [`Response`] and the codec's dispatch. Adding an
-//! operation is one line here plus its module.
+//! protobuf messages, its typed request and response, and their conversion), the
+//! [`Capability`] that serves it (which also says where it is addressed), who may call it,
+//! whether published clients know it, and whether it commits to the key store's disk. From
+//! this table the macro generates [`Opcode`], [`Request`], [`Response`], the codec's
+//! dispatch and the request→response pairing ([`RequestBody`]); the service derives from it
+//! the core provider's operations, each provider's ListOpcodes and where a request runs.
+//! No other list of operations is kept by hand (docs/ARCHITECTURE.md, "Adding an
+//! operation").
 
 use crate::error::Error;
 
@@ -15,6 +19,49 @@ pub enum Scope {
     Core,
     /// To a crypto provider only.
     Crypto,
+}
+
+/// What serves an operation: the core provider, or the provider capability (a trait of
+/// `psc-provider-api`) that implements it. A crypto provider implements, and ListOpcodes
+/// lists, exactly the operations of the capabilities it exposes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Capability {
+    /// The core provider itself (discovery and administration); addressed to provider 0.
+    Core,
+    /// Every crypto provider (CanDoCrypto, answered through `Provider::can_do`).
+    Every,
+    /// `KeyLifecycle`: creating, exporting and destroying keys.
+    KeyLifecycle,
+    /// `SignHash`.
+    SignHash,
+    /// `SignMessage`.
+    SignMessage,
+    /// `AsymmetricCrypt`.
+    AsymmetricCrypt,
+    /// `AeadCrypt`.
+    Aead,
+    /// `CipherCrypt`.
+    Cipher,
+    /// `MacCompute`.
+    Mac,
+    /// `HashCompute`.
+    Hash,
+    /// `RawAgreement`.
+    KeyAgreement,
+    /// `RandomSource`.
+    Random,
+    /// `KeyAttestation`: PrepareKeyAttestation and AttestKey.
+    KeyAttestation,
+}
+
+impl Capability {
+    /// Where operations served by this capability are addressed.
+    pub const fn scope(self) -> Scope {
+        match self {
+            Capability::Core => Scope::Core,
+            _ => Scope::Crypto,
+        }
+    }
 }
 
 /// Who may call an operation.
@@ -31,13 +78,35 @@ pub enum Access {
 /// The static facts about an operation.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct OpSpec {
-    /// Where it is addressed.
+    /// What serves it.
+    pub capability: Capability,
+    /// Where it is addressed (from [`capability`](Self::capability)).
     pub scope: Scope,
     /// Who may call it.
     pub access: Access,
     /// Whether the published Rust clients can decode this opcode. Opcodes they cannot decode
     /// are served but never advertised in ListOpcodes (their client would fail the call).
     pub published: bool,
+    /// Whether it writes the key store and waits for that write to reach the disk (creating,
+    /// destroying, deleting a client's keys). The service never runs these on its async
+    /// workers.
+    pub commits: bool,
+}
+
+/// A request body, paired with the response body that answers it. Generated for every line
+/// of the table, so a typed client call is `send(request)` and nothing more.
+pub trait RequestBody: Body + Into<Request> {
+    /// The operation.
+    const OPCODE: Opcode;
+    /// The body of a successful answer.
+    type Answer: Body;
+
+    /// The answer's body, when `response` answers this operation; otherwise `response`
+    /// itself, for the caller's error.
+    ///
+    /// # Errors
+    /// `response`, when it belongs to another operation.
+    fn answer(response: Response) -> Result<Self::Answer, Response>;
 }
 
 /// A typed body: the request or response of one operation, with its protobuf form.
@@ -104,7 +173,7 @@ macro_rules! empty_body {
 }
 
 macro_rules! operations {
-    ($($code:literal $variant:ident => $module:ident($req:ident, $resp:ident) $scope:ident $access:ident $published:literal;)*) => {
+    ($($code:literal $variant:ident => $module:ident($req:ident, $resp:ident) $capability:ident $access:ident $published:literal $commits:literal;)*) => {
         $(pub mod $module;)*
         $(pub use $module::{$req, $resp};)*
 
@@ -138,9 +207,11 @@ macro_rules! operations {
             pub fn spec(self) -> OpSpec {
                 match self {
                     $(Opcode::$variant => OpSpec {
-                        scope: Scope::$scope,
+                        capability: Capability::$capability,
+                        scope: Capability::$capability.scope(),
                         access: Access::$access,
                         published: $published,
+                        commits: $commits,
                     },)*
                 }
             }
@@ -228,41 +299,53 @@ macro_rules! operations {
                     Response::$variant(body)
                 }
             }
+
+            impl RequestBody for $req {
+                const OPCODE: Opcode = Opcode::$variant;
+                type Answer = $resp;
+
+                fn answer(response: Response) -> Result<$resp, Response> {
+                    match response {
+                        Response::$variant(body) => Ok(body),
+                        other => Err(other),
+                    }
+                }
+            }
         )*
     };
 }
 
 operations! {
-    // code  variant                => module(request, response)                                                 scope  access published
-    0x01 Ping                  => ping(PingRequest, PingResponse)                                               Core   Open   true;
-    0x02 PsaGenerateKey        => generate_key(GenerateKeyRequest, GenerateKeyResponse)                         Crypto App    true;
-    0x03 PsaDestroyKey         => destroy_key(DestroyKeyRequest, DestroyKeyResponse)                            Crypto App    true;
-    0x04 PsaSignHash           => sign_hash(SignHashRequest, SignHashResponse)                                  Crypto App    true;
-    0x05 PsaVerifyHash         => verify_hash(VerifyHashRequest, VerifyHashResponse)                            Crypto App    true;
-    0x06 PsaImportKey          => import_key(ImportKeyRequest, ImportKeyResponse)                               Crypto App    true;
-    0x07 PsaExportPublicKey    => export_public_key(ExportPublicKeyRequest, ExportPublicKeyResponse)            Crypto App    true;
-    0x08 ListProviders         => list_providers(ListProvidersRequest, ListProvidersResponse)                   Core   Open   true;
-    0x09 ListOpcodes           => list_opcodes(ListOpcodesRequest, ListOpcodesResponse)                         Core   Open   true;
-    0x0A PsaAsymmetricEncrypt  => asymmetric_encrypt(AsymmetricEncryptRequest, AsymmetricEncryptResponse)       Crypto App    true;
-    0x0B PsaAsymmetricDecrypt  => asymmetric_decrypt(AsymmetricDecryptRequest, AsymmetricDecryptResponse)       Crypto App    true;
-    0x0C PsaExportKey          => export_key(ExportKeyRequest, ExportKeyResponse)                               Crypto App    true;
-    0x0D PsaGenerateRandom     => generate_random(GenerateRandomRequest, GenerateRandomResponse)                Crypto Open   true;
-    0x0E ListAuthenticators    => list_authenticators(ListAuthenticatorsRequest, ListAuthenticatorsResponse)    Core   Open   true;
-    0x0F PsaHashCompute        => hash_compute(HashComputeRequest, HashComputeResponse)                         Crypto Open   true;
-    0x10 PsaHashCompare        => hash_compare(HashCompareRequest, HashCompareResponse)                         Crypto Open   true;
-    0x11 PsaAeadEncrypt        => aead_encrypt(AeadEncryptRequest, AeadEncryptResponse)                         Crypto App    true;
-    0x12 PsaAeadDecrypt        => aead_decrypt(AeadDecryptRequest, AeadDecryptResponse)                         Crypto App    true;
-    0x13 PsaRawKeyAgreement    => raw_key_agreement(RawKeyAgreementRequest, RawKeyAgreementResponse)            Crypto App    true;
-    0x14 PsaCipherEncrypt      => cipher_encrypt(CipherEncryptRequest, CipherEncryptResponse)                   Crypto App    true;
-    0x15 PsaCipherDecrypt      => cipher_decrypt(CipherDecryptRequest, CipherDecryptResponse)                   Crypto App    true;
-    0x16 PsaMacCompute         => mac_compute(MacComputeRequest, MacComputeResponse)                            Crypto App    false;
-    0x17 PsaMacVerify          => mac_verify(MacVerifyRequest, MacVerifyResponse)                               Crypto App    false;
-    0x18 PsaSignMessage        => sign_message(SignMessageRequest, SignMessageResponse)                         Crypto App    true;
-    0x19 PsaVerifyMessage      => verify_message(VerifyMessageRequest, VerifyMessageResponse)                   Crypto App    true;
-    0x1A ListKeys              => list_keys(ListKeysRequest, ListKeysResponse)                                  Core   App    true;
-    0x1B ListClients           => list_clients(ListClientsRequest, ListClientsResponse)                         Core   Admin  true;
-    0x1C DeleteClient          => delete_client(DeleteClientRequest, DeleteClientResponse)                      Core   Admin  true;
-    0x1E AttestKey             => attest_key(AttestKeyRequest, AttestKeyResponse)                               Crypto App    true;
-    0x1F PrepareKeyAttestation => prepare_key_attestation(PrepareKeyAttestationRequest, PrepareKeyAttestationResponse) Crypto App true;
-    0x20 CanDoCrypto           => can_do_crypto(CanDoCryptoRequest, CanDoCryptoResponse)                        Crypto App    true;
+    // code  variant                => module(request, response)                                                 capability      access published commits
+    0x01 Ping                  => ping(PingRequest, PingResponse)                                               Core            Open   true  false;
+    0x02 PsaGenerateKey        => generate_key(GenerateKeyRequest, GenerateKeyResponse)                         KeyLifecycle    App    true  true;
+    0x03 PsaDestroyKey         => destroy_key(DestroyKeyRequest, DestroyKeyResponse)                            KeyLifecycle    App    true  true;
+    0x04 PsaSignHash           => sign_hash(SignHashRequest, SignHashResponse)                                  SignHash        App    true  false;
+    0x05 PsaVerifyHash         => verify_hash(VerifyHashRequest, VerifyHashResponse)                            SignHash        App    true  false;
+    0x06 PsaImportKey          => import_key(ImportKeyRequest, ImportKeyResponse)                               KeyLifecycle    App    true  true;
+    0x07 PsaExportPublicKey    => export_public_key(ExportPublicKeyRequest, ExportPublicKeyResponse)            KeyLifecycle    App    true  false;
+    0x08 ListProviders         => list_providers(ListProvidersRequest, ListProvidersResponse)                   Core            Open   true  false;
+    0x09 ListOpcodes           => list_opcodes(ListOpcodesRequest, ListOpcodesResponse)                         Core            Open   true  false;
+    0x0A PsaAsymmetricEncrypt  => asymmetric_encrypt(AsymmetricEncryptRequest, AsymmetricEncryptResponse)       AsymmetricCrypt App    true  false;
+    0x0B PsaAsymmetricDecrypt  => asymmetric_decrypt(AsymmetricDecryptRequest, AsymmetricDecryptResponse)       AsymmetricCrypt App    true  false;
+    0x0C PsaExportKey          => export_key(ExportKeyRequest, ExportKeyResponse)                               KeyLifecycle    App    true  false;
+    0x0D PsaGenerateRandom     => generate_random(GenerateRandomRequest, GenerateRandomResponse)                Random          Open   true  false;
+    0x0E ListAuthenticators    => list_authenticators(ListAuthenticatorsRequest, ListAuthenticatorsResponse)    Core            Open   true  false;
+    0x0F PsaHashCompute        => hash_compute(HashComputeRequest, HashComputeResponse)                         Hash            Open   true  false;
+    0x10 PsaHashCompare        => hash_compare(HashCompareRequest, HashCompareResponse)                         Hash            Open   true  false;
+    0x11 PsaAeadEncrypt        => aead_encrypt(AeadEncryptRequest, AeadEncryptResponse)                         Aead            App    true  false;
+    0x12 PsaAeadDecrypt        => aead_decrypt(AeadDecryptRequest, AeadDecryptResponse)                         Aead            App    true  false;
+    0x13 PsaRawKeyAgreement    => raw_key_agreement(RawKeyAgreementRequest, RawKeyAgreementResponse)            KeyAgreement    App    true  false;
+    0x14 PsaCipherEncrypt      => cipher_encrypt(CipherEncryptRequest, CipherEncryptResponse)                   Cipher          App    true  false;
+    0x15 PsaCipherDecrypt      => cipher_decrypt(CipherDecryptRequest, CipherDecryptResponse)                   Cipher          App    true  false;
+    0x16 PsaMacCompute         => mac_compute(MacComputeRequest, MacComputeResponse)                            Mac             App    false false;
+    0x17 PsaMacVerify          => mac_verify(MacVerifyRequest, MacVerifyResponse)                               Mac             App    false false;
+    0x18 PsaSignMessage        => sign_message(SignMessageRequest, SignMessageResponse)                         SignMessage     App    true  false;
+    0x19 PsaVerifyMessage      => verify_message(VerifyMessageRequest, VerifyMessageResponse)                   SignMessage     App    true  false;
+    0x1A ListKeys              => list_keys(ListKeysRequest, ListKeysResponse)                                  Core            App    true  false;
+    0x1B ListClients           => list_clients(ListClientsRequest, ListClientsResponse)                         Core            Admin  true  false;
+    0x1C DeleteClient          => delete_client(DeleteClientRequest, DeleteClientResponse)                      Core            Admin  true  true;
+    0x1E AttestKey             => attest_key(AttestKeyRequest, AttestKeyResponse)                               KeyAttestation  App    true  false;
+    0x1F PrepareKeyAttestation => prepare_key_attestation(PrepareKeyAttestationRequest, PrepareKeyAttestationResponse) KeyAttestation App true false;
+    0x20 CanDoCrypto           => can_do_crypto(CanDoCryptoRequest, CanDoCryptoResponse)                        Every           App    true  false;
 }

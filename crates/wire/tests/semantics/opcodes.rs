@@ -1,9 +1,10 @@
-//! docs/protocol.md §3: the opcode table's facts (codes, scope, access, published).
+//! docs/protocol.md §3: the opcode table's facts (codes, scope, access, published), and the
+//! columns the service derives its lists from (capability, commits).
 
 use std::collections::BTreeSet;
 
 use psc_wire::Opcode;
-use psc_wire::ops::{Access, Scope};
+use psc_wire::ops::{Access, Capability, Scope};
 
 /// The opcodes the published Rust clients do not know.
 const UNPUBLISHED: [Opcode; 2] = [Opcode::PsaMacCompute, Opcode::PsaMacVerify];
@@ -94,4 +95,40 @@ fn access_levels() {
     );
     assert_eq!(with(Access::App).len(), 22);
     assert!(with(Access::App).contains(&Opcode::ListKeys));
+}
+
+/// Exactly the operations that create, destroy or delete keys commit to the key store's disk.
+#[test]
+fn committing_opcodes() {
+    let commits: BTreeSet<Opcode> = Opcode::ALL
+        .iter()
+        .copied()
+        .filter(|op| op.spec().commits)
+        .collect();
+    let expected = BTreeSet::from([
+        Opcode::PsaGenerateKey,
+        Opcode::PsaImportKey,
+        Opcode::PsaDestroyKey,
+        Opcode::DeleteClient,
+    ]);
+    assert_eq!(commits, expected);
+}
+
+/// The core provider serves exactly the core-scoped operations; CanDoCrypto is every crypto
+/// provider's; the attestation operations are one capability.
+#[test]
+fn capabilities() {
+    for &op in Opcode::ALL {
+        let spec = op.spec();
+        assert_eq!(
+            spec.capability == Capability::Core,
+            spec.scope == Scope::Core,
+            "{op:?}"
+        );
+        assert_eq!(spec.scope, spec.capability.scope(), "{op:?}");
+    }
+    assert_eq!(Opcode::CanDoCrypto.spec().capability, Capability::Every);
+    for op in [Opcode::AttestKey, Opcode::PrepareKeyAttestation] {
+        assert_eq!(op.spec().capability, Capability::KeyAttestation, "{op:?}");
+    }
 }
