@@ -136,8 +136,11 @@ fn measure<T>(what: &str, site: &Site, daemon: &Daemon, attack: impl FnOnce() ->
         after <= 3 * idle,
         "{what}: {after} KiB after, {idle} KiB idle"
     );
+    // Before the budget, pings stalled 7-10 s. Measured since: 2-25 ms for (a) and (c), 0.35-0.73 s
+    // for (b) on an idle 2-CPU machine (1,000 random answers of 1 MiB are made meanwhile),
+    // up to 1.4 s with other builds running beside it: the bound leaves room for a busy CI.
     assert!(
-        slowest < Duration::from_secs(1),
+        slowest < Duration::from_secs(3),
         "{what}: a ping took {slowest:?}"
     );
 }
