@@ -5,15 +5,15 @@
 mod attestation;
 mod core;
 mod crypto;
-mod dispatch;
 pub(crate) mod fair;
 mod keyless;
 mod keys;
 mod placement;
 mod policy;
 mod recovery;
+mod service;
 mod slots;
 
-pub use dispatch::{Prepared, Service};
+pub use service::{Prepared, Service};
 pub use placement::Placement;
 pub use slots::{ProviderFactory, StartError, StoreState};
