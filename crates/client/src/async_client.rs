@@ -3,23 +3,21 @@
 //! rules; only the transport differs.
 
 use std::path::PathBuf;
-use std::sync::Arc;
 use std::time::Duration;
 
 use psc_wire::{ProviderId, Request, Response};
 use tokio::net::UnixStream;
 
+use crate::async_transport;
 use crate::auth::Auth;
 use crate::client::Client;
-use crate::codec::Exchange;
 use crate::discovery::choose;
 use crate::endpoint::Endpoint;
-use crate::error::{ClientError, Error};
-use crate::keep_alive::Pool;
+use crate::error::Error;
 use crate::key_policies::{KeyPolicies, Scope};
 use crate::operation::{Operation, answer};
-use crate::settings::{Settings, settings_methods};
-use crate::{async_transport, transport::Link};
+use crate::settings::settings_methods;
+use crate::shared::Shared;
 
 /// An async client of one Parsec service, for tokio applications (feature `async`).
 ///
@@ -44,10 +42,7 @@ use crate::{async_transport, transport::Link};
 /// ```
 #[derive(Clone, Debug)]
 pub struct AsyncClient {
-    settings: Settings,
-    pool: Arc<Pool<UnixStream>>,
-    /// The attributes of the keys the conveniences used (`key_policies.rs`).
-    policies: Arc<KeyPolicies>,
+    shared: Shared<UnixStream>,
 }
 
 impl AsyncClient {
@@ -59,9 +54,7 @@ impl AsyncClient {
     /// A client of the service at `endpoint`, without authentication.
     pub fn with_endpoint(endpoint: Endpoint) -> AsyncClient {
         AsyncClient {
-            settings: Settings::new(endpoint),
-            pool: Arc::new(Pool::new()),
-            policies: Arc::default(),
+            shared: Shared::new(endpoint),
         }
     }
 
@@ -70,9 +63,9 @@ impl AsyncClient {
     /// # Errors
     /// [`ClientError::Endpoint`] when the variable holds an unusable URI.
     pub fn from_env() -> Result<AsyncClient, Error> {
-        let endpoint = Endpoint::from_env()
-            .map_err(|(uri, problem)| ClientError::Endpoint { uri, problem })?;
-        Ok(AsyncClient::with_endpoint(endpoint))
+        Ok(AsyncClient::with_endpoint(
+            Shared::<UnixStream>::env_endpoint()?,
+        ))
     }
 
     /// The client [`Client::connect`] makes: the service named by `PARSEC_SERVICE_ENDPOINT`,
@@ -111,35 +104,21 @@ impl AsyncClient {
         auth: &Auth,
         request: Request,
     ) -> Result<Response, Error> {
-        let keep_alive = self.settings.persistent && !self.pool.per_request();
-        let (exchange, frame) = Exchange::start(
-            provider,
-            auth,
-            &request,
-            self.settings.max_body_size,
-            keep_alive,
-        )?;
-        let link = Link {
-            path: self.settings.endpoint.socket_path(),
-            timeout: self.settings.timeout,
-            pool: keep_alive.then_some(&*self.pool),
-            // Waiting is tokio's: a task never spins.
-            busy_poll: Duration::ZERO,
-        };
+        // Waiting is tokio's: a task never spins.
+        let (exchange, frame, link) =
+            self.shared
+                .prepare(provider, auth, &request, Duration::ZERO)?;
         async_transport::round_trip(&link, &exchange, &frame).await
     }
 
     /// The namespace key names are looked up in: the identity and the provider.
     pub(crate) fn key_scope(&self) -> Scope {
-        Scope {
-            auth: self.settings.auth.clone(),
-            provider: self.settings.provider,
-        }
+        self.shared.key_scope()
     }
 
     /// The attributes of the keys used so far, shared with the clones.
     pub(crate) fn key_policies(&self) -> &KeyPolicies {
-        &self.policies
+        &self.shared.policies
     }
 
     /// Sends one typed operation with the client's identity and returns its typed answer.
@@ -149,13 +128,15 @@ impl AsyncClient {
         op: O,
     ) -> Result<O::Answer, Error> {
         let request = op.into();
-        let response = self.call(provider, &self.settings.auth, request).await?;
+        let response = self
+            .call(provider, &self.shared.settings.auth, request)
+            .await?;
         answer::<O>(response)
     }
 
     /// Sends one typed operation to the client's crypto provider.
     pub(crate) async fn send_crypto<O: Operation>(&self, op: O) -> Result<O::Answer, Error> {
-        self.send(self.settings.crypto_provider()?, op).await
+        self.send(self.shared.settings.crypto_provider()?, op).await
     }
 }
 
@@ -164,9 +145,7 @@ impl AsyncClient {
 impl From<Client> for AsyncClient {
     fn from(client: Client) -> AsyncClient {
         AsyncClient {
-            settings: client.settings().clone(),
-            pool: Arc::new(Pool::new()),
-            policies: Arc::default(),
+            shared: Shared::with_settings(client.settings().clone()),
         }
     }
 }

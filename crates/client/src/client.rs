@@ -2,20 +2,18 @@
 
 use std::os::unix::net::UnixStream;
 use std::path::PathBuf;
-use std::sync::Arc;
 use std::time::Duration;
 
 use psc_wire::{ProviderId, Request, Response};
 
 use crate::auth::Auth;
-use crate::codec::Exchange;
 use crate::endpoint::Endpoint;
-use crate::error::{ClientError, Error};
-use crate::keep_alive::Pool;
+use crate::error::Error;
 use crate::key_policies::{KeyPolicies, Scope};
 use crate::operation::{Operation, answer};
 use crate::settings::{Settings, settings_methods};
-use crate::transport::{self, Link};
+use crate::shared::Shared;
+use crate::transport;
 
 /// A blocking client of one Parsec service.
 ///
@@ -25,10 +23,7 @@ use crate::transport::{self, Link};
 /// itself. A `Client` can be shared between threads, and its clones share its pool.
 #[derive(Clone, Debug)]
 pub struct Client {
-    settings: Settings,
-    pool: Arc<Pool<UnixStream>>,
-    /// The attributes of the keys the conveniences used (`key_policies.rs`).
-    policies: Arc<KeyPolicies>,
+    shared: Shared<UnixStream>,
 }
 
 impl Client {
@@ -49,9 +44,7 @@ impl Client {
     /// A client of the service at `endpoint`, without authentication.
     pub fn with_endpoint(endpoint: Endpoint) -> Client {
         Client {
-            settings: Settings::new(endpoint),
-            pool: Arc::new(Pool::new()),
-            policies: Arc::default(),
+            shared: Shared::new(endpoint),
         }
     }
 
@@ -61,9 +54,7 @@ impl Client {
     /// # Errors
     /// [`ClientError::Endpoint`] when the variable holds an unusable URI.
     pub fn from_env() -> Result<Client, Error> {
-        let endpoint = Endpoint::from_env()
-            .map_err(|(uri, problem)| ClientError::Endpoint { uri, problem })?;
-        Ok(Client::with_endpoint(endpoint))
+        Ok(Client::with_endpoint(Shared::<UnixStream>::env_endpoint()?))
     }
 
     /// Sends `request` to `provider` with the identity `auth`, and returns the decoded
@@ -78,26 +69,14 @@ impl Client {
         auth: &Auth,
         request: Request,
     ) -> Result<Response, Error> {
-        let keep_alive = self.settings.persistent && !self.pool.per_request();
-        let (exchange, frame) = Exchange::start(
-            provider,
-            auth,
-            &request,
-            self.settings.max_body_size,
-            keep_alive,
-        )?;
-        let link = Link {
-            path: self.settings.endpoint.socket_path(),
-            timeout: self.settings.timeout,
-            pool: keep_alive.then_some(&*self.pool),
-            busy_poll: self.settings.busy_poll,
-        };
+        let busy_poll = self.shared.settings.busy_poll;
+        let (exchange, frame, link) = self.shared.prepare(provider, auth, &request, busy_poll)?;
         transport::round_trip(&link, &exchange, &frame)
     }
 
     /// How long a request busy-polls for its answer before the thread sleeps.
     pub fn busy_poll(&self) -> Duration {
-        self.settings.busy_poll
+        self.shared.settings.busy_poll
     }
 
     /// Sets how long a request busy-polls for its answer before the thread sleeps; zero
@@ -114,26 +93,23 @@ impl Client {
     /// a ping about 1.35 times as fast, an ECDSA signature about a fifth faster. The async
     /// client never spins.
     pub fn set_busy_poll(&mut self, window: Duration) {
-        self.settings.busy_poll = window;
+        self.shared.settings.busy_poll = window;
     }
 
     /// The settings, for an async client made from this one.
     #[cfg(feature = "async")]
     pub(crate) fn settings(&self) -> &Settings {
-        &self.settings
+        &self.shared.settings
     }
 
     /// The namespace key names are looked up in: the identity and the provider.
     pub(crate) fn key_scope(&self) -> Scope {
-        Scope {
-            auth: self.settings.auth.clone(),
-            provider: self.settings.provider,
-        }
+        self.shared.key_scope()
     }
 
     /// The attributes of the keys used so far, shared with the clones.
     pub(crate) fn key_policies(&self) -> &KeyPolicies {
-        &self.policies
+        &self.shared.policies
     }
 
     /// Sends one typed operation with the client's identity and returns its typed answer.
@@ -143,7 +119,7 @@ impl Client {
         op: O,
     ) -> Result<O::Answer, Error> {
         let request = op.into();
-        let response = self.call(provider, &self.settings.auth, request)?;
+        let response = self.call(provider, &self.shared.settings.auth, request)?;
         answer::<O>(response)
     }
 
@@ -153,7 +129,7 @@ impl Client {
     /// [`ClientError::NoProvider`] before a crypto provider is chosen; otherwise see
     /// [`Client::call`].
     pub(crate) fn send_crypto<O: Operation>(&self, op: O) -> Result<O::Answer, Error> {
-        self.send(self.settings.crypto_provider()?, op)
+        self.send(self.shared.settings.crypto_provider()?, op)
     }
 }
 

@@ -161,6 +161,7 @@ mod key_ops;
 mod key_policies;
 mod operation;
 mod settings;
+mod shared;
 mod transport;
 mod typed;
 

@@ -78,65 +78,65 @@ macro_rules! settings_methods {
         impl $client {
             /// Where requests go.
             pub fn endpoint(&self) -> &$crate::Endpoint {
-                &self.settings.endpoint
+                &self.shared.settings.endpoint
             }
 
             /// The identity requests carry.
             pub fn auth(&self) -> &$crate::Auth {
-                &self.settings.auth
+                &self.shared.settings.auth
             }
 
             /// Sets the identity the typed methods send.
             pub fn set_auth(&mut self, auth: $crate::Auth) {
-                self.settings.auth = auth;
+                self.shared.settings.auth = auth;
             }
 
             /// The provider the key and crypto methods address; `ProviderId::Core` until one
             /// is chosen with `set_provider` or `discover`.
             pub fn provider(&self) -> $crate::ProviderId {
-                self.settings.provider
+                self.shared.settings.provider
             }
 
             /// Sets the provider the key and crypto methods address.
             pub fn set_provider(&mut self, provider: $crate::ProviderId) {
-                self.settings.provider = provider;
+                self.shared.settings.provider = provider;
             }
 
             /// The time allowed for one whole exchange; `None` waits forever.
             pub fn timeout(&self) -> Option<std::time::Duration> {
-                self.settings.timeout
+                self.shared.settings.timeout
             }
 
             /// Sets the time allowed for one whole exchange (connect excepted for the
             /// blocking client); `None` or a zero duration waits forever.
             pub fn set_timeout(&mut self, timeout: Option<std::time::Duration>) {
-                self.settings.timeout = timeout.filter(|t| !t.is_zero());
+                self.shared.settings.timeout = timeout.filter(|t| !t.is_zero());
             }
 
             /// The largest response body accepted, in bytes.
             pub fn max_body_size(&self) -> usize {
-                self.settings.max_body_size
+                self.shared.settings.max_body_size
             }
 
             /// Sets the largest response body accepted; a longer one is refused from its
             /// header, before anything is allocated for it.
             pub fn set_max_body_size(&mut self, bytes: usize) {
-                self.settings.max_body_size = bytes;
+                self.shared.settings.max_body_size = bytes;
             }
 
             /// Whether requests ask the service to keep their connection for the next one
             /// (on by default; see the crate documentation, "Persistent connections").
             pub fn persistent(&self) -> bool {
-                self.settings.persistent
+                self.shared.settings.persistent
             }
 
             /// Turns persistent connections on or off. Off, every request opens its own
             /// connection and sends exactly what the published clients send, and the idle
             /// connections this client (and its clones) kept are closed.
             pub fn set_persistent(&mut self, persistent: bool) {
-                self.settings.persistent = persistent;
+                self.shared.settings.persistent = persistent;
                 if !persistent {
-                    self.pool.clear();
+                    self.shared.pool.clear();
                 }
             }
 
@@ -144,13 +144,13 @@ macro_rules! settings_methods {
             /// original Parsec does: it answered a request asking to keep the connection
             /// without keeping it. Requests then go one per connection, without asking.
             pub fn peer_is_per_request(&self) -> bool {
-                self.pool.per_request()
+                self.shared.pool.per_request()
             }
 
             /// How many connections wait, open, for this client's (and its clones') next
             /// requests.
             pub fn idle_connections(&self) -> usize {
-                self.pool.idle_count()
+                self.shared.pool.idle_count()
             }
 
             /// Checks that a socket exists at the endpoint, as the published client does when
@@ -160,7 +160,7 @@ macro_rules! settings_methods {
             /// [`ClientError::NoService`]($crate::ClientError::NoService) when the path does
             /// not exist or is not a socket.
             pub fn check_socket(&self) -> Result<(), $crate::Error> {
-                self.settings.check_socket()
+                self.shared.settings.check_socket()
             }
         }
     };

@@ -14,6 +14,6 @@ mod recovery;
 mod service;
 mod slots;
 
-pub use service::{Prepared, Service};
 pub use placement::Placement;
+pub use service::{Prepared, Service};
 pub use slots::{ProviderFactory, StartError, StoreState};
