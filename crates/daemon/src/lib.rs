@@ -27,12 +27,13 @@ impl ProviderFactory for Factory {
             ProviderKind::Software {
                 master_key_path,
                 key_cache_size,
+                min_rsa_bits,
             } => psc_provider_software::SoftwareProvider::open_for_store(
                 master_key_path,
                 store.empty,
                 *key_cache_size,
             )
-            .map(|p| Box::new(p) as Box<dyn Provider>)
+            .map(|p| Box::new(p.with_min_rsa_bits(*min_rsa_bits)) as Box<dyn Provider>)
             .map_err(|e| {
                 OpenError::Failed(match e {
                     psc_provider_software::OpenError::Missing { .. } => {

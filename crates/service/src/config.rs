@@ -97,6 +97,9 @@ pub enum ProviderKind {
         /// How many parsed private keys it keeps between operations (`key_cache_size`;
         /// 0: none).
         key_cache_size: usize,
+        /// The smallest RSA key it serves (`min_rsa_bits`, default 1024 as the original;
+        /// smaller keys are NotSupported).
+        min_rsa_bits: u32,
     },
     /// A provider whose crate parses its own options (Pkcs11, Tpm, … and the tests'
     /// `TestExternal`): the daemon's factory picks the crate by `provider_type` and hands
@@ -172,6 +175,7 @@ impl ProviderConfig {
             kind: ProviderKind::Software {
                 master_key_path: default_master_key_path(key_store),
                 key_cache_size: DEFAULT_KEY_CACHE_SIZE,
+                min_rsa_bits: DEFAULT_MIN_RSA_BITS,
             },
         }
     }
@@ -191,6 +195,11 @@ pub const DEFAULT_KEY_STORE: &str = "/var/lib/parsec/psc/keys.sqlite3";
 pub const DEFAULT_KEY_CACHE_SIZE: usize = 256;
 /// The largest `key_cache_size` accepted.
 pub const MAX_KEY_CACHE_SIZE: usize = 65_536;
+/// The smallest RSA key the software provider serves by default: 1024 bits, as the
+/// original does (with a warning in the log for each key under 2048).
+pub const DEFAULT_MIN_RSA_BITS: u32 = 1024;
+/// The range `min_rsa_bits` may take: from the smallest RSA key served to the largest.
+pub const MIN_RSA_BITS_RANGE: std::ops::RangeInclusive<u32> = 1024..=8192;
 
 const DEFAULT_TIMEOUT_MS: u64 = 1_000;
 const DEFAULT_BUFFER_LIMIT: u32 = 1 << 20;

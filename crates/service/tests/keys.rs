@@ -275,6 +275,7 @@ fn a_rejected_reload_keeps_serving() {
     broken.providers[0].kind = psc_service::config::ProviderKind::Software {
         master_key_path: "/proc/version".into(),
         key_cache_size: 0,
+        min_rsa_bits: 1024,
     };
     assert!(daemon.reload(broken).is_err());
     assert_eq!(client.ping().unwrap(), (1, 0));

@@ -1,4 +1,5 @@
-//! ECDSA over a hash the caller computed, on P-256, P-384, P-521 and secp256k1.
+//! ECDSA over a hash the caller computed, on P-256, P-384, P-521 and secp256k1, with every
+//! hash PSA names but MD2 and MD4 (randomized and deterministic).
 //!
 //! Every input is first reduced to the integer ECDSA actually signs: its leftmost
 //! `bits(n)` bits (SEC1 v2 §4.1.3 step 5), as `ceil(bits(n)/8)` big-endian bytes. A longer
@@ -20,8 +21,23 @@ use psc_psa::{AsymmetricSignature, Hash, SignHash};
 
 use crate::ecc::{Curve, EccKey, ecdsa_algorithms, rfc6979};
 
-/// The hashes ECDSA takes here.
-const HASHES: [Hash; 4] = [Hash::Sha224, Hash::Sha256, Hash::Sha384, Hash::Sha512];
+/// The hashes ECDSA takes here, randomized and deterministic: every one PSA names but MD2
+/// and MD4 (PSA allows any hash with ECDSA; the original's Mbed TLS has these).
+const HASHES: [Hash; 13] = [
+    Hash::Md5,
+    Hash::Ripemd160,
+    Hash::Sha1,
+    Hash::Sha224,
+    Hash::Sha256,
+    Hash::Sha384,
+    Hash::Sha512,
+    Hash::Sha512_224,
+    Hash::Sha512_256,
+    Hash::Sha3_224,
+    Hash::Sha3_256,
+    Hash::Sha3_384,
+    Hash::Sha3_512,
+];
 
 /// Signs `input` with `alg`. A public key or an X25519 key cannot sign: InvalidArgument.
 pub(crate) fn sign(
@@ -100,8 +116,7 @@ fn check_hash(hash: SignHash, input: &[u8]) -> Result<Hash, ProviderError> {
         SignHash::Specific(hash) if HASHES.contains(&hash) => hash,
         SignHash::Specific(other) => {
             return Err(ProviderError::NotSupported(format!(
-                "ECDSA with {other:?}: the software provider supports SHA-224, SHA-256, SHA-384 \
-                 and SHA-512"
+                "ECDSA with {other:?}: the software provider supports every hash but MD2 and MD4"
             )));
         }
         SignHash::Any => {
@@ -217,7 +232,7 @@ mod tests {
         ));
         assert!(check_hash(sha384, &[0; 48]).is_ok());
         assert!(matches!(
-            check_hash(SignHash::Specific(Hash::Sha3_256), &[0; 32]),
+            check_hash(SignHash::Specific(Hash::Md4), &[0; 16]),
             Err(ProviderError::NotSupported(_))
         ));
         assert!(matches!(

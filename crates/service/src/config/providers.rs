@@ -10,8 +10,8 @@ use serde::Deserialize;
 use zeroize::Zeroizing;
 
 use super::{
-    ConfigError, DEFAULT_KEY_CACHE_SIZE, DEFAULT_KEY_STORE, MAX_KEY_CACHE_SIZE, ProviderConfig,
-    ProviderKind,
+    ConfigError, DEFAULT_KEY_CACHE_SIZE, DEFAULT_KEY_STORE, DEFAULT_MIN_RSA_BITS,
+    MAX_KEY_CACHE_SIZE, MIN_RSA_BITS_RANGE, ProviderConfig, ProviderKind,
 };
 
 /// A validation failure: the option, and why.
@@ -71,6 +71,8 @@ pub(super) struct RawProvider {
     master_key_path: Option<PathBuf>,
     /// Ours: how many parsed keys the software provider keeps (0: off).
     key_cache_size: Option<usize>,
+    /// Ours: the smallest RSA key the software provider serves (default 1024).
+    min_rsa_bits: Option<u32>,
     library_path: Option<toml::Value>,
     serial_number: Option<toml::Value>,
     slot_number: Option<toml::Value>,
@@ -333,9 +335,21 @@ fn software(raw: RawProvider, store: &Path) -> Result<ProviderConfig, Refusal> {
             format!("{key_cache_size} is more than {MAX_KEY_CACHE_SIZE} (0 turns the cache off)"),
         ));
     }
+    let min_rsa_bits = raw.min_rsa_bits.unwrap_or(DEFAULT_MIN_RSA_BITS);
+    if !MIN_RSA_BITS_RANGE.contains(&min_rsa_bits) {
+        return Err((
+            "provider.min_rsa_bits",
+            format!(
+                "{min_rsa_bits} is outside {}..={} (the RSA key sizes served)",
+                MIN_RSA_BITS_RANGE.start(),
+                MIN_RSA_BITS_RANGE.end()
+            ),
+        ));
+    }
     config.kind = ProviderKind::Software {
         master_key_path,
         key_cache_size,
+        min_rsa_bits,
     };
     Ok(config)
 }

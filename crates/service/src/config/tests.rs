@@ -310,3 +310,24 @@ fn the_software_providers_key_cache_size_is_read_and_bounded() {
         );
     }
 }
+
+#[test]
+fn the_software_providers_min_rsa_bits_is_read_and_bounded() {
+    let bits = |text: &str| match &parse(text).unwrap().providers[0].kind {
+        ProviderKind::Software { min_rsa_bits, .. } => *min_rsa_bits,
+        ProviderKind::Own { .. } => panic!("not the software provider"),
+    };
+    assert_eq!(bits(""), 1024, "the default: the original serves RSA-1024");
+    assert_eq!(
+        bits("[[provider]]\nprovider_type = \"MbedCrypto\"\nmin_rsa_bits = 2048\n"),
+        2048
+    );
+    for text in [
+        "[[provider]]\nprovider_type = \"MbedCrypto\"\nmin_rsa_bits = 512\n",
+        "[[provider]]\nprovider_type = \"MbedCrypto\"\nmin_rsa_bits = 16384\n",
+        "[[provider]]\nprovider_type = \"MbedCrypto\"\nmin_rsa_bits = \"2048\"\n",
+    ] {
+        let message = message(text);
+        assert!(message.contains("min_rsa_bits"), "{text:?} gave {message}");
+    }
+}

@@ -216,6 +216,7 @@ fn a_master_key_directory_group_or_others_can_write_is_refused() -> TestResult {
     layout.config.providers[0].kind = ProviderKind::Software {
         master_key_path: dir.join("master.key"),
         key_cache_size: 0,
+        min_rsa_bits: 1024,
     };
     chmod(&dir, 0o700)?;
     assert_eq!(check(&layout.config)?, []);
