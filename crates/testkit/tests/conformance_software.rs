@@ -153,6 +153,22 @@ mod required_coverage {
                 }
             }
         }
+        // Issue 22 item 3: the curves OpenSSL serves, randomized ECDSA (every hash) and ECDH.
+        let ecdh = Algorithm::KeyAgreement(KeyAgreement::Raw(RawKeyAgreement::Ecdh));
+        for (curve_family, bits) in [
+            (EccFamily::SecpR1, 192),
+            (EccFamily::SecpR1, 224),
+            (EccFamily::BrainpoolPR1, 256),
+            (EccFamily::BrainpoolPR1, 384),
+            (EccFamily::BrainpoolPR1, 512),
+        ] {
+            let pair = KeyType::EccKeyPair { curve_family };
+            cells.push(cell(pair, bits, ecdh));
+            for hash in &hashes {
+                let hash = SignHash::Specific(*hash);
+                cells.push(cell(pair, bits, sig(AsymmetricSignature::Ecdsa { hash })));
+            }
+        }
         assert_supported(&software(), &cells);
         // MD2 and MD4: no engine has them; NotSupported, as CanDoCrypto and the operation
         // agree (the conformance checks above run the operation).

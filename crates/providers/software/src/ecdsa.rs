@@ -47,6 +47,14 @@ pub(crate) fn sign(
 ) -> Result<Vec<u8>, ProviderError> {
     let curve = key.curve();
     let hash = check_input(alg, input)?;
+    if curve.is_openssl() {
+        if let AsymmetricSignature::DeterministicEcdsa { .. } = alg {
+            return Err(ProviderError::NotSupported(format!(
+                "deterministic ECDSA on {curve:?}: OpenSSL 3.0 has none"
+            )));
+        }
+        return crate::ecc::openssl_sign(key, input);
+    }
     let pair = key.ecdsa_pair()?;
     let e = signed_integer(curve, input);
     if let (AsymmetricSignature::DeterministicEcdsa { .. }, Some(hash)) = (alg, hash) {
@@ -72,11 +80,19 @@ pub(crate) fn verify(
 ) -> Result<(), ProviderError> {
     let curve = key.curve();
     check_input(alg, input)?;
-    let (_, verification) = ecdsa_algorithms(curve)?;
-    let e = signed_integer(curve, input);
+    if curve.is_openssl() && matches!(alg, AsymmetricSignature::DeterministicEcdsa { .. }) {
+        return Err(ProviderError::NotSupported(format!(
+            "deterministic ECDSA on {curve:?}: OpenSSL 3.0 has none"
+        )));
+    }
     if signature.len() != 2 * curve.scalar_len() {
         return Err(ProviderError::InvalidSignature);
     }
+    if curve.is_openssl() {
+        return crate::ecc::openssl_verify(key, input, signature);
+    }
+    let (_, verification) = ecdsa_algorithms(curve)?;
+    let e = signed_integer(curve, input);
     match aws_digest(curve, &e)? {
         Some(digest) => UnparsedPublicKey::new(verification, key.public_point())
             .verify_digest(&digest, signature)
@@ -166,6 +182,11 @@ fn aws_digest(curve: Curve, e: &[u8]) -> Result<Option<Digest>, ProviderError> {
         Curve::P384 => &digest::SHA384,
         Curve::P521 => &digest::SHA512,
         Curve::X25519 => return Err(no_ecdsa()),
+        other => {
+            return Err(ProviderError::Other(format!(
+                "{other:?} is OpenSSL's, not aws-lc-rs's"
+            )));
+        }
     };
     let (high, low) = e.split_at(e.len().saturating_sub(algorithm.output_len()));
     if high.iter().any(|byte| *byte != 0) {

@@ -13,7 +13,7 @@
 //! | family | keys | algorithms |
 //! |---|---|---|
 //! | RSA (`rsa.rs`) | 1024, 2048, 3072, 4096 generated, 1024–8192 imported (`min_rsa_bits` may raise the floor); PKCS#1 DER | PKCS#1 v1.5 and PSS signatures with every hash but MD2/MD4, raw PKCS#1 v1.5 signatures, PKCS#1 v1.5 and OAEP encryption (every hash but MD2/MD4, with label) |
-//! | elliptic curves (`ecc.rs`) | SECP-R1 256/384/521, SECP-K1 256, X25519 | ECDSA (randomized, deterministic RFC 6979, any-length; every hash but MD2/MD4), ECDH |
+//! | elliptic curves (`ecc.rs`) | SECP-R1 192/224/256/384/521, SECP-K1 256, Brainpool P-R1 256/384/512, X25519 | ECDSA (randomized, deterministic RFC 6979 but not on SECP-R1 192/224 and Brainpool, any-length; every hash but MD2/MD4), ECDH |
 //! | symmetric (`symmetric.rs`) | AES-128/192/256, ChaCha20, HMAC, derive, raw data | GCM, CCM, ChaCha20-Poly1305 (shortened tags); CTR, CBC (none/PKCS#7), CFB, OFB, ECB, ChaCha20; HMAC (SHA-1, SHA-2, SHA-3, MD5, RIPEMD-160), CMAC, truncated MACs |
 //! | hashes (`hash.rs`) | — | MD5, RIPEMD-160, SHA-1, SHA-2 (all six), SHA-3 |
 //!
@@ -23,7 +23,8 @@
 //! ## Engines: aws-lc-rs, and OpenSSL 3 for what it lacks
 //!
 //! aws-lc-rs does what it does well: RSA of 2048 bits and more with SHA-256/384/512
-//! signatures and SHA-1/SHA-2 OAEP, P-256/384/521 and X25519. It refuses RSA keys under
+//! signatures and SHA-1/SHA-2 OAEP, P-256/384/521 and X25519. OpenSSL also runs the curves
+//! aws-lc-rs lacks (SECP-R1 192/224, Brainpool P-R1 256/384/512: `ecc/ossl.rs`). It refuses RSA keys under
 //! 2048 bits, has no RSA encoding for SHA-224, SHA-512/224, SHA-512/256, SHA-3, RIPEMD-160
 //! or MD5, and exposes no raw RSA private-key operation for the raw PKCS#1 v1.5 signature.
 //! The original (Mbed TLS) serves all of these, and existing applications use them. For

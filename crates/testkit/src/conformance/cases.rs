@@ -33,8 +33,12 @@ pub(crate) fn weierstrass_curves() -> Vec<(KeyType, u32)> {
         (pair(EccFamily::SecpR1), 384),
         (pair(EccFamily::SecpR1), 521),
         (pair(EccFamily::SecpK1), 256),
+        (pair(EccFamily::SecpR1), 192),
         (pair(EccFamily::SecpR1), 224),
         (pair(EccFamily::BrainpoolPR1), 256),
+        (pair(EccFamily::BrainpoolPR1), 384),
+        (pair(EccFamily::BrainpoolPR1), 512),
+        (pair(EccFamily::SecpK1), 192),
     ]
 }
 
@@ -197,14 +201,16 @@ pub(crate) fn mac_cases() -> Vec<(KeyType, u32, Mac)> {
     cases
 }
 
-/// Key agreement cells: Weierstrass curves and X25519.
+/// Key agreement cells: Weierstrass curves, X25519 and X448.
 pub(crate) fn agreement_cases() -> Vec<(KeyType, u32)> {
     let mut cases = weierstrass_curves();
-    cases.push((
-        KeyType::EccKeyPair {
-            curve_family: EccFamily::Montgomery,
-        },
-        255,
-    ));
+    for bits in [255, 448] {
+        cases.push((
+            KeyType::EccKeyPair {
+                curve_family: EccFamily::Montgomery,
+            },
+            bits,
+        ));
+    }
     cases
 }

@@ -112,6 +112,9 @@ fn sign_on<D: Digest + BlockSizeUser>(
         Curve::X25519 => Err(ProviderError::InvalidArgument(
             "an X25519 key is for key agreement only, not ECDSA".into(),
         )),
+        other => Err(ProviderError::NotSupported(format!(
+            "deterministic ECDSA on {other:?}"
+        ))),
     }
 }
 
