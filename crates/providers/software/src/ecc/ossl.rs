@@ -7,6 +7,10 @@
 //! OpenSSL 3.0 has none, and no maintained constant-time crate covers the curves;
 //! `NotSupported`, in CanDoCrypto too. A key pair is sealed as its private scalar in PSA
 //! format (big-endian, `ceil(bits/8)` bytes), a public key as its uncompressed point.
+//!
+//! Memory: the `EC_KEY` built for each operation clears its private scalar when freed
+//! (`EC_KEY_free`); the temporary `BIGNUM` the scalar is read into is freed by `BN_free`,
+//! which does not wipe it (the `openssl` crate has no secure from-bytes constructor).
 
 use openssl::bn::{BigNum, BigNumContext};
 use openssl::derive::Deriver;
