@@ -65,7 +65,7 @@ fn software(config: &ProviderConfig, empty: bool) -> Result<Box<dyn Provider>, O
         empty,
         options.key_cache_size,
     )
-    .map(|p| Box::new(p) as Box<dyn Provider>)
+    .map(|p| Box::new(p.with_min_rsa_bits(options.min_rsa_bits)) as Box<dyn Provider>)
     .map_err(|e| {
         OpenError::Failed(match e {
             psc_provider_software::OpenError::Missing { .. } => {

@@ -234,8 +234,10 @@ fn rsa_fits_signature(bits: u32, sig: AsymmetricSignature) -> bool {
         return true;
     }
     let needed = match sig {
-        // EMSA-PSS: emLen >= hLen + sLen + 2 with sLen = hLen.
-        AsymmetricSignature::RsaPss { .. } => 2 * hash.digest_len() + 2,
+        // EMSA-PSS: emLen >= hLen + sLen + 2. The salt is the hash's length where that fits,
+        // else the longest that does, down to hLen - 2 (Mbed TLS's rule, which the original
+        // follows: RSA-1024 signs PSS with SHA-512 and a 62-byte salt).
+        AsymmetricSignature::RsaPss { .. } => 2 * hash.digest_len(),
         // EMSA-PKCS1-v1_5: a DigestInfo header of at most 19 bytes plus 11 bytes of padding.
         _ => hash.digest_len() + 19 + 11,
     };

@@ -100,6 +100,87 @@ mod required_coverage {
         assert_supported(&software(), &cells);
     }
 
+    /// Issue 22 items 1 and 2: the original answers Ok to CanDoCrypto for RSA PKCS#1 v1.5
+    /// and PSS with every hash PSA names but MD2 and MD4, and for the raw PKCS#1 v1.5
+    /// signature, at 1024, 2048, 3072 and 4096 bits; and for ECDSA with those hashes.
+    #[test]
+    fn every_signature_hash_at_every_rsa_size() {
+        let sig = Algorithm::AsymmetricSignature;
+        let hashes: Vec<Hash> = Hash::ALL
+            .iter()
+            .copied()
+            .filter(|hash| !matches!(hash, Hash::Md2 | Hash::Md4))
+            .collect();
+        let mut cells = Vec::new();
+        for bits in [1024, 2048, 3072, 4096] {
+            for hash in &hashes {
+                let hash = SignHash::Specific(*hash);
+                for alg in [
+                    AsymmetricSignature::RsaPkcs1v15Sign { hash },
+                    AsymmetricSignature::RsaPss { hash },
+                ] {
+                    cells.push(cell(KeyType::RsaKeyPair, bits, sig(alg)));
+                    cells.push(cell(KeyType::RsaPublicKey, bits, sig(alg)));
+                }
+            }
+            let raw = sig(AsymmetricSignature::RsaPkcs1v15SignRaw);
+            cells.push(cell(KeyType::RsaKeyPair, bits, raw));
+            cells.push(cell(KeyType::RsaPublicKey, bits, raw));
+            for enc in [
+                AsymmetricEncryption::RsaPkcs1v15Crypt,
+                AsymmetricEncryption::RsaOaep { hash: Hash::Sha256 },
+            ] {
+                cells.push(cell(
+                    KeyType::RsaKeyPair,
+                    bits,
+                    Algorithm::AsymmetricEncryption(enc),
+                ));
+            }
+        }
+        for (curve_family, bits) in [
+            (EccFamily::SecpR1, 256),
+            (EccFamily::SecpR1, 384),
+            (EccFamily::SecpR1, 521),
+            (EccFamily::SecpK1, 256),
+        ] {
+            for hash in &hashes {
+                let hash = SignHash::Specific(*hash);
+                for alg in [
+                    AsymmetricSignature::Ecdsa { hash },
+                    AsymmetricSignature::DeterministicEcdsa { hash },
+                ] {
+                    cells.push(cell(KeyType::EccKeyPair { curve_family }, bits, sig(alg)));
+                }
+            }
+        }
+        // Issue 22 item 3: the curves OpenSSL serves, randomized ECDSA (every hash) and ECDH.
+        let ecdh = Algorithm::KeyAgreement(KeyAgreement::Raw(RawKeyAgreement::Ecdh));
+        for (curve_family, bits) in [
+            (EccFamily::SecpR1, 192),
+            (EccFamily::SecpR1, 224),
+            (EccFamily::BrainpoolPR1, 256),
+            (EccFamily::BrainpoolPR1, 384),
+            (EccFamily::BrainpoolPR1, 512),
+        ] {
+            let pair = KeyType::EccKeyPair { curve_family };
+            cells.push(cell(pair, bits, ecdh));
+            for hash in &hashes {
+                let hash = SignHash::Specific(*hash);
+                cells.push(cell(pair, bits, sig(AsymmetricSignature::Ecdsa { hash })));
+            }
+        }
+        assert_supported(&software(), &cells);
+        // MD2 and MD4: no engine has them; NotSupported, as CanDoCrypto and the operation
+        // agree (the conformance checks above run the operation).
+        let md2 = SignHash::Specific(Hash::Md2);
+        let alg = sig(AsymmetricSignature::RsaPkcs1v15Sign { hash: md2 });
+        let refused = software().can_do(Check::Use, &cell(KeyType::RsaKeyPair, 2048, alg));
+        assert!(matches!(
+            refused,
+            Err(psc_provider_api::ProviderError::NotSupported(_))
+        ));
+    }
+
     #[test]
     fn symmetric() {
         let mut cells = Vec::new();

@@ -7,33 +7,37 @@ use psc_psa::{Algorithm, Attributes, KeyType};
 use crate::{ecc, hash, rsa, symmetric};
 
 /// Whether keys of this type and size can be created (`generate`: generated, else imported).
-fn supports_key(key_type: KeyType, bits: u32, generate: bool) -> bool {
+fn supports_key(key_type: KeyType, bits: u32, generate: bool, min_rsa: u32) -> bool {
     match key_type {
         KeyType::EccKeyPair { curve_family } => ecc::supports_key(curve_family, bits, false),
         KeyType::EccPublicKey { curve_family } => {
             !generate && ecc::supports_key(curve_family, bits, true)
         }
-        KeyType::RsaKeyPair => rsa::supports_key(bits, generate),
-        KeyType::RsaPublicKey => !generate && rsa::supports_key(bits, false),
+        KeyType::RsaKeyPair => rsa::supports_key(bits, generate, min_rsa),
+        KeyType::RsaPublicKey => !generate && rsa::supports_key(bits, false, min_rsa),
         other if symmetric::is_symmetric(other) => symmetric::supports_key(other, bits, generate),
         _ => false,
     }
 }
 
 /// Whether a key like `attributes` can run `alg`.
-fn supports_alg(attributes: &Attributes, alg: Algorithm) -> bool {
+fn supports_alg(attributes: &Attributes, alg: Algorithm, min_rsa: u32) -> bool {
     match attributes.key_type {
         KeyType::EccKeyPair { .. } | KeyType::EccPublicKey { .. } => {
             ecc::supports_alg(attributes, alg)
         }
-        KeyType::RsaKeyPair | KeyType::RsaPublicKey => rsa::supports_alg(attributes, alg),
+        KeyType::RsaKeyPair | KeyType::RsaPublicKey => rsa::supports_alg(attributes, alg, min_rsa),
         other if symmetric::is_symmetric(other) => symmetric::supports_alg(attributes, alg),
         _ => false,
     }
 }
 
 /// The provider's CanDoCrypto answer.
-pub(crate) fn can_do(check: Check, attributes: &Attributes) -> Result<(), ProviderError> {
+pub(crate) fn can_do(
+    check: Check,
+    attributes: &Attributes,
+    min_rsa: u32,
+) -> Result<(), ProviderError> {
     let alg = attributes.policy.permitted_algorithm;
     let unsupported = || {
         Err(ProviderError::NotSupported(format!(
@@ -42,8 +46,8 @@ pub(crate) fn can_do(check: Check, attributes: &Attributes) -> Result<(), Provid
     };
     let key_ok = match check {
         Check::Use => true,
-        Check::Generate => supports_key(attributes.key_type, attributes.bits, true),
-        Check::Import => supports_key(attributes.key_type, attributes.bits, false),
+        Check::Generate => supports_key(attributes.key_type, attributes.bits, true, min_rsa),
+        Check::Import => supports_key(attributes.key_type, attributes.bits, false, min_rsa),
     };
     if !key_ok {
         return unsupported();
@@ -51,7 +55,7 @@ pub(crate) fn can_do(check: Check, attributes: &Attributes) -> Result<(), Provid
     let alg_ok = match alg {
         Algorithm::None => check != Check::Use,
         Algorithm::Hash(hash) => hash::supports(hash) && check != Check::Use,
-        alg => supports_alg(attributes, alg),
+        alg => supports_alg(attributes, alg, min_rsa),
     };
     if alg_ok { Ok(()) } else { unsupported() }
 }

@@ -18,6 +18,7 @@ impl AsymmetricCrypt for SoftwareProvider {
         plaintext: &[u8],
         salt: &[u8],
     ) -> Result<Vec<u8>, ProviderError> {
+        rsa::check_minimum(key.attributes, self.min_rsa_bits)?;
         rsa::encrypt(
             key.attributes,
             &self.open_material(key, binding)?,
@@ -35,6 +36,7 @@ impl AsymmetricCrypt for SoftwareProvider {
         ciphertext: &[u8],
         salt: &[u8],
     ) -> Result<SecretBytes, ProviderError> {
+        rsa::check_minimum(key.attributes, self.min_rsa_bits)?;
         rsa::decrypt(
             key.attributes,
             &self.open_material(key, binding)?,

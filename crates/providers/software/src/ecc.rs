@@ -6,6 +6,7 @@
 //! | SECP_R1 256, 384, 521 | aws-lc-rs | aws-lc-rs; RustCrypto for RFC 6979 and wide P-521 inputs | aws-lc-rs |
 //! | SECP_K1 256 | aws-lc-rs; public point of an import: k256 | same as SECP_R1 | k256 |
 //! | MONTGOMERY 255 (X25519) | aws-lc-rs | none: agreement only | aws-lc-rs |
+//! | SECP_R1 192, 224; BRAINPOOL_P_R1 256, 384, 512 | OpenSSL (`ecc/ossl.rs`) | OpenSSL, randomized only: deterministic ECDSA is NotSupported | OpenSSL |
 //!
 //! Every other family or size answers NotSupported. Formats (PSA): a Weierstrass private key
 //! is the big-endian scalar of `ceil(bits/8)` bytes and a public key `0x04 ‖ X ‖ Y`; an
@@ -16,10 +17,12 @@
 use aws_lc_rs::signature::{EcdsaKeyPair, KeyPair};
 use psc_provider_api::ProviderError;
 use psc_psa::{
-    Algorithm, Attributes, EccFamily, KeyAgreement, KeyType, RawKeyAgreement, SecretBytes,
+    Algorithm, AsymmetricSignature, Attributes, EccFamily, KeyAgreement, KeyType, RawKeyAgreement,
+    SecretBytes,
 };
 
 mod curve;
+mod ossl;
 pub(crate) mod rfc6979;
 mod secp256k1;
 mod weierstrass;
@@ -45,6 +48,8 @@ enum Private {
     Weierstrass(EcdsaKeyPair),
     /// X25519: the clamped scalar.
     Montgomery(SecretBytes),
+    /// The curves OpenSSL runs (`ecc/ossl.rs`): the big-endian scalar.
+    OpenSsl(SecretBytes),
 }
 
 impl EccKey {
@@ -82,6 +87,11 @@ impl EccKey {
         let (public, private) = if curve.is_montgomery() {
             let scalar = SecretBytes::from(sealed);
             (x25519::public_key(&scalar)?, Private::Montgomery(scalar))
+        } else if curve.is_openssl() {
+            let public = ossl::public_point(curve, sealed).map_err(|_| {
+                ProviderError::CorruptKey(format!("the sealed {curve:?} key does not parse"))
+            })?;
+            (public, Private::OpenSsl(SecretBytes::from(sealed)))
         } else {
             let pair = weierstrass::open_pair(curve, sealed)?;
             (
@@ -113,6 +123,10 @@ impl EccKey {
             Some(Private::Montgomery(_)) => Err(ProviderError::InvalidArgument(
                 "an X25519 key is for key agreement only, not ECDSA".into(),
             )),
+            Some(Private::OpenSsl(_)) => Err(ProviderError::Other(format!(
+                "{:?} is OpenSSL's, not aws-lc-rs's",
+                self.curve
+            ))),
             None => Err(ProviderError::InvalidArgument(
                 "a public key cannot sign: import or generate the key pair".into(),
             )),
@@ -123,12 +137,31 @@ impl EccKey {
     pub(crate) fn private_key(&self) -> Result<SecretBytes, ProviderError> {
         match &self.private {
             Some(Private::Weierstrass(pair)) => weierstrass::scalar(self.curve, pair),
-            Some(Private::Montgomery(scalar)) => Ok(scalar.clone()),
+            Some(Private::Montgomery(scalar) | Private::OpenSsl(scalar)) => Ok(scalar.clone()),
             None => Err(ProviderError::InvalidArgument(
                 "a public key has no private part".into(),
             )),
         }
     }
+}
+
+/// A randomized ECDSA signature on a curve OpenSSL runs; a public key cannot sign.
+pub(crate) fn openssl_sign(key: &EccKey, input: &[u8]) -> Result<Vec<u8>, ProviderError> {
+    match &key.private {
+        Some(Private::OpenSsl(scalar)) => ossl::sign(key.curve, scalar, input),
+        _ => Err(ProviderError::InvalidArgument(
+            "a public key cannot sign: import or generate the key pair".into(),
+        )),
+    }
+}
+
+/// Verifies an ECDSA signature on a curve OpenSSL runs.
+pub(crate) fn openssl_verify(
+    key: &EccKey,
+    input: &[u8],
+    signature: &[u8],
+) -> Result<(), ProviderError> {
+    ossl::verify(key.curve, &key.public, input, signature)
 }
 
 /// Generates a key pair; answers its sealed form.
@@ -142,6 +175,8 @@ pub(crate) fn generate(curve_family: EccFamily, bits: u32) -> Result<SecretBytes
         Curve::new(curve_family, bits).ok_or_else(|| curve::unsupported(curve_family, bits))?;
     if curve.is_montgomery() {
         x25519::generate()
+    } else if curve.is_openssl() {
+        ossl::generate(curve)
     } else {
         weierstrass::generate(curve)
     }
@@ -157,6 +192,8 @@ pub(crate) fn import_pair(
     let curve = curve::for_import(curve_family, bits, data.len(), false)?;
     let material = if curve.is_montgomery() {
         x25519::import(data)?
+    } else if curve.is_openssl() {
+        ossl::import_scalar(curve, data)?
     } else {
         weierstrass::import_scalar(curve, data)?
     };
@@ -179,6 +216,8 @@ pub(crate) fn import_public(
 fn check_public(curve: Curve, data: &[u8]) -> Result<(), ProviderError> {
     if curve.is_montgomery() {
         x25519::check_public(data)
+    } else if curve.is_openssl() {
+        ossl::check_point(curve, data)
     } else {
         weierstrass::check_point(curve, data)
     }
@@ -209,6 +248,7 @@ pub(crate) fn agree(
     match &key.private {
         Some(Private::Weierstrass(pair)) => weierstrass::agree(key.curve, pair, peer_key),
         Some(Private::Montgomery(scalar)) => x25519::agree(scalar, peer_key),
+        Some(Private::OpenSsl(scalar)) => ossl::agree(key.curve, scalar, peer_key),
         None => Err(ProviderError::InvalidArgument(
             "key agreement needs a key pair, not a public key".into(),
         )),
@@ -241,6 +281,12 @@ fn curves(family: EccFamily, bits: u32) -> impl Iterator<Item = Curve> {
 
 fn curve_supports(curve: Curve, public: bool, alg: Algorithm) -> bool {
     match alg {
+        // OpenSSL 3.0 has no deterministic ECDSA.
+        Algorithm::AsymmetricSignature(AsymmetricSignature::DeterministicEcdsa { .. })
+            if curve.is_openssl() =>
+        {
+            false
+        }
         Algorithm::AsymmetricSignature(sig) => !curve.is_montgomery() && ecdsa::supports(sig),
         // Agreement needs the private key.
         Algorithm::KeyAgreement(KeyAgreement::Raw(RawKeyAgreement::Ecdh)) => !public,

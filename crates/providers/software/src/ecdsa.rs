@@ -1,4 +1,5 @@
-//! ECDSA over a hash the caller computed, on P-256, P-384, P-521 and secp256k1.
+//! ECDSA over a hash the caller computed, on P-256, P-384, P-521 and secp256k1, with every
+//! hash PSA names but MD2 and MD4 (randomized and deterministic).
 //!
 //! Every input is first reduced to the integer ECDSA actually signs: its leftmost
 //! `bits(n)` bits (SEC1 v2 §4.1.3 step 5), as `ceil(bits(n)/8)` big-endian bytes. A longer
@@ -20,8 +21,23 @@ use psc_psa::{AsymmetricSignature, Hash, SignHash};
 
 use crate::ecc::{Curve, EccKey, ecdsa_algorithms, rfc6979};
 
-/// The hashes ECDSA takes here.
-const HASHES: [Hash; 4] = [Hash::Sha224, Hash::Sha256, Hash::Sha384, Hash::Sha512];
+/// The hashes ECDSA takes here, randomized and deterministic: every one PSA names but MD2
+/// and MD4 (PSA allows any hash with ECDSA; the original's Mbed TLS has these).
+const HASHES: [Hash; 13] = [
+    Hash::Md5,
+    Hash::Ripemd160,
+    Hash::Sha1,
+    Hash::Sha224,
+    Hash::Sha256,
+    Hash::Sha384,
+    Hash::Sha512,
+    Hash::Sha512_224,
+    Hash::Sha512_256,
+    Hash::Sha3_224,
+    Hash::Sha3_256,
+    Hash::Sha3_384,
+    Hash::Sha3_512,
+];
 
 /// Signs `input` with `alg`. A public key or an X25519 key cannot sign: InvalidArgument.
 pub(crate) fn sign(
@@ -31,6 +47,14 @@ pub(crate) fn sign(
 ) -> Result<Vec<u8>, ProviderError> {
     let curve = key.curve();
     let hash = check_input(alg, input)?;
+    if curve.is_openssl() {
+        if let AsymmetricSignature::DeterministicEcdsa { .. } = alg {
+            return Err(ProviderError::NotSupported(format!(
+                "deterministic ECDSA on {curve:?}: OpenSSL 3.0 has none"
+            )));
+        }
+        return crate::ecc::openssl_sign(key, input);
+    }
     let pair = key.ecdsa_pair()?;
     let e = signed_integer(curve, input);
     if let (AsymmetricSignature::DeterministicEcdsa { .. }, Some(hash)) = (alg, hash) {
@@ -56,11 +80,19 @@ pub(crate) fn verify(
 ) -> Result<(), ProviderError> {
     let curve = key.curve();
     check_input(alg, input)?;
-    let (_, verification) = ecdsa_algorithms(curve)?;
-    let e = signed_integer(curve, input);
+    if curve.is_openssl() && matches!(alg, AsymmetricSignature::DeterministicEcdsa { .. }) {
+        return Err(ProviderError::NotSupported(format!(
+            "deterministic ECDSA on {curve:?}: OpenSSL 3.0 has none"
+        )));
+    }
     if signature.len() != 2 * curve.scalar_len() {
         return Err(ProviderError::InvalidSignature);
     }
+    if curve.is_openssl() {
+        return crate::ecc::openssl_verify(key, input, signature);
+    }
+    let (_, verification) = ecdsa_algorithms(curve)?;
+    let e = signed_integer(curve, input);
     match aws_digest(curve, &e)? {
         Some(digest) => UnparsedPublicKey::new(verification, key.public_point())
             .verify_digest(&digest, signature)
@@ -100,8 +132,7 @@ fn check_hash(hash: SignHash, input: &[u8]) -> Result<Hash, ProviderError> {
         SignHash::Specific(hash) if HASHES.contains(&hash) => hash,
         SignHash::Specific(other) => {
             return Err(ProviderError::NotSupported(format!(
-                "ECDSA with {other:?}: the software provider supports SHA-224, SHA-256, SHA-384 \
-                 and SHA-512"
+                "ECDSA with {other:?}: the software provider supports every hash but MD2 and MD4"
             )));
         }
         SignHash::Any => {
@@ -151,6 +182,11 @@ fn aws_digest(curve: Curve, e: &[u8]) -> Result<Option<Digest>, ProviderError> {
         Curve::P384 => &digest::SHA384,
         Curve::P521 => &digest::SHA512,
         Curve::X25519 => return Err(no_ecdsa()),
+        other => {
+            return Err(ProviderError::Other(format!(
+                "{other:?} is OpenSSL's, not aws-lc-rs's"
+            )));
+        }
     };
     let (high, low) = e.split_at(e.len().saturating_sub(algorithm.output_len()));
     if high.iter().any(|byte| *byte != 0) {
@@ -217,7 +253,7 @@ mod tests {
         ));
         assert!(check_hash(sha384, &[0; 48]).is_ok());
         assert!(matches!(
-            check_hash(SignHash::Specific(Hash::Sha3_256), &[0; 32]),
+            check_hash(SignHash::Specific(Hash::Md4), &[0; 16]),
             Err(ProviderError::NotSupported(_))
         ));
         assert!(matches!(

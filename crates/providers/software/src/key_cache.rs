@@ -13,7 +13,9 @@
 //!
 //! Memory: a parsed key is aws-lc's `EVP_PKEY`; dropping the last reference frees it with
 //! `EVP_PKEY_free`, and aws-lc's `OPENSSL_free` wipes every allocation it frees. An X25519
-//! scalar is a [`SecretBytes`](psc_psa::SecretBytes), wiped on drop. Capacity 0 keeps no
+//! scalar, and the scalar of a key on a curve OpenSSL runs, is a
+//! [`SecretBytes`](psc_psa::SecretBytes), wiped on drop. Keys OpenSSL runs RSA with are not
+//! kept: each such operation parses its key (`rsa/ossl.rs`). Capacity 0 keeps no
 //! key: each operation then parses its key and drops it when done, as before.
 
 use std::fmt;

@@ -23,7 +23,7 @@ impl KeyLifecycle for SoftwareProvider {
     ) -> Result<NewKey, ProviderError> {
         let material = match attributes.key_type {
             KeyType::EccKeyPair { curve_family } => ecc::generate(curve_family, attributes.bits)?,
-            KeyType::RsaKeyPair => rsa::generate(attributes.bits)?,
+            KeyType::RsaKeyPair => rsa::generate(attributes.bits, self.min_rsa_bits)?,
             other if symmetric::is_symmetric(other) => symmetric::generate(other, attributes.bits)?,
             other => return Err(unsupported("generate", other)),
         };
@@ -40,8 +40,8 @@ impl KeyLifecycle for SoftwareProvider {
         let (material, bits) = match attributes.key_type {
             KeyType::EccKeyPair { curve_family } => ecc::import_pair(curve_family, bits, data)?,
             KeyType::EccPublicKey { curve_family } => ecc::import_public(curve_family, bits, data)?,
-            KeyType::RsaKeyPair => rsa::import_pair(bits, data)?,
-            KeyType::RsaPublicKey => rsa::import_public(bits, data)?,
+            KeyType::RsaKeyPair => rsa::import_pair(bits, data, self.min_rsa_bits)?,
+            KeyType::RsaPublicKey => rsa::import_public(bits, data, self.min_rsa_bits)?,
             other if symmetric::is_symmetric(other) => symmetric::import(other, bits, data)?,
             other => return Err(unsupported("import", other)),
         };
@@ -65,6 +65,7 @@ impl KeyLifecycle for SoftwareProvider {
                 Ok(self.open_ecc(key, binding)?.public_point().to_vec())
             }
             KeyType::RsaKeyPair | KeyType::RsaPublicKey => {
+                rsa::check_minimum(key.attributes, self.min_rsa_bits)?;
                 rsa::export_public(key.attributes, &self.open_material(key, binding)?)
             }
             other => Err(ProviderError::InvalidArgument(format!(

@@ -1,4 +1,5 @@
-//! The software provider: PSA Crypto in process with aws-lc-rs.
+//! The software provider: PSA Crypto in process with aws-lc-rs, and OpenSSL 3 for the RSA
+//! work aws-lc-rs refuses.
 //!
 //! This is the default back end, the one the tests, fuzzing and benchmarks run against. It
 //! keeps no key store of its own: a key's private material is sealed (AES-256-GCM) under a
@@ -11,14 +12,41 @@
 //!
 //! | family | keys | algorithms |
 //! |---|---|---|
-//! | RSA (`rsa.rs`) | 2048–4096 generated, 2048–8192 imported; PKCS#1 DER | PKCS#1 v1.5 and PSS signatures (SHA-256/384/512), PKCS#1 v1.5 and OAEP encryption (SHA-1/256/384/512, with label) |
-//! | elliptic curves (`ecc.rs`) | SECP-R1 256/384/521, SECP-K1 256, X25519 | ECDSA (randomized, deterministic RFC 6979, any-length), ECDH |
+//! | RSA (`rsa.rs`) | 1024, 2048, 3072, 4096 generated, 1024–8192 imported (`min_rsa_bits` may raise the floor); PKCS#1 DER | PKCS#1 v1.5 and PSS signatures with every hash but MD2/MD4, raw PKCS#1 v1.5 signatures, PKCS#1 v1.5 and OAEP encryption (every hash but MD2/MD4, with label) |
+//! | elliptic curves (`ecc.rs`) | SECP-R1 192/224/256/384/521, SECP-K1 256, Brainpool P-R1 256/384/512, X25519 | ECDSA (randomized, deterministic RFC 6979 but not on SECP-R1 192/224 and Brainpool, any-length; every hash but MD2/MD4), ECDH |
 //! | symmetric (`symmetric.rs`) | AES-128/192/256, ChaCha20, HMAC, derive, raw data | GCM, CCM, ChaCha20-Poly1305 (shortened tags); CTR, CBC (none/PKCS#7), CFB, OFB, ECB, ChaCha20; HMAC (SHA-1, SHA-2, SHA-3, MD5, RIPEMD-160), CMAC, truncated MACs |
 //! | hashes (`hash.rs`) | — | MD5, RIPEMD-160, SHA-1, SHA-2 (all six), SHA-3 |
 //!
-//! Not supported, answering `NotSupported`: RSA-1024 and raw PKCS#1 v1.5 signatures (aws-lc-rs
-//! refuses them and the only alternative, the `rsa` crate, is not constant-time), SHA-224
-//! with RSA, DES, ARC4, Camellia, XTS, CBC-MAC, FFDH, and curves no maintained crate covers.
+//! Not supported, answering `NotSupported`: MD2 and MD4 anywhere, RSA keys under 1024 bits,
+//! DES, ARC4, Camellia, XTS, CBC-MAC, FFDH, and curves no maintained crate covers.
+//!
+//! ## Engines: aws-lc-rs, and OpenSSL 3 for what it lacks
+//!
+//! aws-lc-rs does what it does well: RSA of 2048 bits and more with SHA-256/384/512
+//! signatures and SHA-1/SHA-2 OAEP, P-256/384/521 and X25519. OpenSSL also runs the curves
+//! aws-lc-rs lacks (SECP-R1 192/224, Brainpool P-R1 256/384/512: `ecc/ossl.rs`). It refuses RSA keys under
+//! 2048 bits, has no RSA encoding for SHA-224, SHA-512/224, SHA-512/256, SHA-3, RIPEMD-160
+//! or MD5, and exposes no raw RSA private-key operation for the raw PKCS#1 v1.5 signature.
+//! The original (Mbed TLS) serves all of these, and existing applications use them. For
+//! exactly that remainder the provider calls OpenSSL 3 through the `openssl` crate
+//! (`rsa/ossl.rs`), chosen because:
+//!
+//! - its RSA private-key operation is constant-time and blinded, as aws-lc's (a fork of
+//!   it) is; the RustCrypto `rsa` crate is not (RUSTSEC-2023-0071, unfixed), and writing
+//!   our own RSA is out of the question;
+//! - it covers every RSA variant PSA names (all sizes, hashes and paddings) with one
+//!   maintained, FIPS-validated-lineage library, where any other engine would cover part;
+//! - it is already in the process once the TPM provider (tpm2-tss) is built in, and on
+//!   every machine that has `openssl` (libssl3); building needs `libssl-dev` and
+//!   `pkg-config`, which `scripts/test` installs.
+//!
+//! Against it: a second C library in the software provider (linked dynamically, so the
+//! system's security updates apply to it), and OpenSSL 3.0's PKCS#1 v1.5 decryption,
+//! like every PKCS#1 v1.5 decryptor that reports bad padding, is a padding oracle
+//! (`rsa/encryption.rs`). Keys keep one sealed form (PKCS#8) whichever engine made them.
+//! Keys under 2048 bits are served with a warning in the log at generation and import
+//! (never the key itself); the `min_rsa_bits` option refuses them (see
+//! [`SoftwareProvider::with_min_rsa_bits`]).
 //!
 //! | file | concern |
 //! |---|---|
@@ -111,7 +139,15 @@ pub struct SoftwareProvider {
     sealer: Sealer,
     check: RootCheck,
     cache: KeyCache,
+    /// The smallest RSA key served (`min_rsa_bits`).
+    min_rsa_bits: u32,
 }
+
+/// The default of the `min_rsa_bits` option: 1024, the smallest RSA key served, as the
+/// original serves it (with a warning for each key under 2048 bits).
+pub const DEFAULT_MIN_RSA_BITS: u32 = rsa::MIN_BITS;
+/// The largest value `min_rsa_bits` may take: the largest RSA key served.
+pub const MAX_MIN_RSA_BITS: u32 = rsa::MAX_BITS;
 
 impl SoftwareProvider {
     /// Opens the provider with the master key at `master_key_path`, creating the key (random,
@@ -146,7 +182,18 @@ impl SoftwareProvider {
                 source: format!("master key file {}", master_key_path.display()),
             },
             cache: KeyCache::new(key_cache_size),
+            min_rsa_bits: DEFAULT_MIN_RSA_BITS,
         })
+    }
+
+    /// Refuses RSA keys under `bits` (the `min_rsa_bits` option, default
+    /// [`DEFAULT_MIN_RSA_BITS`]): generating or importing one, using one made before, and
+    /// CanDoCrypto for one answer `NotSupported`; exporting one still works. Values under
+    /// the default are taken as the default.
+    #[must_use]
+    pub fn with_min_rsa_bits(mut self, bits: u32) -> SoftwareProvider {
+        self.min_rsa_bits = bits.max(DEFAULT_MIN_RSA_BITS);
+        self
     }
 
     /// How many parsed keys are kept now.
@@ -208,7 +255,7 @@ impl Provider for SoftwareProvider {
     }
 
     fn can_do(&self, check: Check, attributes: &Attributes) -> Result<(), ProviderError> {
-        can_do::can_do(check, attributes)
+        can_do::can_do(check, attributes, self.min_rsa_bits)
     }
 
     fn root_check(&self) -> Option<RootCheck> {

@@ -8,7 +8,10 @@ use psc_provider_api::{OptionsError, ProviderOptions};
 use serde::Deserialize;
 use serde::de::IgnoredAny;
 
-use crate::DEFAULT_KEY_CACHE_SIZE;
+use crate::{DEFAULT_KEY_CACHE_SIZE, DEFAULT_MIN_RSA_BITS};
+
+/// The range `min_rsa_bits` may take: from the smallest RSA key served to the largest.
+pub(crate) const MIN_RSA_BITS_RANGE: std::ops::RangeInclusive<u32> = 1024..=8192;
 
 /// The largest `key_cache_size` accepted.
 pub const MAX_KEY_CACHE_SIZE: usize = 65_536;
@@ -24,6 +27,9 @@ pub struct SoftwareOptions {
     pub master_key_path: PathBuf,
     /// How many parsed private keys are kept between operations (`key_cache_size`; 0: none).
     pub key_cache_size: usize,
+    /// The smallest RSA key served (`min_rsa_bits`, default 1024 as the original; smaller
+    /// keys are NotSupported).
+    pub min_rsa_bits: u32,
 }
 
 /// The table as written. The original's options of the other provider types are named so
@@ -33,6 +39,7 @@ pub struct SoftwareOptions {
 struct Raw {
     master_key_path: Option<PathBuf>,
     key_cache_size: Option<usize>,
+    min_rsa_bits: Option<u32>,
     library_path: Option<IgnoredAny>,
     serial_number: Option<IgnoredAny>,
     slot_number: Option<IgnoredAny>,
@@ -93,6 +100,7 @@ impl SoftwareOptions {
         SoftwareOptions {
             master_key_path: default_master_key_path(key_store),
             key_cache_size: DEFAULT_KEY_CACHE_SIZE,
+            min_rsa_bits: DEFAULT_MIN_RSA_BITS,
         }
     }
 
@@ -134,6 +142,16 @@ impl SoftwareOptions {
                 )));
             }
             parsed.key_cache_size = size;
+        }
+        if let Some(bits) = raw.min_rsa_bits {
+            if !MIN_RSA_BITS_RANGE.contains(&bits) {
+                return Err(refuse(format!(
+                    "provider.min_rsa_bits: {bits} is outside {}..={} (the RSA key sizes served)",
+                    MIN_RSA_BITS_RANGE.start(),
+                    MIN_RSA_BITS_RANGE.end()
+                )));
+            }
+            parsed.min_rsa_bits = bits;
         }
         Ok(parsed)
     }
@@ -185,6 +203,7 @@ mod tests {
             SoftwareOptions {
                 master_key_path: "/var/lib/parsec/kim-mappings/sqlite/psc-master.key".into(),
                 key_cache_size: 256,
+                min_rsa_bits: 1024,
             }
         );
     }
@@ -196,6 +215,7 @@ mod tests {
         assert_eq!(options.master_key_path, Path::new("/srv/master.key"));
         assert_eq!(options.key_cache_size, 1024);
         assert_eq!(parse("key_cache_size = 0\n").unwrap().key_cache_size, 0);
+        assert_eq!(parse("min_rsa_bits = 2048\n").unwrap().min_rsa_bits, 2048);
         assert_eq!(options.secret_files(), [PathBuf::from("/srv/master.key")]);
     }
 
@@ -207,6 +227,9 @@ mod tests {
             ("master_key_path = \"rel\"\n", "provider.master_key_path"),
             ("key_cache_size = 65537\n", "key_cache_size"),
             ("key_cache_size = -1\n", "key_cache_size"),
+            ("min_rsa_bits = 512\n", "provider.min_rsa_bits"),
+            ("min_rsa_bits = 16384\n", "provider.min_rsa_bits"),
+            ("min_rsa_bits = \"2048\"\n", "min_rsa_bits"),
         ] {
             let message = message(table);
             assert!(message.contains(option), "{table:?} gave {message}");

@@ -16,9 +16,11 @@ impl SignHash for SoftwareProvider {
         if alg.is_ecdsa() {
             ecdsa::sign(&*self.open_ecc(key, binding)?, alg, hash)
         } else {
+            rsa::check_minimum(key.attributes, self.min_rsa_bits)?;
             rsa::sign_hash(
                 key.attributes,
                 || self.open_rsa_pair(key, binding),
+                || self.open_material(key, binding),
                 alg,
                 hash,
             )
@@ -36,6 +38,7 @@ impl SignHash for SoftwareProvider {
         if alg.is_ecdsa() {
             ecdsa::verify(&*self.open_ecc(key, binding)?, alg, hash, signature)
         } else {
+            rsa::check_minimum(key.attributes, self.min_rsa_bits)?;
             let material = self.open_material(key, binding)?;
             rsa::verify_hash(key.attributes, &material, alg, hash, signature)
         }

@@ -10,7 +10,7 @@ use std::path::Path;
 use std::process::Command;
 
 use common::*;
-use psc_provider_api::{KeyLifecycle, NewKey, ProviderError, RawAgreement};
+use psc_provider_api::{KeyLifecycle, NewKey, Provider, ProviderError, RawAgreement};
 use psc_provider_software::SoftwareProvider;
 use psc_psa::{
     Algorithm, AsymmetricSignature, Attributes, EccFamily, Hash, KeyAgreement, KeyType, Policy,
@@ -65,6 +65,44 @@ const X25519: Curve = Curve {
     oid: "06032b656e",
 };
 const WEIERSTRASS: [Curve; 4] = [P256, P384, P521, SECP256K1];
+/// The curves served through OpenSSL (issue 22 item 3).
+const OPENSSL_CURVES: [Curve; 5] = [
+    Curve {
+        family: EccFamily::SecpR1,
+        bits: 192,
+        len: 24,
+        openssl: "P-192",
+        oid: "06082a8648ce3d030101",
+    },
+    Curve {
+        family: EccFamily::SecpR1,
+        bits: 224,
+        len: 28,
+        openssl: "P-224",
+        oid: "06052b81040021",
+    },
+    Curve {
+        family: EccFamily::BrainpoolPR1,
+        bits: 256,
+        len: 32,
+        openssl: "brainpoolP256r1",
+        oid: "06092b2403030208010107",
+    },
+    Curve {
+        family: EccFamily::BrainpoolPR1,
+        bits: 384,
+        len: 48,
+        openssl: "brainpoolP384r1",
+        oid: "06092b240303020801010b",
+    },
+    Curve {
+        family: EccFamily::BrainpoolPR1,
+        bits: 512,
+        len: 64,
+        openssl: "brainpoolP512r1",
+        oid: "06092b240303020801010d",
+    },
+];
 /// id-ecPublicKey (RFC 5480).
 const EC_PUBLIC_KEY: &str = "06072a8648ce3d0201";
 const SHA2: [Hash; 4] = [Hash::Sha224, Hash::Sha256, Hash::Sha384, Hash::Sha512];
@@ -531,5 +569,226 @@ fn ecdh_agrees_with_openssl() -> TestResult {
             "{curve:?}"
         );
     }
+    Ok(())
+}
+
+/// The hashes beyond SHA-2 that ECDSA takes here (as on the original's Mbed TLS), with
+/// openssl's names for them.
+const OTHER_HASHES: [(Hash, &str); 9] = [
+    (Hash::Md5, "md5"),
+    (Hash::Ripemd160, "ripemd160"),
+    (Hash::Sha1, "sha1"),
+    (Hash::Sha512_224, "sha512-224"),
+    (Hash::Sha512_256, "sha512-256"),
+    (Hash::Sha3_224, "sha3-224"),
+    (Hash::Sha3_256, "sha3-256"),
+    (Hash::Sha3_384, "sha3-384"),
+    (Hash::Sha3_512, "sha3-512"),
+];
+
+/// ECDSA with every other hash, randomized and deterministic: ours verify with `openssl
+/// dgst`, openssl's with us.
+#[test]
+fn ecdsa_with_every_other_hash_cross_checks_with_openssl() -> TestResult {
+    let (provider, dir) = provider();
+    let work = dir.path();
+    let message = b"signed with a hash beyond SHA-2";
+    fs::write(work.join("message.bin"), message)?;
+    for curve in WEIERSTRASS {
+        let scalar = curve.openssl_key(work, "key")?;
+        for (hash, name) in OTHER_HASHES {
+            let input = psc_provider_api::HashCompute::compute(&provider, hash, message)?;
+            let dgst = format!("-{name}");
+            for alg in [ecdsa(hash), deterministic(hash)] {
+                let pair = import(&provider, curve.pair(), alg, &scalar)?;
+                let point = provider.export_public(key_ref(&pair), BINDING)?;
+                fs::write(work.join("public.pem"), curve.public_pem(&point))?;
+                let signature = sign(&provider, &pair, alg, &input)?;
+                fs::write(work.join("signature.der"), der_signature(&signature))?;
+                let args = [
+                    "dgst",
+                    &dgst,
+                    "-verify",
+                    "public.pem",
+                    "-signature",
+                    "signature.der",
+                    "message.bin",
+                ];
+                let out = openssl(&args, work)?;
+                assert!(out.contains("Verified OK"), "{curve:?} {alg:?}: {out}");
+                let args = [
+                    "dgst",
+                    &dgst,
+                    "-sign",
+                    "key.pem",
+                    "-out",
+                    "theirs.der",
+                    "message.bin",
+                ];
+                openssl(&args, work)?;
+                let theirs = fixed_signature(&fs::read(work.join("theirs.der"))?, curve.len)?;
+                let public = import(&provider, curve.public(), alg, &point)?;
+                verify(&provider, &public, alg, &input, &theirs)?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// SECP-R1 192/224 and Brainpool P-R1 256/384/512 (issue 22 item 3): keys from openssl
+/// import, ECDSA verifies both ways, ECDH agrees with `openssl pkeyutl -derive`, and
+/// deterministic ECDSA is NotSupported in the operation and in CanDoCrypto alike.
+#[test]
+fn openssl_curves_cross_check_with_openssl() -> TestResult {
+    let (provider, dir) = provider();
+    let work = dir.path();
+    let message = b"signed on a curve OpenSSL runs";
+    fs::write(work.join("message.bin"), message)?;
+    let ecdh = Algorithm::KeyAgreement(KeyAgreement::Raw(RawKeyAgreement::Ecdh));
+    for curve in OPENSSL_CURVES {
+        let scalar = curve.openssl_key(work, "theirs")?;
+        for hash in [Hash::Sha256, Hash::Sha384, Hash::Sha3_256] {
+            ecdsa_both_ways(&provider, work, curve, &scalar, hash, message)?;
+        }
+        // Deterministic ECDSA: NotSupported, and CanDoCrypto says so.
+        let det = deterministic(Hash::Sha256);
+        let det_alg = Algorithm::AsymmetricSignature(det);
+        let pair = provider.import(&key_attributes(curve.pair(), 0, det_alg), &scalar, BINDING)?;
+        let refused = sign(&provider, &pair, det, &[7; 32]);
+        assert!(
+            matches!(refused, Err(ProviderError::NotSupported(_))),
+            "{refused:?}"
+        );
+        let can = provider.can_do(
+            psc_provider_api::Check::Use,
+            &key_attributes(curve.pair(), curve.bits, det_alg),
+        );
+        assert!(matches!(can, Err(ProviderError::NotSupported(_))));
+        for check in [
+            psc_provider_api::Check::Generate,
+            psc_provider_api::Check::Use,
+        ] {
+            let attributes = key_attributes(curve.pair(), curve.bits, ecdh);
+            assert!(provider.can_do(check, &attributes).is_ok(), "{curve:?}");
+        }
+        ecdh_with_openssl(&provider, work, curve, &scalar)?;
+    }
+    Ok(())
+}
+
+/// Randomized ECDSA with `hash` on an OpenSSL curve, both ways, with openssl's key `scalar`
+/// (`theirs.pem`).
+fn ecdsa_both_ways(
+    provider: &SoftwareProvider,
+    work: &Path,
+    curve: Curve,
+    scalar: &[u8],
+    hash: Hash,
+    message: &[u8],
+) -> TestResult {
+    let alg = ecdsa(hash);
+    let sig_alg = Algorithm::AsymmetricSignature(alg);
+    let pair = provider.import(&key_attributes(curve.pair(), 0, sig_alg), scalar, BINDING)?;
+    assert_eq!(pair.attributes.bits, curve.bits, "{curve:?}");
+    let point = provider.export_public(key_ref(&pair), BINDING)?;
+    assert_eq!(provider.export(key_ref(&pair), BINDING)?.as_bytes(), scalar);
+    let public = provider.import(
+        &key_attributes(curve.public(), curve.bits, sig_alg),
+        &point,
+        BINDING,
+    )?;
+    fs::write(work.join("public.pem"), curve.public_pem(&point))?;
+    let input = psc_provider_api::HashCompute::compute(provider, hash, message)?;
+    let name = format!(
+        "-{}",
+        if hash == Hash::Sha3_256 {
+            "sha3-256"
+        } else if hash == Hash::Sha256 {
+            "sha256"
+        } else {
+            "sha384"
+        }
+    );
+    let ours = sign(provider, &pair, alg, &input)?;
+    assert_eq!(ours.len(), 2 * curve.len);
+    fs::write(work.join("signature.der"), der_signature(&ours))?;
+    let check = [
+        "dgst",
+        &name,
+        "-verify",
+        "public.pem",
+        "-signature",
+        "signature.der",
+        "message.bin",
+    ];
+    let out = openssl(&check, work)?;
+    assert!(out.contains("Verified OK"), "{curve:?} {hash:?}: {out}");
+    let make = [
+        "dgst",
+        &name,
+        "-sign",
+        "theirs.pem",
+        "-out",
+        "theirs.der",
+        "message.bin",
+    ];
+    openssl(&make, work)?;
+    let theirs = fixed_signature(&fs::read(work.join("theirs.der"))?, curve.len)?;
+    verify(provider, &public, alg, &input, &theirs)?;
+    let mut bad = theirs;
+    bad[1] ^= 1;
+    let refused = verify(provider, &public, alg, &input, &bad);
+    assert!(
+        matches!(refused, Err(ProviderError::InvalidSignature)),
+        "{refused:?}"
+    );
+    assert!(matches!(
+        sign(provider, &public, alg, &input),
+        Err(ProviderError::InvalidArgument(_))
+    ));
+    Ok(())
+}
+
+/// ECDH on an OpenSSL curve with openssl's key `scalar` (`theirs.pem`).
+fn ecdh_with_openssl(
+    provider: &SoftwareProvider,
+    work: &Path,
+    curve: Curve,
+    scalar: &[u8],
+) -> TestResult {
+    let ecdh = Algorithm::KeyAgreement(KeyAgreement::Raw(RawKeyAgreement::Ecdh));
+    // ECDH with openssl's key.
+    let theirs = provider.import(&key_attributes(curve.pair(), 0, ecdh), scalar, BINDING)?;
+    let their_public = provider.export_public(key_ref(&theirs), BINDING)?;
+    let ours = generate(provider, curve, ecdh)?;
+    let our_public = provider.export_public(key_ref(&ours), BINDING)?;
+    fs::write(work.join("ours.pem"), curve.public_pem(&our_public))?;
+    let derive = [
+        "pkeyutl",
+        "-derive",
+        "-inkey",
+        "theirs.pem",
+        "-peerkey",
+        "ours.pem",
+        "-out",
+        "shared.bin",
+    ];
+    openssl(&derive, work)?;
+    let expected = fs::read(work.join("shared.bin"))?;
+    assert_eq!(expected.len(), curve.len, "{curve:?}");
+    let raw = RawKeyAgreement::Ecdh;
+    let ours_side = provider.raw_agreement(key_ref(&ours), BINDING, raw, &their_public)?;
+    let their_side = provider.raw_agreement(key_ref(&theirs), BINDING, raw, &our_public)?;
+    assert_eq!(ours_side.as_bytes(), expected, "{curve:?}");
+    assert_eq!(their_side.as_bytes(), expected, "{curve:?}");
+    // A point off the curve is refused.
+    let mut off = our_public;
+    let last = off.len() - 1;
+    off[last] ^= 1;
+    let refused = provider.raw_agreement(key_ref(&theirs), BINDING, raw, &off);
+    assert!(
+        matches!(refused, Err(ProviderError::InvalidArgument(_))),
+        "{refused:?}"
+    );
     Ok(())
 }

@@ -241,8 +241,30 @@ fn hash_lengths_and_unsupported_hashes_are_refused() -> TestResult {
             }
         }
         let key = curve.generate(&provider, ecdsa(Hash::Sha256))?;
-        for alg in [ecdsa(Hash::Sha3_256), deterministic(Hash::Sha512_256)] {
-            assert!(is_not_supported(sign(&provider, &key, alg, &[0; 32])));
+        for alg in [ecdsa(Hash::Md2), deterministic(Hash::Md4)] {
+            assert!(is_not_supported(sign(&provider, &key, alg, &[0; 16])));
+        }
+        // Every other hash PSA names signs and verifies, randomized and deterministic, as
+        // on the original (Mbed TLS); the deterministic signature is the same twice.
+        for hash in Hash::ALL.iter().copied() {
+            if matches!(hash, Hash::Md2 | Hash::Md4) {
+                continue;
+            }
+            let input = vec![0xa5; hash.digest_len()];
+            for alg in [ecdsa(hash), deterministic(hash)] {
+                let signature = sign(&provider, &key, alg, &input)?;
+                verify(&provider, &key, alg, &input, &signature)?;
+                let can = provider.can_do(
+                    psc_provider_api::Check::Use,
+                    &attributes(key.attributes.key_type, key.attributes.bits, alg),
+                );
+                assert!(can.is_ok(), "{alg:?}");
+            }
+            let det = deterministic(hash);
+            assert_eq!(
+                sign(&provider, &key, det, &input)?,
+                sign(&provider, &key, det, &input)?
+            );
         }
         // The wildcard belongs in a policy, never in an operation.
         let hash = SignHash::Any;
@@ -372,16 +394,15 @@ fn keys_export_and_import_back() -> TestResult {
 fn unsupported_curves_are_not_generated() {
     let (provider, _dir) = provider();
     let alg = ecdsa(Hash::Sha256);
+    // SECP-R1 192/224 and Brainpool P-R1 256/384/512 are served (through OpenSSL).
     let unsupported = [
-        (P256.pair(), 192),
-        (P256.pair(), 224),
         (SECP256K1.pair(), 192),
         (SECP256K1.pair(), 225),
         (
             KeyType::EccKeyPair {
                 curve_family: EccFamily::BrainpoolPR1,
             },
-            256,
+            320,
         ),
         (
             KeyType::EccKeyPair {
@@ -427,18 +448,29 @@ fn import_takes_the_size_from_the_data() -> TestResult {
         assert!(is_invalid_argument(result), "{bits}");
     }
     // Curves the family defines but the provider lacks.
-    let p224 = provider.import(&attributes(P256.pair(), 224, alg), &[1; 28], BINDING);
-    assert!(is_not_supported(p224));
+    let k192 = provider.import(&attributes(SECP256K1.pair(), 192, alg), &[1; 24], BINDING);
+    assert!(is_not_supported(k192));
     assert!(is_not_supported(import(
         &provider,
-        P256.pair(),
+        SECP256K1.pair(),
         alg,
         &[1; 24]
     )));
     let brainpool = KeyType::EccKeyPair {
         curve_family: EccFamily::BrainpoolPR1,
     };
-    assert!(is_not_supported(import(&provider, brainpool, alg, &scalar)));
+    assert!(is_not_supported(import(
+        &provider, brainpool, alg, &[1; 40]
+    )));
+    // Served through OpenSSL: P-224 and P-192 scalars import, sizes taken from the data.
+    let p224 = provider.import(&attributes(P256.pair(), 224, alg), &[1; 28], BINDING)?;
+    assert_eq!(p224.attributes.bits, 224);
+    assert_eq!(
+        import(&provider, P256.pair(), alg, &[1; 24])?
+            .attributes
+            .bits,
+        192
+    );
     Ok(())
 }
 

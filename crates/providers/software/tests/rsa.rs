@@ -119,12 +119,21 @@ fn can_use(provider: &SoftwareProvider, key_type: KeyType, bits: u32, alg: Algor
         .is_ok()
 }
 
-/// A hash of the right length for `hash`: the real digest for SHA-2, filler otherwise.
+/// A hash of the right length for `hash`: the real digest where the provider has the hash,
+/// filler otherwise (MD2, MD4).
 fn hash_input(hash: Hash, message: &[u8]) -> Vec<u8> {
-    match hash {
-        Hash::Sha224 | Hash::Sha256 | Hash::Sha384 | Hash::Sha512 => digest(hash, message),
-        other => vec![0x5c; other.digest_len()],
-    }
+    let (provider, _dir) = provider();
+    psc_provider_api::HashCompute::compute(&provider, hash, message)
+        .unwrap_or_else(|_| vec![0x5c; hash.digest_len()])
+}
+
+/// The hashes the provider signs with: every one PSA names but MD2 and MD4.
+fn signing_hashes() -> Vec<Hash> {
+    Hash::ALL
+        .iter()
+        .copied()
+        .filter(|hash| !matches!(hash, Hash::Md2 | Hash::Md4))
+        .collect()
 }
 
 fn is_invalid_argument<T: std::fmt::Debug>(result: Result<T, ProviderError>) -> bool {
@@ -328,11 +337,14 @@ fn signatures_agree_with_can_do(
             assert!(is_invalid_argument(sign(provider, public, alg, &hash)));
         }
     }
-    let expected: Vec<_> = [Hash::Sha256, Hash::Sha384, Hash::Sha512]
+    // Every hash but MD2 and MD4, with both schemes, at every size (RSA-1024 with a 64-byte
+    // hash takes a 62-byte PSS salt, as Mbed TLS does), and the raw signature.
+    let expected: Vec<_> = signing_hashes()
         .into_iter()
         .flat_map(|hash| [pkcs1(hash), pss(hash)])
+        .chain([AsymmetricSignature::RsaPkcs1v15SignRaw])
         .collect();
-    assert_eq!(signing, expected);
+    assert_eq!(signing, expected, "{bits}");
     Ok(())
 }
 
@@ -347,7 +359,7 @@ fn signature_edge_cases(
 ) -> TestResult {
     let again = sign(provider, pair, alg, hash)?;
     // PKCS#1 v1.5 is deterministic; PSS draws a fresh salt.
-    let deterministic = matches!(alg, AsymmetricSignature::RsaPkcs1v15Sign { .. });
+    let deterministic = !matches!(alg, AsymmetricSignature::RsaPss { .. });
     assert_eq!(again == signature, deterministic, "{alg:?}");
     for i in [0, 1, signature.len() / 2, signature.len() - 1] {
         let mut bad = signature.to_vec();
@@ -371,6 +383,15 @@ fn signature_edge_cases(
         assert!(is_invalid_signature(verify(
             provider, public, alg, hash, &bad
         )));
+    }
+    if alg == AsymmetricSignature::RsaPkcs1v15SignRaw {
+        // Any input that leaves room for the padding (11 bytes) is a raw input.
+        let most = vec![0x42; signature.len() - 11];
+        let signed = sign(provider, pair, alg, &most)?;
+        verify(provider, public, alg, &most, &signed)?;
+        let too_long = vec![0x42; signature.len() - 10];
+        assert!(is_invalid_argument(sign(provider, pair, alg, &too_long)));
+        return Ok(());
     }
     let short = &hash[..hash.len() - 1];
     assert!(is_invalid_argument(sign(provider, pair, alg, short)));
@@ -421,8 +442,14 @@ fn encryptions_agree_with_can_do(
             "{bits} {alg:?}"
         );
     }
-    let oaeps = [Hash::Sha1, Hash::Sha256, Hash::Sha384, Hash::Sha512].map(oaep);
-    assert_eq!(working, [&[PKCS1_CRYPT][..], &oaeps].concat());
+    // OAEP with every hash but MD2 and MD4 that leaves room for a message (RSA-1024: not
+    // with a 64-byte hash).
+    let oaeps: Vec<_> = signing_hashes()
+        .into_iter()
+        .filter(|hash| bits / 8 > 2 * hash.digest_len() as u32 + 2)
+        .map(oaep)
+        .collect();
+    assert_eq!(working, [&[PKCS1_CRYPT][..], &oaeps].concat(), "{bits}");
     Ok(())
 }
 
@@ -500,6 +527,12 @@ fn encryption_edge_cases(
     Ok(())
 }
 
+/// Served as the original serves it (Mbed TLS generates 1024-bit keys), with a warning.
+#[test]
+fn rsa_1024_every_algorithm_agrees_with_can_do() -> TestResult {
+    exercise_size(1024)
+}
+
 #[test]
 fn rsa_2048_every_algorithm_agrees_with_can_do() -> TestResult {
     exercise_size(2048)
@@ -520,9 +553,12 @@ fn sizes_outside_the_supported_ones_are_not_supported() -> TestResult {
     let (provider, _dir) = provider();
     let cases = [
         (0, true, true),
-        (1024, false, false),
-        (1536, false, false),
-        (2040, false, false),
+        (512, false, false),
+        (1016, false, false),
+        (1024, true, true),
+        (1025, false, false),
+        (1536, false, true),
+        (2040, false, true),
         (2056, false, true),
         (2560, false, true),
         (6144, false, true),
@@ -550,24 +586,23 @@ fn sizes_outside_the_supported_ones_are_not_supported() -> TestResult {
             "{bits}"
         );
         assert_eq!(can_use(&provider, PAIR, bits, alg), import, "{bits}");
-        if bits != 0 {
+        if bits != 0 && !generate {
             assert!(is_not_supported(generate_rsa(&provider, bits)), "{bits}");
         }
     }
-    // The published 1024-bit keys: NotSupported, pair and public alike, unless the declared
-    // size contradicts them.
+    // The published 1024-bit keys import, pair and public alike, unless the declared size
+    // contradicts them; with min_rsa_bits = 2048 they are NotSupported, and so is every
+    // CanDoCrypto question about them.
     let pair_1024 = unhex(MBEDTLS_PAIR_1024);
     let public_1024 = unhex(MBEDTLS_PUBLIC_1024);
     for bits in [0, 1024] {
-        assert!(is_not_supported(import_rsa(
-            &provider, PAIR, bits, &pair_1024
-        )));
-        assert!(is_not_supported(import_rsa(
-            &provider,
-            PUBLIC,
-            bits,
-            &public_1024
-        )));
+        let pair = import_rsa(&provider, PAIR, bits, &pair_1024)?;
+        assert_eq!(pair.attributes.bits, 1024);
+        let public = import_rsa(&provider, PUBLIC, bits, &public_1024)?;
+        let exported = provider.export(key_ref(&public), BINDING)?;
+        assert_eq!(exported.to_vec(), public_1024);
+        let exported = provider.export(key_ref(&pair), BINDING)?;
+        assert_eq!(exported.to_vec(), pair_1024);
     }
     assert!(is_invalid_argument(import_rsa(
         &provider, PAIR, 2048, &pair_1024
@@ -578,6 +613,45 @@ fn sizes_outside_the_supported_ones_are_not_supported() -> TestResult {
         2048,
         &public_1024
     )));
+    Ok(())
+}
+
+/// `min_rsa_bits = 2048` refuses the 1024-bit keys the default serves: creating, using and
+/// CanDoCrypto alike answer NotSupported.
+#[test]
+fn min_rsa_bits_refuses_smaller_keys() -> TestResult {
+    let (provider, dir) = provider();
+    // The same master key, with the option set.
+    let strict = SoftwareProvider::open(&dir.path().join("master.key"))?.with_min_rsa_bits(2048);
+    let alg = any_hash_signing();
+    let pair_1024 = unhex(MBEDTLS_PAIR_1024);
+    let public_1024 = unhex(MBEDTLS_PUBLIC_1024);
+    for bits in [0, 1024] {
+        assert!(is_not_supported(import_rsa(
+            &strict, PAIR, bits, &pair_1024
+        )));
+        assert!(is_not_supported(import_rsa(
+            &strict,
+            PUBLIC,
+            bits,
+            &public_1024
+        )));
+    }
+    for check in [Check::Generate, Check::Import, Check::Use] {
+        let attributes = rsa_attributes(PAIR, 1024, alg);
+        assert!(provider.can_do(check, &attributes).is_ok());
+        assert!(is_not_supported(strict.can_do(check, &attributes)));
+    }
+    assert!(is_not_supported(generate_rsa(&strict, 1024)));
+    let larger = rsa_attributes(PAIR, 2048, alg);
+    assert!(strict.can_do(Check::Generate, &larger).is_ok());
+    // A 1024-bit key made before min_rsa_bits was raised is refused at use, and exports.
+    let old = import_rsa(&provider, PAIR, 0, &pair_1024)?;
+    let hash = digest(Hash::Sha256, b"message");
+    let sha256 = pkcs1(Hash::Sha256);
+    assert!(is_not_supported(sign(&strict, &old, sha256, &hash)));
+    sign(&provider, &old, sha256, &hash)?;
+    assert_eq!(strict.export(key_ref(&old), BINDING)?.to_vec(), pair_1024);
     Ok(())
 }
 
@@ -609,21 +683,13 @@ fn mbed_tls_pkcs1_v15_signatures_are_reproduced_exactly() -> TestResult {
             &expected
         )));
     }
-    // SHA-224 has no RSA encoding in aws-lc-rs: refused both ways, never mis-signed.
+    // SHA-224 has no RSA encoding in aws-lc-rs: OpenSSL signs it, to Mbed TLS's bytes.
     let (input, expected) = (unhex(MBEDTLS_HASH_224), unhex(MBEDTLS_SIG_224));
-    assert!(is_not_supported(sign(
-        &provider,
-        &pair,
-        pkcs1(Hash::Sha224),
-        &input
-    )));
-    assert!(is_not_supported(verify(
-        &provider,
-        &public,
-        pkcs1(Hash::Sha224),
-        &input,
-        &expected
-    )));
+    assert_eq!(
+        sign(&provider, &pair, pkcs1(Hash::Sha224), &input)?,
+        expected
+    );
+    verify(&provider, &public, pkcs1(Hash::Sha224), &input, &expected)?;
     Ok(())
 }
 
@@ -828,18 +894,26 @@ fn wildcard_and_raw_signatures() -> TestResult {
         Algorithm::AsymmetricSignature(any)
     ));
     assert!(is_invalid_argument(sign(&provider, &pair, any, &hash)));
+    // The raw signature of a DigestInfo is the hashed signature (RFC 8017 §9.2).
     let raw = AsymmetricSignature::RsaPkcs1v15SignRaw;
-    assert!(is_not_supported(sign(&provider, &pair, raw, &hash)));
-    assert!(is_not_supported(verify(
-        &provider, &pair, raw, &hash, &[0; 256]
+    let sha256_prefix = unhex("3031300d060960864801650304020105000420");
+    let digest_info = [&sha256_prefix[..], &hash].concat();
+    let signature = sign(&provider, &pair, raw, &digest_info)?;
+    assert_eq!(
+        signature,
+        sign(&provider, &pair, pkcs1(Hash::Sha256), &hash)?
+    );
+    verify(&provider, &pair, raw, &digest_info, &signature)?;
+    assert!(is_invalid_signature(verify(
+        &provider, &pair, raw, &hash, &signature
     )));
-    assert!(!can_use(
+    assert!(can_use(
         &provider,
         PAIR,
         2048,
         Algorithm::AsymmetricSignature(raw)
     ));
-    assert!(!can_use(
+    assert!(can_use(
         &provider,
         PAIR,
         0,

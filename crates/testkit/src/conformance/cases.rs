@@ -6,10 +6,6 @@ use psc_psa::{
     Hash, KeyType, Mac, SignHash,
 };
 
-/// Hashes signatures are exercised with.
-pub(crate) const SIGNATURE_HASHES: [Hash; 4] =
-    [Hash::Sha224, Hash::Sha256, Hash::Sha384, Hash::Sha512];
-
 /// Every hash of the contract.
 pub(crate) const ALL_HASHES: [Hash; 15] = [
     Hash::Md2,
@@ -37,18 +33,24 @@ pub(crate) fn weierstrass_curves() -> Vec<(KeyType, u32)> {
         (pair(EccFamily::SecpR1), 384),
         (pair(EccFamily::SecpR1), 521),
         (pair(EccFamily::SecpK1), 256),
+        (pair(EccFamily::SecpR1), 192),
         (pair(EccFamily::SecpR1), 224),
         (pair(EccFamily::BrainpoolPR1), 256),
+        (pair(EccFamily::BrainpoolPR1), 384),
+        (pair(EccFamily::BrainpoolPR1), 512),
+        (pair(EccFamily::SecpK1), 192),
     ]
 }
 
-/// Signature cells: key type, size, algorithm. RSA is crossed fully at 2048 bits and with
-/// one algorithm at the other sizes (key generation is slow).
+/// Signature cells: key type, size, algorithm. Every hash of the contract (PSA allows any
+/// with each scheme; the original serves all but MD2 and MD4). RSA is crossed fully at 1024
+/// and 2048 bits and with a hash of each engine's at the other sizes (key generation is
+/// slow).
 pub(crate) fn signature_cases() -> Vec<(KeyType, u32, AsymmetricSignature)> {
     let mut cases = Vec::new();
     for (key_type, bits) in weierstrass_curves() {
         cases.push((key_type, bits, AsymmetricSignature::EcdsaAny));
-        for hash in SIGNATURE_HASHES {
+        for hash in ALL_HASHES {
             let hash = SignHash::Specific(hash);
             cases.push((key_type, bits, AsymmetricSignature::Ecdsa { hash }));
             cases.push((
@@ -58,39 +60,54 @@ pub(crate) fn signature_cases() -> Vec<(KeyType, u32, AsymmetricSignature)> {
             ));
         }
     }
-    for hash in SIGNATURE_HASHES {
-        let hash = SignHash::Specific(hash);
-        cases.push((
-            KeyType::RsaKeyPair,
-            2048,
-            AsymmetricSignature::RsaPkcs1v15Sign { hash },
-        ));
-        cases.push((
-            KeyType::RsaKeyPair,
-            2048,
-            AsymmetricSignature::RsaPss { hash },
-        ));
-    }
-    cases.push((
-        KeyType::RsaKeyPair,
-        2048,
-        AsymmetricSignature::RsaPkcs1v15SignRaw,
-    ));
-    let sha256 = SignHash::Specific(Hash::Sha256);
-    for bits in [1024, 3072, 4096] {
+    for bits in [1024, 2048] {
+        for hash in ALL_HASHES {
+            let hash = SignHash::Specific(hash);
+            cases.push((
+                KeyType::RsaKeyPair,
+                bits,
+                AsymmetricSignature::RsaPkcs1v15Sign { hash },
+            ));
+            cases.push((
+                KeyType::RsaKeyPair,
+                bits,
+                AsymmetricSignature::RsaPss { hash },
+            ));
+        }
         cases.push((
             KeyType::RsaKeyPair,
             bits,
-            AsymmetricSignature::RsaPkcs1v15Sign { hash: sha256 },
+            AsymmetricSignature::RsaPkcs1v15SignRaw,
         ));
+    }
+    for bits in [3072, 4096] {
+        for hash in [Hash::Sha256, Hash::Sha3_256] {
+            let hash = SignHash::Specific(hash);
+            cases.push((
+                KeyType::RsaKeyPair,
+                bits,
+                AsymmetricSignature::RsaPkcs1v15Sign { hash },
+            ));
+        }
     }
     cases
 }
 
 /// Asymmetric encryption cells.
 pub(crate) fn encryption_cases() -> Vec<(u32, AsymmetricEncryption)> {
-    let mut cases = vec![(2048, AsymmetricEncryption::RsaPkcs1v15Crypt)];
-    for hash in [Hash::Sha1, Hash::Sha256, Hash::Sha384, Hash::Sha512] {
+    let mut cases = vec![
+        (1024, AsymmetricEncryption::RsaPkcs1v15Crypt),
+        (1024, AsymmetricEncryption::RsaOaep { hash: Hash::Sha256 }),
+        (2048, AsymmetricEncryption::RsaPkcs1v15Crypt),
+    ];
+    for hash in [
+        Hash::Sha1,
+        Hash::Sha224,
+        Hash::Sha256,
+        Hash::Sha384,
+        Hash::Sha512,
+        Hash::Sha3_256,
+    ] {
         cases.push((2048, AsymmetricEncryption::RsaOaep { hash }));
     }
     cases.push((3072, AsymmetricEncryption::RsaOaep { hash: Hash::Sha256 }));
@@ -184,14 +201,16 @@ pub(crate) fn mac_cases() -> Vec<(KeyType, u32, Mac)> {
     cases
 }
 
-/// Key agreement cells: Weierstrass curves and X25519.
+/// Key agreement cells: Weierstrass curves, X25519 and X448.
 pub(crate) fn agreement_cases() -> Vec<(KeyType, u32)> {
     let mut cases = weierstrass_curves();
-    cases.push((
-        KeyType::EccKeyPair {
-            curve_family: EccFamily::Montgomery,
-        },
-        255,
-    ));
+    for bits in [255, 448] {
+        cases.push((
+            KeyType::EccKeyPair {
+                curve_family: EccFamily::Montgomery,
+            },
+            bits,
+        ));
+    }
     cases
 }

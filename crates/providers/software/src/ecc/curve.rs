@@ -17,16 +17,31 @@ pub(crate) enum Curve {
     Secp256k1,
     /// MONTGOMERY 255: Curve25519, used for X25519 key agreement only (RFC 7748).
     X25519,
+    /// SECP_R1 192: NIST P-192 (OpenSSL).
+    P192,
+    /// SECP_R1 224: NIST P-224 (OpenSSL).
+    P224,
+    /// BRAINPOOL_P_R1 256: brainpoolP256r1 (RFC 5639; OpenSSL).
+    BrainpoolP256,
+    /// BRAINPOOL_P_R1 384: brainpoolP384r1 (OpenSSL).
+    BrainpoolP384,
+    /// BRAINPOOL_P_R1 512: brainpoolP512r1 (OpenSSL).
+    BrainpoolP512,
 }
 
 impl Curve {
     /// Every supported curve.
-    pub(crate) const ALL: [Curve; 5] = [
+    pub(crate) const ALL: [Curve; 10] = [
         Curve::P256,
         Curve::P384,
         Curve::P521,
         Curve::Secp256k1,
         Curve::X25519,
+        Curve::P192,
+        Curve::P224,
+        Curve::BrainpoolP256,
+        Curve::BrainpoolP384,
+        Curve::BrainpoolP512,
     ];
 
     /// The curve of this family and size, if supported.
@@ -39,7 +54,12 @@ impl Curve {
     /// The PSA curve family.
     pub(crate) fn family(self) -> EccFamily {
         match self {
-            Curve::P256 | Curve::P384 | Curve::P521 => EccFamily::SecpR1,
+            Curve::P192 | Curve::P224 | Curve::P256 | Curve::P384 | Curve::P521 => {
+                EccFamily::SecpR1
+            }
+            Curve::BrainpoolP256 | Curve::BrainpoolP384 | Curve::BrainpoolP512 => {
+                EccFamily::BrainpoolPR1
+            }
             Curve::Secp256k1 => EccFamily::SecpK1,
             Curve::X25519 => EccFamily::Montgomery,
         }
@@ -49,11 +69,26 @@ impl Curve {
     /// group order, which ECDSA truncates its input to.
     pub(crate) fn bits(self) -> u32 {
         match self {
-            Curve::P256 | Curve::Secp256k1 => 256,
-            Curve::P384 => 384,
+            Curve::P192 => 192,
+            Curve::P224 => 224,
+            Curve::P256 | Curve::Secp256k1 | Curve::BrainpoolP256 => 256,
+            Curve::P384 | Curve::BrainpoolP384 => 384,
+            Curve::BrainpoolP512 => 512,
             Curve::P521 => 521,
             Curve::X25519 => 255,
         }
+    }
+
+    /// Whether OpenSSL runs this curve (`ecc/ossl.rs`), not aws-lc-rs.
+    pub(crate) fn is_openssl(self) -> bool {
+        matches!(
+            self,
+            Curve::P192
+                | Curve::P224
+                | Curve::BrainpoolP256
+                | Curve::BrainpoolP384
+                | Curve::BrainpoolP512
+        )
     }
 
     /// Whether this is the Montgomery curve (key agreement only, little-endian formats).
@@ -156,11 +191,26 @@ mod tests {
             .into_iter()
             .map(|curve| (curve.scalar_len(), curve.public_len()))
             .collect();
-        assert_eq!(sizes, [(32, 65), (48, 97), (66, 133), (32, 65), (32, 32)]);
+        assert_eq!(
+            sizes,
+            [
+                (32, 65),
+                (48, 97),
+                (66, 133),
+                (32, 65),
+                (32, 32),
+                (24, 49),
+                (28, 57),
+                (32, 65),
+                (48, 97),
+                (64, 129)
+            ]
+        );
         for curve in Curve::ALL {
             assert_eq!(Curve::new(curve.family(), curve.bits()), Some(curve));
         }
-        assert_eq!(Curve::new(EccFamily::SecpR1, 224), None);
+        assert_eq!(Curve::new(EccFamily::SecpR1, 224), Some(Curve::P224));
+        assert_eq!(Curve::new(EccFamily::BrainpoolPR1, 320), None);
         assert_eq!(Curve::new(EccFamily::Montgomery, 448), None);
     }
 
@@ -186,8 +236,10 @@ mod tests {
         let not_supported = |result| matches!(result, Err(ProviderError::NotSupported(_)));
         let invalid = |result| matches!(result, Err(ProviderError::InvalidArgument(_)));
         let r1 = EccFamily::SecpR1;
-        assert!(not_supported(for_import(r1, 0, 28, false)), "P-224 scalar");
-        assert!(not_supported(for_import(r1, 224, 28, false)));
+        assert_eq!(for_import(r1, 0, 28, false).ok(), Some(Curve::P224));
+        assert_eq!(for_import(r1, 224, 28, false).ok(), Some(Curve::P224));
+        assert!(not_supported(for_import(EccFamily::SecpK1, 0, 24, false)));
+        assert!(not_supported(for_import(EccFamily::SecpK1, 192, 24, false)));
         assert!(not_supported(for_import(
             EccFamily::Montgomery,
             0,
@@ -197,13 +249,13 @@ mod tests {
         assert!(not_supported(for_import(
             EccFamily::BrainpoolPR1,
             0,
-            32,
+            40,
             false
         )));
         assert!(not_supported(for_import(
             EccFamily::BrainpoolPR1,
-            256,
-            32,
+            320,
+            40,
             false
         )));
         assert!(invalid(for_import(r1, 0, 33, false)));

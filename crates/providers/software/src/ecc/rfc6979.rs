@@ -55,6 +55,15 @@ pub(crate) fn sign_deterministic(
     e: &[u8],
 ) -> Result<Vec<u8>, ProviderError> {
     match hash {
+        Hash::Md5 => sign_on::<md5::Md5>(curve, scalar, h1, e, &[]),
+        Hash::Ripemd160 => sign_on::<ripemd::Ripemd160>(curve, scalar, h1, e, &[]),
+        Hash::Sha1 => sign_on::<sha1::Sha1>(curve, scalar, h1, e, &[]),
+        Hash::Sha512_224 => sign_on::<sha2::Sha512_224>(curve, scalar, h1, e, &[]),
+        Hash::Sha512_256 => sign_on::<sha2::Sha512_256>(curve, scalar, h1, e, &[]),
+        Hash::Sha3_224 => sign_on::<sha3::Sha3_224>(curve, scalar, h1, e, &[]),
+        Hash::Sha3_256 => sign_on::<sha3::Sha3_256>(curve, scalar, h1, e, &[]),
+        Hash::Sha3_384 => sign_on::<sha3::Sha3_384>(curve, scalar, h1, e, &[]),
+        Hash::Sha3_512 => sign_on::<sha3::Sha3_512>(curve, scalar, h1, e, &[]),
         Hash::Sha224 => sign_on::<Sha224>(curve, scalar, h1, e, &[]),
         Hash::Sha256 => sign_on::<Sha256>(curve, scalar, h1, e, &[]),
         Hash::Sha384 => sign_on::<Sha384>(curve, scalar, h1, e, &[]),
@@ -103,6 +112,9 @@ fn sign_on<D: Digest + BlockSizeUser>(
         Curve::X25519 => Err(ProviderError::InvalidArgument(
             "an X25519 key is for key agreement only, not ECDSA".into(),
         )),
+        other => Err(ProviderError::NotSupported(format!(
+            "deterministic ECDSA on {other:?}"
+        ))),
     }
 }
 

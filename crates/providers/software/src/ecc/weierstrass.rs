@@ -42,6 +42,9 @@ pub(crate) fn ecdsa_algorithms(
         Curve::X25519 => Err(ProviderError::InvalidArgument(
             "an X25519 key is for key agreement only, not ECDSA".into(),
         )),
+        other => Err(ProviderError::Other(format!(
+            "{other:?} is OpenSSL's, not aws-lc-rs's"
+        ))),
     }
 }
 
@@ -137,7 +140,7 @@ fn ecdh_algorithm(curve: Curve) -> Result<&'static agreement::Algorithm, Provide
         Curve::P256 => Ok(&ECDH_P256),
         Curve::P384 => Ok(&ECDH_P384),
         Curve::P521 => Ok(&ECDH_P521),
-        Curve::Secp256k1 | Curve::X25519 => Err(ProviderError::Other(format!(
+        _ => Err(ProviderError::Other(format!(
             "no aws-lc-rs ECDH for {curve:?}"
         ))),
     }

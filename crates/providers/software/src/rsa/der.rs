@@ -19,6 +19,18 @@ pub(super) fn private_key_modulus_bits(rsa_private_key: &[u8]) -> Option<u32> {
         .checked_sub(leading)
 }
 
+/// The size in bits of the modulus of a DER `RSAPublicKey`, or `None` when the data is not
+/// exactly one such structure.
+pub(super) fn public_key_modulus_bits(rsa_public_key: &[u8]) -> Option<u32> {
+    let key = pkcs1::RsaPublicKeyRef::from_der(rsa_public_key).ok()?;
+    let modulus = key.modulus.as_bytes();
+    let leading = modulus.first()?.leading_zeros();
+    u32::try_from(modulus.len())
+        .ok()?
+        .checked_mul(8)?
+        .checked_sub(leading)
+}
+
 /// The PKCS#1 `RSAPrivateKey` inside a PKCS#8 `PrivateKeyInfo` (RFC 5208) whose algorithm is
 /// `rsaEncryption`.
 pub(super) fn pkcs1_of_pkcs8(private_key_info: &[u8]) -> Option<&[u8]> {

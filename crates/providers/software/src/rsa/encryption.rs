@@ -1,11 +1,12 @@
-//! RSAES-PKCS1-v1_5 and RSAES-OAEP (RFC 8017 §7) through aws-lc-rs.
+//! RSAES-PKCS1-v1_5 and RSAES-OAEP (RFC 8017 §7): aws-lc-rs for keys of 2048 bits and more
+//! with the OAEP hashes it has, OpenSSL (`ossl.rs`) for smaller keys and OAEP with the other
+//! hashes PSA names (all but MD2 and MD4; OAEP needs a key of more than twice the hash).
 //!
 //! Decryption is aws-lc's constant-time private-key operation and padding check; every way
 //! a ciphertext of the right length can fail to decrypt answers the one `InvalidPadding`,
 //! and the padded buffer is wiped. The caller's `label` is the OAEP label (empty: none);
 //! PKCS#1 v1.5 has no label, so a non-empty one is InvalidArgument. OAEP uses MGF1 with its
-//! own hash: SHA-1, SHA-256, SHA-384 or SHA-512, the ones aws-lc-rs offers; OAEP with
-//! SHA-224 or another hash is NotSupported.
+//! own hash.
 //!
 //! PKCS#1 v1.5 decryption is offered because PSA has it; like every RSAES-PKCS1-v1_5
 //! decryptor that reports bad padding, it is a padding oracle to whoever can call it
@@ -21,7 +22,8 @@ use psc_provider_api::ProviderError;
 use psc_psa::{AsymmetricEncryption, Attributes, Hash, KeyType, SecretBytes};
 use zeroize::Zeroizing;
 
-use super::{check_rsa_key, corrupt, export_public};
+use super::ossl::{self, Encryption};
+use super::{AWS_LC_MIN_BITS, check_rsa_key, corrupt, export_public};
 
 /// The padding of an operation, checked against its label.
 #[derive(Clone, Copy)]
@@ -39,6 +41,14 @@ pub(crate) fn encrypt(
     label: &[u8],
 ) -> Result<Vec<u8>, ProviderError> {
     check_rsa_key(attributes)?;
+    if let Some(scheme) = openssl_scheme(attributes, alg, label)? {
+        return ossl::encrypt(
+            &export_public(attributes, material)?,
+            scheme,
+            plaintext,
+            label,
+        );
+    }
     let padding = padding(alg, label)?;
     let public = encrypting_key(attributes, material)?;
     let mut ciphertext = vec![0; public.key_size_bytes()];
@@ -71,12 +81,16 @@ pub(crate) fn decrypt(
     label: &[u8],
 ) -> Result<SecretBytes, ProviderError> {
     check_rsa_key(attributes)?;
-    let padding = padding(alg, label)?;
+    let openssl = openssl_scheme(attributes, alg, label)?;
     if attributes.key_type != KeyType::RsaKeyPair {
         return Err(ProviderError::InvalidArgument(
             "a public key cannot decrypt: import or generate the key pair".into(),
         ));
     }
+    if let Some(scheme) = openssl {
+        return ossl::decrypt(material, scheme, ciphertext, label);
+    }
+    let padding = padding(alg, label)?;
     let private = PrivateDecryptingKey::from_pkcs8(material)
         .map_err(|_| corrupt("the sealed RSA key pair does not parse"))?;
     let len = private.key_size_bytes();
@@ -99,11 +113,45 @@ pub(crate) fn decrypt(
     Ok(SecretBytes::from(&*plaintext))
 }
 
-/// Whether `alg` is available (to key pairs and public keys alike).
-pub(super) fn supports(alg: AsymmetricEncryption) -> bool {
+/// Whether `alg` is available to keys of `bits` (0: any), key pairs and public keys alike.
+pub(super) fn supports(alg: AsymmetricEncryption, bits: u32) -> bool {
     match alg {
         AsymmetricEncryption::RsaPkcs1v15Crypt => true,
-        AsymmetricEncryption::RsaOaep { hash } => oaep_algorithm(hash).is_some(),
+        AsymmetricEncryption::RsaOaep { hash } => oaep_fits(hash, bits) && ossl::has_hash(hash),
+    }
+}
+
+/// OAEP with `hash` leaves room for a message in a key of `bits` (0: any).
+fn oaep_fits(hash: Hash, bits: u32) -> bool {
+    let len = usize::try_from(bits.div_ceil(8)).unwrap_or(usize::MAX);
+    bits == 0 || len > 2 * hash.digest_len() + 2
+}
+
+/// The OpenSSL form of `alg` when OpenSSL runs it (a key under 2048 bits, or an OAEP hash
+/// aws-lc-rs lacks), `None` when aws-lc-rs does; refusals as [`padding`] makes them.
+fn openssl_scheme(
+    attributes: &Attributes,
+    alg: AsymmetricEncryption,
+    label: &[u8],
+) -> Result<Option<Encryption>, ProviderError> {
+    let small = attributes.bits < AWS_LC_MIN_BITS;
+    match alg {
+        AsymmetricEncryption::RsaPkcs1v15Crypt if !label.is_empty() => {
+            Err(ProviderError::InvalidArgument(
+                "RSA PKCS#1 v1.5 encryption takes no salt or label".into(),
+            ))
+        }
+        AsymmetricEncryption::RsaPkcs1v15Crypt => Ok(small.then_some(Encryption::Pkcs1v15)),
+        AsymmetricEncryption::RsaOaep { hash } => {
+            if !supports(alg, attributes.bits) {
+                return Err(ProviderError::NotSupported(format!(
+                    "RSA OAEP with {hash:?} on a {}-bit key: MD2 and MD4 are not offered, and \
+                     the key must be more than twice the hash's length",
+                    attributes.bits
+                )));
+            }
+            Ok((small || oaep_algorithm(hash).is_none()).then_some(Encryption::Oaep(hash)))
+        }
     }
 }
 
@@ -187,16 +235,17 @@ mod tests {
     }
 
     #[test]
-    fn oaep_hashes_are_those_aws_lc_rs_offers() {
-        let supported: Vec<Hash> = Hash::ALL
-            .iter()
-            .copied()
-            .filter(|hash| supports(AsymmetricEncryption::RsaOaep { hash: *hash }))
-            .collect();
-        assert_eq!(
-            supported,
-            [Hash::Sha1, Hash::Sha256, Hash::Sha384, Hash::Sha512]
-        );
+    fn oaep_takes_every_hash_openssl_has_where_it_fits() {
+        let supported = |bits| -> Vec<Hash> {
+            Hash::ALL
+                .iter()
+                .copied()
+                .filter(|hash| supports(AsymmetricEncryption::RsaOaep { hash: *hash }, bits))
+                .collect()
+        };
+        assert_eq!(supported(2048).len(), Hash::ALL.len() - 2);
+        assert!(!supported(1024).contains(&Hash::Sha512));
+        assert!(supported(1024).contains(&Hash::Sha384));
         let sha224 = AsymmetricEncryption::RsaOaep { hash: Hash::Sha224 };
         assert!(matches!(
             padding(sha224, b""),
