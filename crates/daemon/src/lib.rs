@@ -62,6 +62,9 @@ fn build_own(
 ) -> Result<Box<dyn Provider>, OpenError> {
     let _ = options;
     match provider_type {
+        #[cfg(feature = "tpm")]
+        "Tpm" => psc_provider_tpm::TpmProvider::from_options(options)
+            .map(|p| Box::new(p) as Box<dyn Provider>),
         #[cfg(feature = "test-provider")]
         "TestExternal" => psc_test_provider::TestProvider::from_options(options)
             .map(|p| Box::new(p) as Box<dyn Provider>),
