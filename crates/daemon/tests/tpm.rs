@@ -241,6 +241,15 @@ fn can_do_crypto_follows_the_tpm() {
             assert!(provider.can_do(check, &cell).is_ok(), "{check:?} {cell:?}");
         }
     }
+    for (key_type, bits) in [
+        (KeyType::RsaKeyPair, 3072),
+        (KeyType::RsaKeyPair, 4096),
+        (P256, 521),
+    ] {
+        let cell = attributes(key_type, bits, Algorithm::None);
+        let answer = provider.can_do(Check::Generate, &cell).is_ok();
+        eprintln!("this TPM generates {key_type:?} {bits}: {answer}");
+    }
     let public = attributes(KeyType::RsaPublicKey, 2048, sig(rsa_pss(Hash::Sha256)));
     assert!(provider.can_do(Check::Import, &public).is_ok());
     assert!(provider.can_do(Check::Generate, &public).is_err());
