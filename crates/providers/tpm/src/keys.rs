@@ -21,6 +21,8 @@ use tss_esapi::structures::{
     RsaExponent, RsaScheme,
 };
 
+use zeroize::Zeroizing;
+
 use crate::device::{Capabilities, curve, rsa_bits, tpm_hash};
 
 /// What the TPM does with a key, from its permitted algorithm.
@@ -386,4 +388,64 @@ pub(crate) fn modulus_len(public: &Public) -> usize {
         Public::Rsa { parameters, .. } => usize::from(u16::from(parameters.key_bits())).div_ceil(8),
         _ => 0,
     }
+}
+
+/// A key pair in PSA format (PKCS#1 `RSAPrivateKey`, or the private scalar): its template's
+/// public part, the TPM's sensitive value (the first prime, or the scalar) and its size.
+pub(crate) fn parse_pair(
+    key_type: KeyType,
+    declared_bits: u32,
+    data: &[u8],
+) -> Result<(Unique, Zeroizing<Vec<u8>>, u32), ProviderError> {
+    let invalid = |why: &str| ProviderError::InvalidArgument(why.into());
+    let (unique, sensitive, bits) = match key_type {
+        KeyType::RsaKeyPair => {
+            let key: pkcs1::RsaPrivateKey<pkcs1::UintRef<'_>> =
+                pkcs1::RsaPrivateKey::from_der(data)
+                    .map_err(|_| invalid("the data is not a DER PKCS#1 RSAPrivateKey"))?;
+            if key.other_prime_infos.is_some() {
+                return Err(ProviderError::NotSupported("multi-prime RSA keys".into()));
+            }
+            let public = pkcs1::RsaPublicKey {
+                modulus: key.modulus,
+                public_exponent: key.public_exponent,
+            }
+            .to_der()
+            .map_err(|_| invalid("the RSAPrivateKey's public part"))?;
+            let (unique, bits) = parse_public(KeyType::RsaPublicKey, declared_bits, &public)?;
+            let prime = Zeroizing::new(key.prime1.as_bytes().to_vec());
+            (unique, prime, bits)
+        }
+        KeyType::EccKeyPair {
+            curve_family: EccFamily::SecpR1,
+        } => {
+            let (alg, bits) = match data.len() {
+                32 => (&aws_lc_rs::agreement::ECDH_P256, 256),
+                48 => (&aws_lc_rs::agreement::ECDH_P384, 384),
+                66 => (&aws_lc_rs::agreement::ECDH_P521, 521),
+                _ => return Err(invalid("not a P-256, P-384 or P-521 private scalar")),
+            };
+            let private = aws_lc_rs::agreement::PrivateKey::from_private_key(alg, data)
+                .map_err(|_| invalid("not a valid private scalar of its curve"))?;
+            let point = private
+                .compute_public_key()
+                .map_err(|_| invalid("not a valid private scalar of its curve"))?;
+            let public_type = KeyType::EccPublicKey {
+                curve_family: EccFamily::SecpR1,
+            };
+            let (unique, _) = parse_public(public_type, bits, point.as_ref())?;
+            if declared_bits != 0 && declared_bits != bits {
+                return Err(invalid(&format!(
+                    "the key has {bits} bits but the attributes declare {declared_bits}"
+                )));
+            }
+            (unique, Zeroizing::new(data.to_vec()), bits)
+        }
+        other => {
+            return Err(ProviderError::NotSupported(format!(
+                "importing a {other:?} into the TPM"
+            )));
+        }
+    };
+    Ok((unique, sensitive, bits))
 }

@@ -11,15 +11,15 @@
 //!
 //! | family | keys | operations |
 //! |---|---|---|
-//! | RSA | 2048 (and 3072, 4096 where the TPM has them) generated; public keys imported | PKCS#1 v1.5 and PSS signatures, PKCS#1 v1.5 and OAEP encryption, SHA-256/384/512 |
-//! | ECC | SECP-R1 P-256, P-384 (P-521 where the TPM has it) generated; public keys imported | ECDSA, SHA-256/384/512; raw ECDH (TPM2_ECDH_ZGen) |
+//! | RSA | 2048 (and 3072, 4096 where the TPM has them) generated; key pairs (TPM2_Import) and public keys imported | PKCS#1 v1.5 and PSS signatures, PKCS#1 v1.5 and OAEP encryption, SHA-256/384/512 |
+//! | ECC | SECP-R1 P-256, P-384 (P-521 where the TPM has it) generated; key pairs (TPM2_Import) and public keys imported | ECDSA, SHA-256/384/512; raw ECDH (TPM2_ECDH_ZGen) |
 //! | random | — | TPM2_GetRandom, in chunks |
 //!
 //! What the TPM cannot do answers `NotSupported`, and CanDoCrypto answers from what the
 //! TPM itself said at start (TPM2_TestParms for key sizes, TPM2_Hash for hashes): RSA-1024,
 //! SHA-1 and SHA-224 signatures, deterministic and any-hash ECDSA, raw PKCS#1 v1.5,
 //! OAEP labels that do not end in their only zero byte, ECDH with a key derivation, symmetric keys,
-//! private-key import and export.
+//! private-key export.
 //!
 //! One ESAPI context serves every request, behind a mutex (swtpm and `/dev/tpm0` serve one
 //! client); every operation may wait for the device, so [`Provider::cost`] answers
@@ -160,7 +160,7 @@ impl Provider for TpmProvider {
         let created = match check {
             Check::Use => true,
             Check::Generate => matches!(key_type, KeyType::RsaKeyPair | KeyType::EccKeyPair { .. }),
-            Check::Import => key_type.is_public_key(),
+            Check::Import => key_type.is_public_key() || key_type.is_key_pair(),
         };
         if !created || !keys::supports_key(caps, key_type, attributes.bits) {
             return unsupported();

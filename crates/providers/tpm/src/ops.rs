@@ -13,10 +13,13 @@ use sha2::Digest as _;
 use tss_esapi::constants::response_code::Tss2ResponseCodeKind as Kind;
 use tss_esapi::constants::tss::{TPM2_RH_NULL, TPM2_ST_HASHCHECK};
 use tss_esapi::structures::{
-    Data, Digest, EccParameter, EccPoint, EccSignature, PublicKeyRsa, RsaDecryptionScheme,
-    RsaSignature, Signature, SignatureScheme,
+    Auth, Data, Digest, EccParameter, EccPoint, EccSignature, EncryptedSecret, Private,
+    PrivateKeyRsa, PublicKeyRsa, RsaDecryptionScheme, RsaSignature, Sensitive, SensitiveBuffer,
+    Signature, SignatureScheme, SymmetricDefinitionObject,
 };
+use tss_esapi::traits::Marshall;
 use tss_esapi::tss2_esys::TPMT_TK_HASHCHECK;
+use zeroize::Zeroizing;
 
 use crate::TpmProvider;
 use crate::blob::{self, Blob, Kind as BlobKind};
@@ -97,6 +100,93 @@ impl TpmProvider {
     }
 }
 
+impl TpmProvider {
+    /// Imports a key pair with TPM2_Import, unwrapped (no inner or outer wrapper): the TPM
+    /// wraps its private area under the storage primary, and the key is then kept as any
+    /// other blob. Its object attributes say it was not born in the TPM (`fixedTPM`,
+    /// `fixedParent`, `sensitiveDataOrigin` clear).
+    fn import_pair(
+        &self,
+        attributes: &Attributes,
+        data: &[u8],
+        binding: Binding<'_>,
+    ) -> Result<NewKey, ProviderError> {
+        let (unique, sensitive, bits) =
+            keys::parse_pair(attributes.key_type, attributes.bits, data)?;
+        let mut attributes = *attributes;
+        attributes.bits = bits;
+        let template = keys::template(&self.device.capabilities, &attributes, Some(unique))?;
+        let seed = self.seed()?;
+        let obfuscation = self.seed()?;
+        let auth = Auth::try_from(blob::auth(&seed, binding, &attributes).to_vec())
+            .command("key authorization")?;
+        let obfuscation = Digest::try_from(obfuscation.to_vec()).command("TPM2B_DIGEST")?;
+        let sensitive = match attributes.key_type {
+            KeyType::RsaKeyPair => Sensitive::Rsa {
+                auth_value: auth,
+                seed_value: obfuscation,
+                sensitive: PrivateKeyRsa::try_from(sensitive.to_vec())
+                    .command("TPM2B_PRIVATE_KEY_RSA")?,
+            },
+            _ => Sensitive::Ecc {
+                auth_value: auth,
+                seed_value: obfuscation,
+                sensitive: EccParameter::try_from(sensitive.to_vec())
+                    .command("TPM2B_ECC_PARAMETER")?,
+            },
+        };
+        let duplicate = SensitiveBuffer::try_from(sensitive)
+            .and_then(|buffer| buffer.marshall())
+            .and_then(|bytes| Private::try_from(Zeroizing::new(bytes).to_vec()))
+            .command("TPM2B_SENSITIVE")?;
+        let imported = {
+            let mut inner = self.device.lock();
+            let primary = inner.primary;
+            inner.ctx.import(
+                primary.into(),
+                None,
+                template.clone(),
+                duplicate,
+                EncryptedSecret::default(),
+                SymmetricDefinitionObject::Null,
+            )
+        };
+        let private = imported.map_err(|error| {
+            let error = TpmError {
+                command: "TPM2_Import",
+                error,
+            };
+            match error.kind() {
+                Some(Kind::Binding | Kind::Value | Kind::Size | Kind::KeySize | Kind::EccPoint) => {
+                    ProviderError::InvalidArgument(format!("the TPM refused the key: {error}"))
+                }
+                _ => error.into(),
+            }
+        })?;
+        let blob = Blob {
+            kind: BlobKind::Pair,
+            seed,
+            public: template,
+            private: private.value().to_vec(),
+        };
+        // The TPM checks the private key against the public one when it loads it.
+        let auth = blob.auth(binding, &attributes);
+        self.device
+            .lock()
+            .with_key(&blob.public, &blob.private, &auth, |_, _| Ok(()))
+            .map_err(|e| match e.kind() {
+                Some(Kind::Binding | Kind::Value | Kind::Size | Kind::KeySize | Kind::EccPoint) => {
+                    ProviderError::InvalidArgument(format!("the TPM refused the key: {e}"))
+                }
+                _ => e.into(),
+            })?;
+        Ok(NewKey {
+            blob: blob.encode(binding, &attributes)?,
+            attributes,
+        })
+    }
+}
+
 impl KeyLifecycle for TpmProvider {
     fn generate(
         &self,
@@ -118,8 +208,7 @@ impl KeyLifecycle for TpmProvider {
         let created = {
             let mut inner = self.device.lock();
             let primary = inner.primary;
-            let auth = tss_esapi::structures::Auth::try_from(auth.to_vec())
-                .command("key authorization")?;
+            let auth = Auth::try_from(auth.to_vec()).command("key authorization")?;
             inner
                 .ctx
                 .create(primary, template, Some(auth), None, None, None)
@@ -143,10 +232,14 @@ impl KeyLifecycle for TpmProvider {
         data: &[u8],
         binding: Binding<'_>,
     ) -> Result<NewKey, ProviderError> {
+        if attributes.key_type.is_key_pair() {
+            return self.import_pair(attributes, data, binding);
+        }
         if !attributes.key_type.is_public_key() {
-            return Err(not_supported(
-                "importing private keys into the TPM (TPM2_Import) is not implemented",
-            ));
+            return Err(not_supported(format!(
+                "importing a {:?} into the TPM",
+                attributes.key_type
+            )));
         }
         let (unique, bits) = keys::parse_public(attributes.key_type, attributes.bits, data)?;
         let mut attributes = *attributes;
