@@ -12,6 +12,7 @@ mod swtpm;
 use std::sync::{Mutex, MutexGuard, PoisonError};
 use std::time::Instant;
 
+use daemon::config as daemon_config;
 use psc_provider_api::{Binding, Check, KeyRef, NewKey, OpenError, Provider, ProviderError};
 use psc_provider_tpm::{TpmOptions, TpmProvider};
 use psc_psa::{
@@ -588,7 +589,7 @@ mod daemon {
     use super::common::{Daemon, ECDSA_SHA256, Site, app_client, ecc_attributes};
     use super::{Swtpm, serial};
 
-    fn config(site: &Site, tcti: &str) -> String {
+    pub(super) fn config(site: &Site, tcti: &str) -> String {
         format!(
             r#"[core_settings]
 allow_root = true
@@ -756,4 +757,31 @@ fn key_pairs_import_with_tpm2_import() {
         matches!(garbage, Err(ProviderError::InvalidArgument(_))),
         "{garbage:?}"
     );
+}
+
+/// A wrong owner hierarchy password stops the start with the command and its response
+/// code, and the password appears in no output, even at trace level.
+#[test]
+fn a_wrong_owner_password_is_named_never_quoted() {
+    let _serial = serial();
+    let site = common::Site::new();
+    let swtpm = Swtpm::start(&site.path().join("tpm-state"));
+    let secret = "hunter2-owner-password";
+    let config = daemon_config(&site, &swtpm.tcti())
+        .replace(
+            "owner_hierarchy_auth = \"\"",
+            &format!("owner_hierarchy_auth = \"str:{secret}\""),
+        )
+        .replace("log_level = \"info\"", "log_level = \"trace\"");
+    site.write_config(&config);
+    let mut refused = common::Daemon::spawn(common::Daemon::command(&site, &[]));
+    let status = refused.wait_exit();
+    assert!(!status.success());
+    let (stdout, stderr) = (refused.stdout(), refused.stderr());
+    assert!(stderr.contains("TPM2_CreatePrimary"), "{stderr}");
+    assert!(
+        !stdout.contains(secret) && !stderr.contains(secret),
+        "{stderr}"
+    );
+    eprintln!("{stderr}");
 }
