@@ -28,6 +28,9 @@ impl ProviderFactory for Factory {
         match config.provider_type.as_str() {
             #[cfg(feature = "software-provider")]
             "MbedCrypto" => software(config, store.empty),
+            #[cfg(feature = "tpm")]
+            "Tpm" => psc_provider_tpm::TpmProvider::from_options(&config.options)
+                .map(|p| Box::new(p) as Box<dyn Provider>),
             #[cfg(feature = "test-provider")]
             "TestExternal" => psc_test_provider::TestProvider::from_options(&config.options)
                 .map(|p| Box::new(p) as Box<dyn Provider>),

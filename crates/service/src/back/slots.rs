@@ -85,9 +85,9 @@ pub enum StartError {
     /// A provider's root secret (its master key) is not the one its keys in the store were
     /// made under: the check value recorded in the store differs.
     #[error(
-        "provider {name:?}: {root} is not the master key the keys of key store {} were \
-         sealed under (the check value recorded in the store differs): restore the right file \
-         or point the configuration at it",
+        "provider {name:?}: {root} is not the root secret the keys of key store {} were \
+         made under (the check value recorded in the store differs): restore it, or point the \
+         configuration at the right one",
         .store.display()
     )]
     WrongRoot {

@@ -1,0 +1,124 @@
+//! A private swtpm for one test: a free loopback port, its state in a temporary directory,
+//! stopped (SIGTERM, then waited for) when dropped.
+
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use rustix::process::{Pid, Signal, kill_process};
+
+/// A running swtpm.
+pub(crate) struct Swtpm {
+    child: Option<Child>,
+    state: PathBuf,
+    port: u16,
+    ctrl: u16,
+}
+
+/// Two consecutive ports free now on the loopback interface: the swtpm TCTI finds the
+/// control port next to the server's.
+fn free_ports() -> (u16, u16) {
+    for _ in 0..100 {
+        let a = TcpListener::bind("127.0.0.1:0").expect("bind a loopback port");
+        let port = a.local_addr().expect("address").port();
+        if port < u16::MAX && TcpListener::bind(("127.0.0.1", port + 1)).is_ok() {
+            return (port, port + 1);
+        }
+    }
+    panic!("no two consecutive free loopback ports");
+}
+
+impl Swtpm {
+    /// Starts swtpm on the state in `state` (created if empty: a new TPM). Fails the test
+    /// loudly when swtpm is not installed: these tests never skip.
+    pub(crate) fn start(state: &Path) -> Swtpm {
+        std::fs::create_dir_all(state).expect("state directory");
+        let (port, ctrl) = free_ports();
+        let mut swtpm = Swtpm {
+            child: None,
+            state: state.to_owned(),
+            port,
+            ctrl,
+        };
+        swtpm.spawn();
+        swtpm
+    }
+
+    fn spawn(&mut self) {
+        let child = Command::new("swtpm")
+            .arg("socket")
+            .arg("--tpm2")
+            .arg("--server")
+            .arg(format!("type=tcp,port={},bindaddr=127.0.0.1", self.port))
+            .arg("--ctrl")
+            .arg(format!("type=tcp,port={},bindaddr=127.0.0.1", self.ctrl))
+            .arg("--tpmstate")
+            .arg(format!("dir={}", self.state.display()))
+            .arg("--flags")
+            .arg("not-need-init,startup-clear")
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .unwrap_or_else(|e| {
+                panic!(
+                    "cannot run swtpm ({e}): the TPM tests need it (Debian packages swtpm, \
+                     swtpm-tools; scripts/test installs them)"
+                )
+            });
+        self.child = Some(child);
+        let deadline = Instant::now() + Duration::from_secs(10);
+        // The control port answers once the TPM has started; the server port is left alone
+        // (swtpm serves one client at a time).
+        while TcpStream::connect(("127.0.0.1", self.ctrl)).is_err() {
+            if let Some(status) = self
+                .child
+                .as_mut()
+                .and_then(|c| c.try_wait().ok().flatten())
+            {
+                panic!("swtpm exited at start: {status}");
+            }
+            assert!(Instant::now() < deadline, "swtpm did not start in 10 s");
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    /// The `tcti` option that reaches it.
+    pub(crate) fn tcti(&self) -> String {
+        format!("swtpm:host=127.0.0.1,port={}", self.port)
+    }
+
+    /// Stops swtpm (its state stays) and starts it again on the same state and ports: a
+    /// TPM reset.
+    pub(crate) fn restart(&mut self) {
+        self.stop();
+        self.spawn();
+    }
+
+    /// SIGTERM, then waits for the exit (swtpm saves its state and needs about a second).
+    pub(crate) fn stop(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            let pid = Pid::from_raw(i32::try_from(child.id()).expect("pid")).expect("pid");
+            let _ = kill_process(pid, Signal::TERM);
+            let deadline = Instant::now() + Duration::from_secs(10);
+            loop {
+                if child.try_wait().ok().flatten().is_some() {
+                    break;
+                }
+                if Instant::now() > deadline {
+                    let _ = child.kill();
+                    let _ = child.wait();
+                    break;
+                }
+                std::thread::sleep(Duration::from_millis(20));
+            }
+        }
+    }
+}
+
+impl Drop for Swtpm {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
