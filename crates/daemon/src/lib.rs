@@ -62,6 +62,9 @@ fn build_own(
 ) -> Result<Box<dyn Provider>, OpenError> {
     let _ = options;
     match provider_type {
+        #[cfg(feature = "pkcs11")]
+        "Pkcs11" => psc_provider_pkcs11::Pkcs11Provider::from_options(options)
+            .map(|p| Box::new(p) as Box<dyn Provider>),
         #[cfg(feature = "test-provider")]
         "TestExternal" => psc_test_provider::TestProvider::from_options(options)
             .map(|p| Box::new(p) as Box<dyn Provider>),
