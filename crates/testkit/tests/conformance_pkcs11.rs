@@ -78,6 +78,10 @@ const CASES: &[Case] = &[
     }),
     ("can_do_follows_the_token", can_do_follows_the_token),
     (
+        "can_do_symmetric_follows_the_token",
+        can_do_symmetric_follows_the_token,
+    ),
+    (
         "private_keys_are_sensitive_unless_exportable",
         private_keys_are_sensitive_unless_exportable,
     ),
@@ -331,6 +335,44 @@ fn can_do_follows_the_token(serial: &str) {
         "{refused:?}"
     );
     lifecycle.destroy(key_ref(&key)).unwrap();
+}
+
+fn can_do_symmetric_follows_the_token(serial: &str) {
+    let provider = provider(serial);
+    let can = |check, key_type, bits, alg| {
+        provider
+            .can_do(check, &attributes(key_type, bits, alg, false))
+            .is_ok()
+    };
+    // Symmetric keys where the token has the mechanisms: AES-GCM yes, CCM no (SoftHSM2 has
+    // none); HMAC within each mechanism's key sizes (SHA-512's takes 64 bytes and up).
+    let aead = |aead| Algorithm::Aead(psc_psa::Aead::DefaultTag(aead));
+    assert!(can(
+        Check::Generate,
+        KeyType::Aes,
+        256,
+        aead(psc_psa::AeadAlg::Gcm)
+    ));
+    assert!(!can(
+        Check::Use,
+        KeyType::Aes,
+        256,
+        aead(psc_psa::AeadAlg::Ccm)
+    ));
+    let hmac = |hash| {
+        Algorithm::Mac(psc_psa::Mac::FullLength(psc_psa::FullLengthMac::Hmac {
+            hash,
+        }))
+    };
+    assert!(can(Check::Generate, KeyType::Hmac, 256, hmac(Hash::Sha256)));
+    assert!(!can(Check::Use, KeyType::Hmac, 256, hmac(Hash::Sha512)));
+    assert!(can(Check::Use, KeyType::Hmac, 512, hmac(Hash::Sha512)));
+    let cbc = Algorithm::Cipher(psc_psa::Cipher::CbcPkcs7);
+    assert!(!can(Check::Use, KeyType::Aes, 128, cbc));
+    assert!(
+        provider.cipher().is_none(),
+        "no cipher capability, so no cipher opcode"
+    );
 }
 
 fn private_keys_are_sensitive_unless_exportable(serial: &str) {

@@ -5,8 +5,8 @@
 use cryptoki::mechanism::MechanismType;
 use psc_provider_api::{Check, ProviderError};
 use psc_psa::{
-    Algorithm, AsymmetricEncryption, AsymmetricSignature, Attributes, Hash, KeyAgreement, KeyType,
-    RawKeyAgreement,
+    Aead, AeadAlg, Algorithm, AsymmetricEncryption, AsymmetricSignature, Attributes, FullLengthMac,
+    Hash, KeyAgreement, KeyType, Mac, RawKeyAgreement,
 };
 
 use crate::ec::Curve;
@@ -53,8 +53,69 @@ pub(crate) fn supports_key(m: &Mechanisms, key_type: KeyType, bits: u32, generat
                 curve_family == psc_psa::EccFamily::SecpR1 && (bits == 0 || curve_ok(bits))
             }
         }
+        KeyType::Aes => {
+            let sizes = m.sizes(MechanismType::AES_KEY_GEN);
+            let size_ok = |bits: u32| {
+                matches!(bits, 128 | 192 | 256) && sizes.is_none_or(|s| s.contains(bits / 8))
+            };
+            if generate {
+                sizes.is_some() && size_ok(bits)
+            } else {
+                m.has(MechanismType::AES_GCM) && (bits == 0 || size_ok(bits))
+            }
+        }
+        KeyType::Hmac => {
+            let size_ok = |bits: u32| bits > 0 && bits.is_multiple_of(8) && bits <= MAX_HMAC_BITS;
+            if generate {
+                m.has(MechanismType::GENERIC_SECRET_KEY_GEN) && size_ok(bits)
+            } else {
+                bits == 0 || size_ok(bits)
+            }
+        }
         _ => false,
     }
+}
+
+/// The largest HMAC key created here (a key longer than the hash's block is hashed first,
+/// so nothing is gained beyond 1024 bits).
+const MAX_HMAC_BITS: u32 = 4096;
+
+/// The shortest tag a truncated MAC or a shortened AEAD tag may have.
+const MIN_TAG_LEN: u32 = 4;
+
+/// Whether a key like `attributes` can run the AEAD algorithm `alg`: AES-GCM, with a tag of
+/// 4, 8 or 12 to 16 bytes (NIST SP 800-38D).
+pub(crate) fn supports_aead(m: &Mechanisms, attributes: &Attributes, alg: Aead) -> bool {
+    let tag = alg.tag_len();
+    attributes.key_type == KeyType::Aes
+        && alg.construction() == AeadAlg::Gcm
+        && m.has(MechanismType::AES_GCM)
+        && (tag == MIN_TAG_LEN || tag == 8 || (12..=16).contains(&tag))
+}
+
+/// Whether a key like `attributes` can run the MAC `alg`: HMAC with a hash the token has a
+/// mechanism for, the key within that mechanism's sizes (in bytes).
+pub(crate) fn supports_mac(m: &Mechanisms, attributes: &Attributes, alg: Mac) -> bool {
+    let FullLengthMac::Hmac { hash } = alg.full_length() else {
+        return false;
+    };
+    let mechanism = match hash {
+        Hash::Sha1 => MechanismType::SHA1_HMAC,
+        Hash::Sha224 => MechanismType::SHA224_HMAC,
+        Hash::Sha256 => MechanismType::SHA256_HMAC,
+        Hash::Sha384 => MechanismType::SHA384_HMAC,
+        Hash::Sha512 => MechanismType::SHA512_HMAC,
+        _ => return false,
+    };
+    let length_ok = match alg {
+        Mac::FullLength(_) => true,
+        Mac::Truncated { length, .. } => (MIN_TAG_LEN..=hash.digest_len() as u32).contains(&length),
+    };
+    let bits = attributes.bits;
+    attributes.key_type == KeyType::Hmac
+        && length_ok
+        && m.sizes(mechanism)
+            .is_some_and(|s| bits == 0 || (bits.is_multiple_of(8) && s.contains(bits / 8)))
 }
 
 fn signature_hash_ok(hash: psc_psa::SignHash, accepted: &[Hash]) -> bool {
@@ -144,6 +205,8 @@ pub(crate) fn can_do(
         Algorithm::AsymmetricSignature(alg) => supports_signature(m, attributes, alg),
         Algorithm::AsymmetricEncryption(alg) => supports_encryption(m, attributes, alg),
         Algorithm::KeyAgreement(KeyAgreement::Raw(alg)) => supports_agreement(m, attributes, alg),
+        Algorithm::Aead(alg) => supports_aead(m, attributes, alg),
+        Algorithm::Mac(alg) => supports_mac(m, attributes, alg),
         _ => false,
     };
     if key_ok && alg_ok {

@@ -16,6 +16,7 @@ use crate::ec::{self, Curve};
 use crate::error::{TokenError, failure, rv_of};
 use crate::objects::{self, find, private_template, public_template};
 use crate::rsa::{self, PrivateParts, PublicParts};
+use crate::symmetric;
 
 /// What a creation made: its result and the objects, or its error and the objects made
 /// before it (to destroy).
@@ -259,6 +260,9 @@ fn read(
 
 /// Generates the pair; answers its public key in PSA form, and the objects made.
 fn generate_pair(session: &Session, id: &[u8], attributes: &Attributes) -> Made<Vec<u8>> {
+    if matches!(attributes.key_type, KeyType::Aes | KeyType::Hmac) {
+        return generate_secret(session, id, attributes);
+    }
     let usage = &attributes.policy.usage_flags;
     let (mechanism, mut public, private, curve) = match attributes.key_type {
         KeyType::RsaKeyPair => {
@@ -304,6 +308,17 @@ fn generate_pair(session: &Session, id: &[u8], attributes: &Attributes) -> Made<
     }
 }
 
+/// Generates a secret key; it has no public part (an empty one in the blob).
+fn generate_secret(session: &Session, id: &[u8], attributes: &Attributes) -> Made<Vec<u8>> {
+    let mut template = symmetric::secret_template(id, attributes);
+    template.push(Attribute::ValueLen(u64::from(attributes.bits / 8).into()));
+    let mechanism = symmetric::generation_mechanism(attributes.key_type);
+    let handle = session
+        .generate_key(&mechanism, &template)
+        .map_err(|e| (failure("generating a secret key", &e), vec![]))?;
+    Ok((Vec::new(), vec![handle]))
+}
+
 fn read_rsa_public(session: &Session, handle: ObjectHandle) -> Result<Vec<u8>, ProviderError> {
     rsa::encode_public(&PublicParts {
         modulus: read(session, handle, AttributeType::Modulus)?,
@@ -333,6 +348,7 @@ enum Material {
     RsaPair(Box<PrivateParts>),
     EccPublic(Curve, Vec<u8>),
     EccPair(Curve, zeroize::Zeroizing<Vec<u8>>),
+    Secret(zeroize::Zeroizing<Vec<u8>>),
 }
 
 impl Material {
@@ -359,6 +375,9 @@ impl Material {
                 let curve = curve(curve_family, false)?;
                 Material::EccPair(curve, zeroize::Zeroizing::new(data.to_vec()))
             }
+            KeyType::Aes | KeyType::Hmac if !data.is_empty() => {
+                Material::Secret(zeroize::Zeroizing::new(data.to_vec()))
+            }
             other => {
                 return Err(ProviderError::NotSupported(format!(
                     "importing a {other:?} key"
@@ -372,6 +391,7 @@ impl Material {
             Material::RsaPublic(parts) => rsa::bits_of(&parts.modulus),
             Material::RsaPair(parts) => rsa::bits_of(&parts.public.modulus),
             Material::EccPublic(curve, _) | Material::EccPair(curve, _) => curve.bits(),
+            Material::Secret(value) => u32::try_from(value.len() * 8).unwrap_or(u32::MAX),
         }
     }
 
@@ -382,6 +402,7 @@ impl Material {
             Material::RsaPair(parts) => rsa::encode_public(&parts.public),
             Material::EccPublic(_, point) => Ok(point.clone()),
             Material::EccPair(curve, scalar) => curve.public_of(scalar),
+            Material::Secret(_) => Ok(Vec::new()),
         }
     }
 
@@ -440,6 +461,11 @@ impl Material {
                     Attribute::Value(scalar.to_vec()),
                 ]);
                 vec![private, ecc_public(*curve, &curve.public_of(scalar)?)]
+            }
+            Material::Secret(value) => {
+                let mut secret = symmetric::secret_template(id, attributes);
+                secret.push(Attribute::Value(value.to_vec()));
+                vec![secret]
             }
         })
     }

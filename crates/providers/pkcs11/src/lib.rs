@@ -22,6 +22,8 @@
 //! |---|---|---|
 //! | RSA | 2048 bits and up, within the token's range; generated or imported (pair or public) | PKCS#1 v1.5 and PSS signatures (SHA-224/256/384/512), PKCS#1 v1.5 and OAEP encryption |
 //! | EC | SECP-R1 256/384/521; generated or imported | ECDSA (randomized, and any-hash), output `r ‖ s`; raw ECDH |
+//! | AES | 128/192/256 (the token's range); generated or imported | AES-GCM, default and shortened tags |
+//! | HMAC | generic secrets; generated or imported | HMAC with SHA-1/224/256/384/512 (key sizes as the token's mechanisms take), truncated MACs |
 //! | — | — | random bytes |
 //!
 //! | file | concern |
@@ -34,12 +36,14 @@
 //! | `objects.rs` | object templates and lookups |
 //! | `keys.rs` | key lifecycle |
 //! | `sign.rs`, `crypt.rs`, `agreement.rs` | signatures, asymmetric encryption, ECDH |
+//! | `symmetric.rs` | AES-GCM and HMAC |
 //! | `rsa.rs`, `ec.rs` | key formats |
 //! | `error.rs` | token errors, with the function and its `CKR_` value |
 
 use psc_provider_api::{
-    AsymmetricCrypt, Check, Cost, KeyLifecycle, OpenError, Operation, Provider, ProviderError,
-    ProviderInfo, ProviderOptions, RandomSource, RawAgreement, SignHash, SignMessage,
+    AeadCrypt, AsymmetricCrypt, Check, Cost, KeyLifecycle, MacCompute, OpenError, Operation,
+    Provider, ProviderError, ProviderInfo, ProviderOptions, RandomSource, RawAgreement, SignHash,
+    SignMessage,
 };
 use psc_psa::Attributes;
 use uuid::Uuid;
@@ -56,6 +60,7 @@ mod objects;
 mod options;
 mod rsa;
 mod sign;
+mod symmetric;
 mod token;
 
 pub use error::TokenError;
@@ -140,6 +145,14 @@ impl Provider for Pkcs11Provider {
     }
 
     fn asymmetric_crypt(&self) -> Option<&dyn AsymmetricCrypt> {
+        Some(self)
+    }
+
+    fn aead(&self) -> Option<&dyn AeadCrypt> {
+        Some(self)
+    }
+
+    fn mac(&self) -> Option<&dyn MacCompute> {
         Some(self)
     }
 
