@@ -1,4 +1,4 @@
-//! What the token can do, read once when the provider starts: its mechanism list, the key
+//! What the token can do, read once when the provider starts: the mechanisms it has, the key
 //! sizes each mechanism takes, and (because no list says so) which hashes its OAEP and PSS
 //! mechanisms accept, found by trying each with a throw-away session public key. CanDoCrypto
 //! and every operation answer from this one snapshot, so they always agree.
@@ -25,7 +25,26 @@ pub(crate) const PARAMETER_HASHES: [Hash; 5] = [
     Hash::Sha512,
 ];
 
-/// A mechanism's key-size range, in bits.
+/// The mechanisms this provider uses.
+const USED: [MechanismType; 15] = [
+    MechanismType::RSA_PKCS_KEY_PAIR_GEN,
+    MechanismType::RSA_PKCS,
+    MechanismType::RSA_PKCS_PSS,
+    MechanismType::RSA_PKCS_OAEP,
+    MechanismType::ECC_KEY_PAIR_GEN,
+    MechanismType::ECDSA,
+    MechanismType::ECDH1_DERIVE,
+    MechanismType::AES_KEY_GEN,
+    MechanismType::AES_GCM,
+    MechanismType::GENERIC_SECRET_KEY_GEN,
+    MechanismType::SHA1_HMAC,
+    MechanismType::SHA224_HMAC,
+    MechanismType::SHA256_HMAC,
+    MechanismType::SHA384_HMAC,
+    MechanismType::SHA512_HMAC,
+];
+
+/// A mechanism's key-size range, in bits (bytes for AES and HMAC, as PKCS#11 says).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) struct Sizes {
     pub(crate) min: u32,
@@ -58,14 +77,15 @@ impl Mechanisms {
     /// A failure naming the call when the token does not answer.
     pub(crate) fn read(token: &Token) -> Result<Mechanisms, ProviderError> {
         let context = token.context();
-        let list = context
-            .get_mechanism_list(token.slot())
-            .map_err(|e| failure("reading the token's mechanisms", &e))?;
+        // Each mechanism used here is asked about by name: reading the whole list would
+        // have cryptoki log an error for every mechanism it has no name for.
         let mut available = HashMap::new();
-        for mechanism in list {
-            let info = context
-                .get_mechanism_info(token.slot(), mechanism)
-                .map_err(|e| failure("reading a mechanism's key sizes", &e))?;
+        for mechanism in USED {
+            let info = match context.get_mechanism_info(token.slot(), mechanism) {
+                Ok(info) => info,
+                Err(e) if rv_of(&e) == Some(RvError::MechanismInvalid) => continue,
+                Err(e) => return Err(failure("reading the token's mechanisms", &e)),
+            };
             let bits = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
             let sizes = Sizes {
                 min: bits(info.min_key_size()),
