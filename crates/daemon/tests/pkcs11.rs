@@ -1,6 +1,7 @@
 //! The real `parsec` binary with a `provider_type = "Pkcs11"` configuration on a SoftHSM2
 //! token this test makes (issue 17): keys are created on the token, sign, verify, encrypt and
-//! export, survive a restart of the daemon, and leave no object behind once destroyed; a
+//! export, survive a restart of the daemon, and leave no object behind once destroyed (or
+//! their client deleted); a
 //! wrong PIN stops the start with the PKCS#11 call and its `CKR_` value, never the PIN.
 //!
 //! The token's objects are counted with OpenSC's `pkcs11-tool`. The cases of this binary run
@@ -22,7 +23,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
-use common::{Daemon, ECDSA_SHA256, Site, app_client, ecc_attributes};
+use common::{Daemon, ECDSA_SHA256, Site, app_client, ecc_attributes, our_uid};
 use parsec_client::core::interface::operations::psa_algorithm::AsymmetricEncryption;
 use parsec_client::core::interface::operations::psa_key_attributes::{
     Attributes, Lifetime, Policy, Type, UsageFlags,
@@ -53,6 +54,7 @@ timeout = 2000
 socket_path = "{socket}"
 [authenticator]
 auth_type = "UnixPeerCredentials"
+admins = [ {{ name = "{uid}" }} ]
 [[key_manager]]
 name = "sqlite-manager"
 manager_type = "SQLite"
@@ -60,6 +62,7 @@ sqlite_db_path = "{store}"
 {table}"#,
         socket = site.socket().display(),
         store = site.store().display(),
+        uid = our_uid(),
     )
 }
 
@@ -188,6 +191,12 @@ fn keys_on_the_token_serve_across_a_restart_and_go_with_their_objects() {
     assert!(client.list_keys().unwrap().is_empty());
     let gone = client.psa_sign_hash("ecc", &hash, ECDSA_SHA256);
     assert_eq!(status(gone), ResponseStatus::PsaErrorDoesNotExist);
+
+    // DeleteClient (an admin operation) takes the client's objects off the token too.
+    client.psa_generate_key("doomed", ecc_attributes()).unwrap();
+    assert_eq!(key_objects(&hsm), 2);
+    client.delete_client(&our_uid()).unwrap();
+    assert_eq!(key_objects(&hsm), 0, "DeleteClient leaves no object");
     second.stop();
 }
 
