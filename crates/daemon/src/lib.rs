@@ -28,6 +28,9 @@ impl ProviderFactory for Factory {
         match config.provider_type.as_str() {
             #[cfg(feature = "software-provider")]
             "MbedCrypto" => software(config, store.empty),
+            #[cfg(feature = "pkcs11")]
+            "Pkcs11" => psc_provider_pkcs11::Pkcs11Provider::from_options(&config.options)
+                .map(|p| Box::new(p) as Box<dyn Provider>),
             #[cfg(feature = "tpm")]
             "Tpm" => psc_provider_tpm::TpmProvider::from_options(&config.options)
                 .map(|p| Box::new(p) as Box<dyn Provider>),

@@ -21,6 +21,7 @@
 
 pub mod conformance;
 pub mod published;
+pub mod softhsm;
 
 /// Re-exported for the conformance macro.
 pub use psc_provider_api;

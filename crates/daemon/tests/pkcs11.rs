@@ -1,0 +1,393 @@
+//! The real `parsec` binary with a `provider_type = "Pkcs11"` configuration on a SoftHSM2
+//! token this test makes (issue 17): keys are created on the token, sign, verify, encrypt and
+//! export, survive a restart of the daemon, and leave no object behind once destroyed (or
+//! their client deleted); a
+//! wrong PIN stops the start with the PKCS#11 call and its `CKR_` value, never the PIN.
+//!
+//! The token's objects are counted with OpenSC's `pkcs11-tool`. The cases of this binary run
+//! one at a time (each holds `SERIAL`): every device test is serialized.
+
+// Test code: a failed expectation is a failed test.
+#![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic)]
+
+mod common;
+// The test kit's fixture, included by path (the test kit depends on this crate): this test
+// uses part of it, and its `pub` items are the test kit's API.
+#[allow(dead_code, unreachable_pub)]
+#[path = "../../testkit/src/softhsm.rs"]
+mod softhsm;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::time::Duration;
+
+use common::{Daemon, ECDSA_SHA256, Site, app_client, ecc_attributes, our_uid};
+use parsec_client::core::interface::operations::psa_algorithm::AsymmetricEncryption;
+use parsec_client::core::interface::operations::psa_key_attributes::{
+    Attributes, Lifetime, Policy, Type, UsageFlags,
+};
+use parsec_client::core::interface::requests::{ProviderId, ResponseStatus};
+use parsec_client::error::Error;
+use rustix::process::Signal;
+use softhsm::{SOFTHSM2_LIBRARY, SoftHsm, USER_PIN};
+
+/// Held by each case: the device cases run in turn.
+static SERIAL: Mutex<()> = Mutex::new(());
+
+fn one_at_a_time() -> MutexGuard<'static, ()> {
+    SERIAL.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+fn config(site: &Site, hsm: &SoftHsm, pin: &str) -> String {
+    let table = hsm
+        .provider_table(Some("sqlite-manager"))
+        .replace(USER_PIN, pin);
+    format!(
+        r#"[core_settings]
+allow_root = true
+log_level = "info"
+[listener]
+listener_type = "DomainSocket"
+timeout = 2000
+socket_path = "{socket}"
+[authenticator]
+auth_type = "UnixPeerCredentials"
+admins = [ {{ name = "{uid}" }} ]
+[[key_manager]]
+name = "sqlite-manager"
+manager_type = "SQLite"
+sqlite_db_path = "{store}"
+{table}"#,
+        socket = site.socket().display(),
+        store = site.store().display(),
+        uid = our_uid(),
+    )
+}
+
+/// The daemon on the site's configuration, loading the token of `hsm`.
+fn command(site: &Site, hsm: &SoftHsm) -> Command {
+    let mut command = Daemon::command(site, &[]);
+    command.env("SOFTHSM2_CONF", hsm.conf());
+    command
+}
+
+fn start(site: &Site, hsm: &SoftHsm) -> Daemon {
+    let mut daemon = Daemon::spawn(command(site, hsm));
+    daemon.wait_serving(&site.socket());
+    daemon
+}
+
+/// How many key objects the token holds.
+fn key_objects(hsm: &SoftHsm) -> usize {
+    token_objects(hsm).len()
+}
+
+/// The token's key objects, each with its CKA_ID (hexadecimal) if it has one.
+fn token_objects(hsm: &SoftHsm) -> Vec<Option<String>> {
+    let listed = Command::new("pkcs11-tool")
+        .env("SOFTHSM2_CONF", hsm.conf())
+        .args(["--module", SOFTHSM2_LIBRARY, "--token-label", hsm.label()])
+        .args(["--login", "--pin", USER_PIN, "--list-objects"])
+        .output()
+        .expect("pkcs11-tool runs (Debian package opensc)");
+    assert!(listed.status.success(), "{listed:?}");
+    let mut objects: Vec<Option<String>> = Vec::new();
+    for line in String::from_utf8_lossy(&listed.stdout).lines() {
+        if line.contains("Key Object") {
+            objects.push(None);
+        } else if let (Some(id), Some(last)) = (line.trim().strip_prefix("ID:"), objects.last_mut())
+        {
+            *last = Some(id.trim().to_owned());
+        }
+    }
+    objects
+}
+
+fn rsa_encryption_attributes() -> Attributes {
+    let mut usage_flags = UsageFlags::default();
+    usage_flags.set_encrypt().set_decrypt().set_export();
+    Attributes {
+        lifetime: Lifetime::Persistent,
+        key_type: Type::RsaKeyPair,
+        bits: 2048,
+        policy: Policy {
+            usage_flags,
+            permitted_algorithms: AsymmetricEncryption::RsaPkcs1v15Crypt.into(),
+        },
+    }
+}
+
+fn status<T: std::fmt::Debug>(result: Result<T, Error>) -> ResponseStatus {
+    match result {
+        Err(Error::Service(status)) => status,
+        other => panic!("expected a service error, got {other:?}"),
+    }
+}
+
+#[test]
+fn keys_on_the_token_serve_across_a_restart_and_go_with_their_objects() {
+    let _turn = one_at_a_time();
+    let hsm = SoftHsm::new("psc-daemon");
+    let site = Site::new();
+    site.write_config(&config(&site, &hsm, USER_PIN));
+    let mut first = start(&site, &hsm);
+    let client = app_client(&site.socket());
+    assert_eq!(client.implicit_provider(), ProviderId::Pkcs11);
+
+    client.psa_generate_key("ecc", ecc_attributes()).unwrap();
+    let hash = [0x5a; 32];
+    let signature = client.psa_sign_hash("ecc", &hash, ECDSA_SHA256).unwrap();
+    assert_eq!(signature.len(), 64, "r ‖ s");
+    client
+        .psa_verify_hash("ecc", &hash, ECDSA_SHA256, &signature)
+        .unwrap();
+    let tampered = client.psa_verify_hash("ecc", &[0x5b; 32], ECDSA_SHA256, &signature);
+    assert_eq!(status(tampered), ResponseStatus::PsaErrorInvalidSignature);
+    let public = client.psa_export_public_key("ecc").unwrap();
+    assert_eq!((public.len(), public[0]), (65, 0x04));
+
+    let rsa = AsymmetricEncryption::RsaPkcs1v15Crypt;
+    client
+        .psa_generate_key("rsa", rsa_encryption_attributes())
+        .unwrap();
+    let ciphertext = client
+        .psa_asymmetric_encrypt("rsa", rsa, b"for the token", None)
+        .unwrap();
+    let exported = client.psa_export_key("rsa").unwrap();
+    assert_eq!(exported[0], 0x30, "a DER RSAPrivateKey");
+    assert_eq!(key_objects(&hsm), 4, "two key pairs");
+    first.stop();
+
+    let mut second = start(&site, &hsm);
+    let client = app_client(&site.socket());
+    assert_eq!(client.psa_export_public_key("ecc").unwrap(), public);
+    client
+        .psa_verify_hash("ecc", &hash, ECDSA_SHA256, &signature)
+        .unwrap();
+    let again = client
+        .psa_sign_hash("ecc", &[0x22; 32], ECDSA_SHA256)
+        .unwrap();
+    client
+        .psa_verify_hash("ecc", &[0x22; 32], ECDSA_SHA256, &again)
+        .unwrap();
+    let plaintext = client
+        .psa_asymmetric_decrypt("rsa", rsa, &ciphertext, None)
+        .unwrap();
+    assert_eq!(plaintext, b"for the token");
+    let mut names: Vec<String> = client
+        .list_keys()
+        .unwrap()
+        .into_iter()
+        .map(|k| k.name)
+        .collect();
+    names.sort();
+    assert_eq!(names, ["ecc", "rsa"]);
+
+    client.psa_destroy_key("ecc").unwrap();
+    client.psa_destroy_key("rsa").unwrap();
+    assert_eq!(key_objects(&hsm), 0, "no object outlives its key");
+    assert!(client.list_keys().unwrap().is_empty());
+    let gone = client.psa_sign_hash("ecc", &hash, ECDSA_SHA256);
+    assert_eq!(status(gone), ResponseStatus::PsaErrorDoesNotExist);
+
+    // DeleteClient (an admin operation) takes the client's objects off the token too.
+    client.psa_generate_key("doomed", ecc_attributes()).unwrap();
+    assert_eq!(key_objects(&hsm), 2);
+    client.delete_client(&our_uid()).unwrap();
+    assert_eq!(key_objects(&hsm), 0, "DeleteClient leaves no object");
+    second.stop();
+}
+
+#[test]
+fn a_wrong_pin_stops_the_start_naming_the_call_not_the_pin() {
+    let _turn = one_at_a_time();
+    let hsm = SoftHsm::new("psc-wrong-pin");
+    let site = Site::new();
+    let pin = "wrong-pin-31415";
+    site.write_config(&config(&site, &hsm, pin));
+    let mut daemon = Daemon::spawn(command(&site, &hsm));
+    let exit = daemon.wait_exit();
+    assert!(!exit.success());
+    let stderr = daemon.stderr();
+    assert!(
+        stderr.contains("C_Login returned CKR_PIN_INCORRECT") && stderr.contains("wrong PIN"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains(pin), "the PIN is never shown:\n{stderr}");
+}
+
+/// Kills the daemon (SIGKILL) while four clients create keys, three times, then restarts
+/// it: every acknowledged key is listed and signs, and the token holds exactly the listed
+/// keys' objects (an interrupted creation is undone from its intent, never orphaned).
+#[test]
+fn kill_9_during_concurrent_creation_orphans_no_object_and_loses_no_key() {
+    let _turn = one_at_a_time();
+    let hsm = SoftHsm::new("psc-crash");
+    let site = Site::new();
+    site.write_config(&config(&site, &hsm, USER_PIN));
+    let mut acknowledged = Vec::new();
+    for round in 0..3 {
+        let mut daemon = start(&site, &hsm);
+        let stop = Arc::new(AtomicBool::new(false));
+        let clients: Vec<_> = (0..4)
+            .map(|thread| {
+                let client = app_client(&site.socket());
+                let stop = Arc::clone(&stop);
+                std::thread::spawn(move || {
+                    let mut made = Vec::new();
+                    for i in 0.. {
+                        let name = format!("r{round}-t{thread}-{i}");
+                        if stop.load(Ordering::Relaxed)
+                            || client.psa_generate_key(&name, ecc_attributes()).is_err()
+                        {
+                            break;
+                        }
+                        made.push(name);
+                    }
+                    made
+                })
+            })
+            .collect();
+        std::thread::sleep(Duration::from_millis(700 + 300 * round));
+        daemon.signal(Signal::KILL);
+        daemon.wait_exit();
+        stop.store(true, Ordering::Relaxed);
+        for client in clients {
+            acknowledged.extend(client.join().unwrap());
+        }
+    }
+    assert!(!acknowledged.is_empty(), "some creations were acknowledged");
+    let mut daemon = start(&site, &hsm);
+    let client = app_client(&site.socket());
+    let listed: Vec<String> = client
+        .list_keys()
+        .unwrap()
+        .into_iter()
+        .map(|k| k.name)
+        .collect();
+    for name in &acknowledged {
+        assert!(listed.contains(name), "acknowledged key {name} was lost");
+    }
+    // SoftHSM2 writes an object's file before its attributes: a kill inside its
+    // C_GenerateKeyPair can leave an object with no CKA_ID (nor key), which nobody can name
+    // or use. Those are counted apart; every object that has an ID is a listed key's.
+    let objects = token_objects(&hsm);
+    let named: Vec<&String> = objects.iter().flatten().collect();
+    let unnamed = objects.len() - named.len();
+    eprintln!("{unnamed} half-written objects without a CKA_ID (SoftHSM2 is not atomic)");
+    assert_eq!(
+        named.len(),
+        2 * listed.len(),
+        "the token's objects with a CKA_ID are exactly the listed keys' pairs"
+    );
+    let mut ids = named.clone();
+    ids.sort();
+    ids.dedup();
+    assert_eq!(ids.len(), listed.len(), "each CKA_ID is one key pair");
+    for name in &listed {
+        let signature = client.psa_sign_hash(name, &[7; 32], ECDSA_SHA256).unwrap();
+        client
+            .psa_verify_hash(name, &[7; 32], ECDSA_SHA256, &signature)
+            .unwrap();
+        client.psa_destroy_key(name).unwrap();
+    }
+    assert_eq!(
+        token_objects(&hsm).iter().flatten().count(),
+        0,
+        "every key's objects went with it"
+    );
+    daemon.stop();
+}
+
+/// The published `parsec-tool` 0.7 with `-p 2`, unchanged: keys, signatures (openssl
+/// verifies one), encryption, a CSR, listing and deletion on the token. OAEP keys
+/// (`create-rsa-key --oaep`, SHA-256) are created but cannot encrypt: SoftHSM2 2.6.1 has
+/// OAEP with SHA-1 only, and the tool is told `PsaErrorNotSupported`.
+#[test]
+fn the_published_parsec_tool_drives_the_token_with_provider_2() {
+    if std::env::var_os("PSC_SKIP_PARSEC_TOOL").is_some() {
+        eprintln!("switched off by PSC_SKIP_PARSEC_TOOL");
+        return;
+    }
+    let tool =
+        std::env::var_os("PSC_PARSEC_TOOL").map_or_else(|| "parsec-tool".into(), PathBuf::from);
+    let _turn = one_at_a_time();
+    let hsm = SoftHsm::new("psc-tool");
+    let site = Site::new();
+    site.write_config(&config(&site, &hsm, USER_PIN));
+    let mut daemon = start(&site, &hsm);
+    let endpoint = format!("unix:{}", site.socket().display());
+    let run = |args: &[&str]| {
+        let output = Command::new(&tool)
+            .args(["-p", "2"])
+            .args(args)
+            .env("PARSEC_SERVICE_ENDPOINT", &endpoint)
+            .output()
+            .unwrap_or_else(|e| {
+                panic!("parsec-tool 0.7 ({tool:?}) runs: {e}; scripts/test installs it")
+            });
+        (
+            output.status.success(),
+            String::from_utf8_lossy(&output.stdout).into_owned(),
+            String::from_utf8_lossy(&output.stderr).into_owned(),
+        )
+    };
+    let ok = |args: &[&str]| {
+        let (success, stdout, stderr) = run(args);
+        assert!(success, "parsec-tool {args:?}: {stderr}");
+        stdout
+    };
+    ok(&["create-ecc-key", "-k", "ecc"]);
+    let signature = ok(&["sign", "-k", "ecc", "hello"]);
+    let pem = ok(&["export-public-key", "-k", "ecc"]);
+    openssl_verifies(site.path(), &pem, signature.trim(), b"hello");
+    let csr = ok(&["create-csr", "-k", "ecc", "--cn", "psc.example"]);
+    assert!(csr.contains("BEGIN CERTIFICATE REQUEST"), "{csr}");
+
+    ok(&["create-rsa-key", "-k", "rsa"]);
+    let ciphertext = ok(&["encrypt", "-k", "rsa", "for the token"]);
+    let plaintext = ok(&["decrypt", "-k", "rsa", ciphertext.trim()]);
+    assert_eq!(plaintext.trim(), "for the token");
+    ok(&["create-rsa-key", "-s", "-k", "rsa-sign"]);
+    ok(&["sign", "-k", "rsa-sign", "hello"]);
+    ok(&["create-rsa-key", "-o", "-k", "oaep"]);
+    let (success, _, stderr) = run(&["encrypt", "-k", "oaep", "x"]);
+    assert!(!success && stderr.contains("NotSupported"), "{stderr}");
+
+    let keys = ok(&["list-keys"]);
+    for name in ["ecc", "rsa", "rsa-sign", "oaep"] {
+        assert!(keys.contains(name), "{keys}");
+        ok(&["delete-key", "-k", name]);
+    }
+    assert_eq!(key_objects(&hsm), 0);
+    daemon.stop();
+}
+
+/// `openssl dgst -verify` accepts the tool's base64 DER signature under the exported key.
+fn openssl_verifies(dir: &Path, pem: &str, signature_b64: &str, message: &[u8]) {
+    std::fs::write(dir.join("pub.pem"), pem).unwrap();
+    std::fs::write(dir.join("sig.b64"), format!("{signature_b64}\n")).unwrap();
+    std::fs::write(dir.join("message"), message).unwrap();
+    let decoded = Command::new("openssl")
+        .args(["base64", "-d", "-in"])
+        .arg(dir.join("sig.b64"))
+        .arg("-out")
+        .arg(dir.join("sig.der"))
+        .status()
+        .unwrap();
+    assert!(decoded.success());
+    let verified = Command::new("openssl")
+        .args(["dgst", "-sha256", "-verify"])
+        .arg(dir.join("pub.pem"))
+        .arg("-signature")
+        .arg(dir.join("sig.der"))
+        .arg(dir.join("message"))
+        .output()
+        .unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&verified.stdout).trim(),
+        "Verified OK"
+    );
+}
