@@ -273,3 +273,14 @@ def test_keys_of_every_kind_show_in_list_keys(client: Client) -> None:
     client.generate_key("rsa-sign", KeyAttributes.rsa_signing(2048, RsaPkcs1v15Sign(Hash.SHA_384)))
     kinds = {k.name: k.attributes.key_type.kind for k in client.list_keys()}
     assert kinds == {"aes": KeyKind.AES, "rsa-sign": KeyKind.RSA_KEY_PAIR}
+
+
+def test_sign_follows_a_key_remade_by_another_client(daemon: Daemon) -> None:
+    with daemon.client("remade") as first, daemon.client("remade") as second:
+        first.generate_signing_key("k")
+        first.sign("k", b"x")  # the policy is now cached by `first`
+        second.destroy_key("k")
+        second.generate_key("k", KeyAttributes.rsa_signing(2048))
+        signature = first.sign("k", b"x")  # stale policy refused, looked up again
+        assert len(signature) == 256
+        first.verify("k", b"x", signature)

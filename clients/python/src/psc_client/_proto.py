@@ -21,6 +21,10 @@ FIXED32 = 5
 
 _MAX_VARINT_BYTES = 10
 
+# Writer and Fields have methods named after these types.
+Bytes = bytes
+Bool = bool
+
 
 class DecodeError(ValueError):
     """Bytes that are not a valid protobuf message."""
@@ -73,11 +77,11 @@ class Writer:
             self._out += encode_varint(value & ((1 << 64) - 1))
         return self
 
-    def bool(self, field: int, value: bool) -> "Writer":
+    def bool(self, field: int, value: Bool) -> "Writer":
         """A bool field."""
         return self.varint(field, 1 if value else 0)
 
-    def bytes(self, field: int, value: Union[bytes, bytearray], *, always: bool = False) -> "Writer":
+    def bytes(self, field: int, value: Union[Bytes, bytearray], *, always: Bool = False) -> "Writer":
         """A bytes field."""
         if value or always:
             self._tag(field, LEN)
@@ -89,12 +93,12 @@ class Writer:
         """A string field, UTF-8."""
         return self.bytes(field, value.encode("utf-8"))
 
-    def message(self, field: int, encoded: Union[bytes, "Writer"]) -> "Writer":
+    def message(self, field: int, encoded: Union[Bytes, "Writer"]) -> "Writer":
         """A nested message, written even when empty (its presence is meaningful)."""
         body = encoded.finish() if isinstance(encoded, Writer) else encoded
         return self.bytes(field, body, always=True)
 
-    def finish(self) -> bytes:
+    def finish(self) -> Bytes:
         """The encoded message."""
         return bytes(self._out)
 
@@ -109,7 +113,7 @@ class Fields:
     is its default, repeated scalars are accepted packed or not.
     """
 
-    def __init__(self, data: bytes) -> None:
+    def __init__(self, data: Bytes) -> None:
         self._fields: Dict[int, List[Tuple[int, _Value]]] = {}
         self._order: List[int] = []
         pos = 0
@@ -139,7 +143,7 @@ class Fields:
             self._fields.setdefault(field, []).append((wire_type, value))
             self._order.append(field)
 
-    def has(self, field: int) -> bool:
+    def has(self, field: int) -> Bool:
         """Whether the field occurs at all."""
         return field in self._fields
 
@@ -166,11 +170,11 @@ class Fields:
             raise DecodeError(f"field {field} does not fit {bits} bits")
         return value
 
-    def boolean(self, field: int) -> bool:
+    def boolean(self, field: int) -> Bool:
         """A bool field."""
         return self.uint(field) != 0
 
-    def bytes(self, field: int) -> bytes:
+    def bytes(self, field: int) -> Bytes:
         """A bytes field, empty when absent."""
         value = self._last(field, LEN)
         if value is None:

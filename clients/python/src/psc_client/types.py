@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
-from typing import ClassVar, Optional, Union
+from typing import Callable, ClassVar, Dict, Optional, Union
 
 from ._proto import DecodeError, Fields, Writer
 
@@ -551,8 +551,8 @@ def _decode_full_length(f: Optional[Fields]) -> FullLengthMac:
     raise DecodeError("Mac.FullLength has no variant")
 
 
-_SIGNATURES = {1: RsaPkcs1v15Sign, 3: RsaPss, 4: Ecdsa, 6: DeterministicEcdsa}
-_DERIVATIONS = {1: Hkdf, 2: Tls12Prf, 3: Tls12PskToMs}
+_SIGNATURES: Dict[int, Callable[[SignHash], AsymmetricSignature]] = {1: RsaPkcs1v15Sign, 3: RsaPss, 4: Ecdsa, 6: DeterministicEcdsa}
+_DERIVATIONS: Dict[int, Callable[[Hash], KeyDerivation]] = {1: Hkdf, 2: Tls12Prf, 3: Tls12PskToMs}
 
 
 def _decode_derivation(f: Optional[Fields]) -> KeyDerivation:
