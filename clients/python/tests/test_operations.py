@@ -284,3 +284,20 @@ def test_sign_follows_a_key_remade_by_another_client(daemon: Daemon) -> None:
         signature = first.sign("k", b"x")  # stale policy refused, looked up again
         assert len(signature) == 256
         first.verify("k", b"x", signature)
+
+
+def test_the_readme_example_runs(daemon: Daemon) -> None:
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    example = Path(__file__).parent.parent / "examples" / "sign.py"
+    env = {**os.environ, "PARSEC_SERVICE_ENDPOINT": daemon.endpoint}
+    try:
+        done = subprocess.run([sys.executable, str(example)], env=env, capture_output=True,
+                              text=True, timeout=60)  # fmt: skip
+        assert done.returncode == 0, done.stderr
+        assert len(bytes.fromhex(done.stdout.strip())) == 64
+    finally:
+        with Client(endpoint=daemon.endpoint) as same_identity:  # peer credentials, as the example
+            same_identity.destroy_key("my-key")
