@@ -290,7 +290,7 @@ fn can_do_follows_the_token(serial: &str) {
             sig(ECDSA)
         ));
     }
-    // SoftHSM2 2.6.1 takes OAEP with SHA-1 only (TESTBED.md): the probe found that.
+    // SoftHSM2 2.6.1 takes OAEP with SHA-1 only (docs/PKCS11.md): the probe found that.
     let oaep = |hash| enc(AsymmetricEncryption::RsaOaep { hash });
     assert!(can(Check::Use, KeyType::RsaKeyPair, 2048, oaep(Hash::Sha1)));
     assert!(!can(
