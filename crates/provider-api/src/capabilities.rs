@@ -8,7 +8,7 @@ use psc_psa::{
     RawKeyAgreement, SecretBytes,
 };
 
-use crate::{Binding, KeyRef, NewKey, ProviderError};
+use crate::{Binding, KeyRef, NewKey, ProviderError, digest};
 
 /// Key lifecycle.
 pub trait KeyLifecycle: Send + Sync {
@@ -148,8 +148,11 @@ pub trait SignHash: Send + Sync {
     ) -> Result<(), ProviderError>;
 }
 
-/// Signatures over a message (the provider hashes it with the algorithm's hash).
-pub trait SignMessage: Send + Sync {
+/// Signatures over a message. The default hashes the message with the algorithm's hash
+/// ([`digest::for_message`]) and signs the digest, which is what every provider here does:
+/// a provider implements this trait with an empty body unless its device hashes and signs
+/// in one step.
+pub trait SignMessage: SignHash {
     /// Signs `message`.
     ///
     /// # Errors
@@ -160,7 +163,10 @@ pub trait SignMessage: Send + Sync {
         binding: Binding<'_>,
         alg: AsymmetricSignature,
         message: &[u8],
-    ) -> Result<Vec<u8>, ProviderError>;
+    ) -> Result<Vec<u8>, ProviderError> {
+        let hash = digest::for_message(alg, message)?;
+        SignHash::sign_hash(self, key, binding, alg, &hash)
+    }
 
     /// Verifies `signature` over `message`.
     ///
@@ -173,7 +179,10 @@ pub trait SignMessage: Send + Sync {
         alg: AsymmetricSignature,
         message: &[u8],
         signature: &[u8],
-    ) -> Result<(), ProviderError>;
+    ) -> Result<(), ProviderError> {
+        let hash = digest::for_message(alg, message)?;
+        SignHash::verify_hash(self, key, binding, alg, &hash, signature)
+    }
 }
 
 /// Asymmetric encryption. `salt` is the OAEP label (empty: none).

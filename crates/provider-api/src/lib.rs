@@ -17,6 +17,7 @@ use uuid::Uuid;
 mod attestation;
 mod capabilities;
 mod cost;
+pub mod digest;
 mod open;
 mod options;
 mod secret;

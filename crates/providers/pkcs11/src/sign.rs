@@ -1,14 +1,13 @@
 //! Signatures on the token: PKCS#1 v1.5 (the DigestInfo built here, then `CKM_RSA_PKCS`),
 //! PSS (`CKM_RSA_PKCS_PSS`, salt as long as the hash, MGF1 with the same hash) and ECDSA
 //! (`CKM_ECDSA` over the caller's hash; its output is `r ‖ s`, PSA's form). Messages are
-//! hashed in process, then signed as a hash.
+//! hashed by the shared hasher (`psc_provider_api::digest`), then signed as a hash.
 
-use aws_lc_rs::digest::{self, SHA224, SHA256, SHA384, SHA512};
 use cryptoki::mechanism::Mechanism;
 use cryptoki::mechanism::rsa::PkcsPssParams;
 use cryptoki::object::ObjectClass;
 use psc_provider_api::{Binding, KeyRef, ProviderError, SignHash, SignMessage};
-use psc_psa::{AsymmetricSignature, Attributes, Hash};
+use psc_psa::{AsymmetricSignature, Attributes};
 
 use crate::Pkcs11Provider;
 use crate::blob;
@@ -62,30 +61,7 @@ impl SignHash for Pkcs11Provider {
     }
 }
 
-impl SignMessage for Pkcs11Provider {
-    fn sign_message(
-        &self,
-        key: KeyRef<'_>,
-        binding: Binding<'_>,
-        alg: AsymmetricSignature,
-        message: &[u8],
-    ) -> Result<Vec<u8>, ProviderError> {
-        let hash = message_hash(alg, message)?;
-        SignHash::sign_hash(self, key, binding, alg, &hash)
-    }
-
-    fn verify_message(
-        &self,
-        key: KeyRef<'_>,
-        binding: Binding<'_>,
-        alg: AsymmetricSignature,
-        message: &[u8],
-        signature: &[u8],
-    ) -> Result<(), ProviderError> {
-        let hash = message_hash(alg, message)?;
-        SignHash::verify_hash(self, key, binding, alg, &hash, signature)
-    }
-}
+impl SignMessage for Pkcs11Provider {}
 
 impl Pkcs11Provider {
     fn check_signature(
@@ -102,28 +78,6 @@ impl Pkcs11Provider {
             )))
         }
     }
-}
-
-/// The hash of `message` with the algorithm's hash.
-fn message_hash(alg: AsymmetricSignature, message: &[u8]) -> Result<Vec<u8>, ProviderError> {
-    let hash = alg
-        .sign_hash()
-        .and_then(psc_psa::SignHash::specific)
-        .ok_or_else(|| {
-            ProviderError::InvalidArgument(format!("{alg:?} names no hash to sign messages with"))
-        })?;
-    let algorithm = match hash {
-        Hash::Sha224 => &SHA224,
-        Hash::Sha256 => &SHA256,
-        Hash::Sha384 => &SHA384,
-        Hash::Sha512 => &SHA512,
-        other => {
-            return Err(ProviderError::NotSupported(format!(
-                "signing messages with {other:?}"
-            )));
-        }
-    };
-    Ok(digest::digest(algorithm, message).as_ref().to_vec())
 }
 
 /// The mechanism and the bytes the token signs for `alg` over `hash`.

@@ -4,7 +4,7 @@
 use psc_provider_api::{Check, ProviderError};
 use psc_psa::{Algorithm, Attributes, KeyType};
 
-use crate::{ecc, hash, rsa, symmetric};
+use crate::{ecc, rsa, symmetric};
 
 /// Whether keys of this type and size can be created (`generate`: generated, else imported).
 fn supports_key(key_type: KeyType, bits: u32, generate: bool, min_rsa: u32) -> bool {
@@ -54,7 +54,7 @@ pub(crate) fn can_do(
     }
     let alg_ok = match alg {
         Algorithm::None => check != Check::Use,
-        Algorithm::Hash(hash) => hash::supports(hash) && check != Check::Use,
+        Algorithm::Hash(hash) => psc_provider_api::digest::supports(hash) && check != Check::Use,
         alg => supports_alg(attributes, alg, min_rsa),
     };
     if alg_ok { Ok(()) } else { unsupported() }

@@ -55,7 +55,7 @@
 //! | `seal.rs` | the sealed blob format |
 //! | `key_cache.rs` | parsed keys kept between operations, bounded, evicted on destroy |
 //! | `keys.rs` | [`KeyLifecycle`]: routes by key type |
-//! | `sign.rs`, `message.rs` | [`SignHash`], [`SignMessage`]: route by algorithm |
+//! | `sign.rs` | [`SignHash`], [`SignMessage`]: route by algorithm (a message is hashed by the shared hasher) |
 //! | `crypt.rs` | asymmetric encryption, AEAD, ciphers, MACs: route to the family |
 //! | `agreement.rs` | raw key agreement |
 //! | `hash.rs`, `random.rs` | hashes, random bytes |
@@ -112,7 +112,6 @@ mod hash;
 mod key_cache;
 mod keys;
 mod master_key;
-mod message;
 mod options;
 mod random;
 mod rsa;

@@ -1,6 +1,8 @@
 //! Signatures over a hash: routes each algorithm family to the module that implements it.
+//! Signatures over a message take the default of [`SignMessage`]: the shared hasher, then
+//! this.
 
-use psc_provider_api::{Binding, KeyRef, ProviderError, SignHash};
+use psc_provider_api::{Binding, KeyRef, ProviderError, SignHash, SignMessage};
 use psc_psa::AsymmetricSignature;
 
 use crate::{SoftwareProvider, ecdsa, rsa};
@@ -44,3 +46,5 @@ impl SignHash for SoftwareProvider {
         }
     }
 }
+
+impl SignMessage for SoftwareProvider {}

@@ -9,7 +9,6 @@ use psc_psa::{
     AsymmetricEncryption, AsymmetricSignature, Attributes, Hash, KeyType, RawKeyAgreement,
     SecretBytes,
 };
-use sha2::Digest as _;
 use tss_esapi::constants::response_code::Tss2ResponseCodeKind as Kind;
 use tss_esapi::constants::tss::{TPM2_RH_NULL, TPM2_ST_HASHCHECK};
 use tss_esapi::structures::{
@@ -401,41 +400,7 @@ impl SignHash for TpmProvider {
     }
 }
 
-/// The digest of `message` with `hash`, computed here (the TPM's own hash takes at most
-/// 1 KiB at once).
-fn digest(hash: Hash, message: &[u8]) -> Result<Vec<u8>, ProviderError> {
-    match hash {
-        Hash::Sha256 => Ok(sha2::Sha256::digest(message).to_vec()),
-        Hash::Sha384 => Ok(sha2::Sha384::digest(message).to_vec()),
-        Hash::Sha512 => Ok(sha2::Sha512::digest(message).to_vec()),
-        other => Err(not_supported(format!("hashing a message with {other:?}"))),
-    }
-}
-
-impl SignMessage for TpmProvider {
-    fn sign_message(
-        &self,
-        key: KeyRef<'_>,
-        binding: Binding<'_>,
-        alg: AsymmetricSignature,
-        message: &[u8],
-    ) -> Result<Vec<u8>, ProviderError> {
-        let hash = self.signing(key.attributes, alg)?;
-        self.sign_hash(key, binding, alg, &digest(hash, message)?)
-    }
-
-    fn verify_message(
-        &self,
-        key: KeyRef<'_>,
-        binding: Binding<'_>,
-        alg: AsymmetricSignature,
-        message: &[u8],
-        signature: &[u8],
-    ) -> Result<(), ProviderError> {
-        let hash = self.signing(key.attributes, alg)?;
-        self.verify_hash(key, binding, alg, &digest(hash, message)?, signature)
-    }
-}
+impl SignMessage for TpmProvider {}
 
 /// The OAEP label as the TPM takes it: empty, or ending in its only zero byte (the TPM
 /// refuses any other, so a label it would have to alter is not supported).
