@@ -205,8 +205,8 @@ impl Provider for SoftwareProvider {
     fn info(&self) -> ProviderInfo {
         ProviderInfo {
             uuid: SOFTWARE_PROVIDER_UUID,
-            description: "Software provider: PSA Crypto in process with aws-lc-rs, keys sealed \
-                          at rest under a host master key"
+            description: "Software provider: PSA Crypto in process with aws-lc-rs (OpenSSL 3 for \
+                          legacy sizes and curves), keys sealed at rest under a host master key"
                 .into(),
             vendor: "psc".into(),
             version: (0, 1, 0),
