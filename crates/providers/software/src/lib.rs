@@ -106,6 +106,7 @@ mod can_do;
 mod check_value;
 mod cost;
 mod crypt;
+mod dh;
 mod ecc;
 mod ecdsa;
 mod hash;
