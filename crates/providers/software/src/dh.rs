@@ -106,10 +106,18 @@ pub(crate) fn agree(
     material: &[u8],
     peer: &[u8],
 ) -> Result<SecretBytes, ProviderError> {
-    if !matches!(attributes.key_type, KeyType::DhKeyPair { .. }) {
-        return Err(ProviderError::InvalidArgument(
-            "key agreement needs a key pair, not a public key".into(),
-        ));
+    match attributes.key_type {
+        KeyType::DhKeyPair { .. } => {}
+        KeyType::DhPublicKey { .. } => {
+            return Err(ProviderError::InvalidArgument(
+                "key agreement needs a key pair, not a public key".into(),
+            ));
+        }
+        other => {
+            return Err(ProviderError::InvalidArgument(format!(
+                "FFDH needs a Diffie-Hellman key pair, not a {other:?} key"
+            )));
+        }
     }
     let bits = attributes.bits;
     let ours = PKey::from_dh(private_key(bits, material).map_err(corrupt)?)
