@@ -57,7 +57,8 @@ const DH_PUBLIC: Type = Type::DhPublicKey {
 /// generating a DH key pair, exporting its public value (as long as the prime), exporting
 /// the pair (the private exponent, as long as the prime), importing either back, and to
 /// raw FFDH, whose secret is as long as the prime; CanDoCrypto answers Success for each.
-/// A size that is no RFC 7919 group is PsaErrorNotSupported; a public key cannot agree
+/// A size that is no RFC 7919 group is PsaErrorNotSupported to generation, import and
+/// CanDoCrypto (Mbed TLS's `psa_is_dh_key_size_valid` refusal); a public key cannot agree
 /// (PsaErrorInvalidArgument in the original and here).
 #[test]
 fn ffdh_as_the_original_serves_it() {
@@ -133,6 +134,8 @@ fn ffdh_as_the_original_serves_it() {
         service_status(client.psa_generate_key("dh1024", small)),
         ResponseStatus::PsaErrorNotSupported
     );
+    let import = client.psa_import_key("dh1024", &[7; 128], attributes(DH_PAIR, 0, ffdh));
+    assert_eq!(service_status(import), ResponseStatus::PsaErrorNotSupported);
 }
 
 /// Camellia. The original (Mbed Crypto provider) answers Success to generating and importing
@@ -195,7 +198,7 @@ fn camellia_as_the_original_serves_it() {
 
 /// X448, SECP-K1 192 and Brainpool P-R1 160/192/224/320. The original (Mbed TLS) answers
 /// Success to generating keys on them (Brainpool P-R1 160 is a deprecated curve: generation
-/// answers PsaErrorDeprecatedPrimitive without `allow_deprecated`, import succeeds), to
+/// answers DeprecatedPrimitive without `allow_deprecated`, import succeeds), to
 /// randomized ECDSA on the Weierstrass ones and ECDH on all, X448's secret being 56 bytes.
 /// Curves still not served answer PsaErrorNotSupported in the operation and in CanDoCrypto:
 /// secp224k1 (Mbed TLS's PSA layer refuses it too) and the binary curves, which Mbed TLS
@@ -252,7 +255,7 @@ fn the_remaining_curves_as_the_original_serves_them() {
     let bp160 = Type::EccKeyPair { curve_family: bp };
     assert_eq!(
         service_status(client.psa_generate_key("bp160", attributes(bp160, 160, ecdsa.into()))),
-        ResponseStatus::PsaErrorDeprecatedPrimitive
+        ResponseStatus::DeprecatedPrimitive
     );
     let mut scalar = vec![0x11u8; 20];
     scalar[0] = 0x01;

@@ -6,8 +6,9 @@
 //! (`bits / 8` bytes): a key pair is its private exponent `x`, a public key `y = g^x mod p`,
 //! and the shared secret `peer_y^x mod p` with its leading zeros kept. The sealed form is the
 //! same bytes. An imported `x` must satisfy `1 < x < p − 1`, a public key or a peer key
-//! `1 < y < p − 1`; anything else (wrong length too) is InvalidArgument. The key size in
-//! bits names the group; an import with 0 bits takes it from the data's length.
+//! `1 < y < p − 1`; anything else is InvalidArgument. The key size in bits names the group;
+//! an import with 0 bits takes it from the data's length, and data of a length that is no
+//! group's is NotSupported (as Mbed TLS answers).
 //!
 //! The group parameters are the RFC's published primes with generator 2, stored as the
 //! `DH PARAMETERS` PEM files beside this module (written by `openssl genpkey -genparam
@@ -41,26 +42,23 @@ fn group(bits: u32) -> Result<Dh<Params>, ProviderError> {
     Dh::params_from_pem(pem).map_err(|_| failed("the group parameters"))
 }
 
-/// The group of an import of `len` bytes declared as `bits` (0: from the data).
+/// The group of an import of `len` bytes declared as `bits` (0: from the data). As in
+/// Mbed TLS: data whose length is no group's is NotSupported, then data that contradicts a
+/// declared size is InvalidArgument.
 fn import_bits(bits: u32, len: usize) -> Result<u32, ProviderError> {
     let from_data = u32::try_from(len)
         .ok()
         .and_then(|len| len.checked_mul(8))
         .unwrap_or(0);
+    if !GROUP_BITS.contains(&from_data) {
+        return Err(unsupported(from_data));
+    }
     if bits != 0 && bits != from_data {
         return Err(ProviderError::InvalidArgument(format!(
             "Diffie-Hellman key data of {len} bytes does not fit {bits} bits"
         )));
     }
-    if GROUP_BITS.contains(&from_data) {
-        Ok(from_data)
-    } else if bits != 0 {
-        Err(unsupported(bits))
-    } else {
-        Err(ProviderError::InvalidArgument(format!(
-            "{len} bytes is the size of no RFC 7919 group's key"
-        )))
-    }
+    Ok(from_data)
 }
 
 /// A new private exponent for the group of `bits`, sealed form.
@@ -248,8 +246,12 @@ mod tests {
         assert_eq!(import_bits(0, 256).ok(), Some(2048));
         assert_eq!(import_bits(8192, 1024).ok(), Some(8192));
         assert!(matches!(
-            import_bits(2048, 255),
+            import_bits(2048, 384),
             Err(ProviderError::InvalidArgument(_))
+        ));
+        assert!(matches!(
+            import_bits(2048, 255),
+            Err(ProviderError::NotSupported(_))
         ));
         assert!(matches!(
             import_bits(1024, 128),
@@ -257,7 +259,7 @@ mod tests {
         ));
         assert!(matches!(
             import_bits(0, 128),
-            Err(ProviderError::InvalidArgument(_))
+            Err(ProviderError::NotSupported(_))
         ));
         let mut one = vec![0u8; 256];
         one[255] = 1;
