@@ -4,7 +4,7 @@
 use psc_provider_api::{Check, ProviderError};
 use psc_psa::{Algorithm, Attributes, KeyType};
 
-use crate::{dh, ecc, hash, rsa, symmetric};
+use crate::{ecc, hash, rsa, symmetric};
 
 /// Whether keys of this type and size can be created (`generate`: generated, else imported).
 fn supports_key(key_type: KeyType, bits: u32, generate: bool, min_rsa: u32) -> bool {
@@ -15,8 +15,8 @@ fn supports_key(key_type: KeyType, bits: u32, generate: bool, min_rsa: u32) -> b
         }
         KeyType::RsaKeyPair => rsa::supports_key(bits, generate, min_rsa),
         KeyType::RsaPublicKey => !generate && rsa::supports_key(bits, false, min_rsa),
-        KeyType::DhKeyPair { .. } => dh::supports_key(bits),
-        KeyType::DhPublicKey { .. } => !generate && dh::supports_key(bits),
+        KeyType::DhKeyPair { .. } => crate::dh::supports_key(bits),
+        KeyType::DhPublicKey { .. } => !generate && crate::dh::supports_key(bits),
         other if symmetric::is_symmetric(other) => symmetric::supports_key(other, bits, generate),
         _ => false,
     }
