@@ -30,7 +30,7 @@ fn supports_alg(attributes: &Attributes, alg: Algorithm, min_rsa: u32) -> bool {
         }
         KeyType::RsaKeyPair | KeyType::RsaPublicKey => rsa::supports_alg(attributes, alg, min_rsa),
         KeyType::DhKeyPair { .. } | KeyType::DhPublicKey { .. } => {
-            dh::supports_alg(attributes, alg)
+            crate::dh::supports_alg(attributes, alg)
         }
         other if symmetric::is_symmetric(other) => symmetric::supports_alg(attributes, alg),
         _ => false,
