@@ -119,10 +119,6 @@ fn is_invalid_argument<T: std::fmt::Debug>(result: Result<T, ProviderError>) -> 
     matches!(result, Err(ProviderError::InvalidArgument(_)))
 }
 
-fn is_not_supported<T: std::fmt::Debug>(result: Result<T, ProviderError>) -> bool {
-    matches!(result, Err(ProviderError::NotSupported(_)))
-}
-
 #[test]
 fn both_sides_reach_the_same_secret_on_every_curve() -> TestResult {
     let (provider, _dir) = provider();
