@@ -7,6 +7,7 @@
 use std::sync::Arc;
 
 use aws_lc_rs::rsa::KeyPair as RsaKeyPair;
+use openssl::pkey::{PKey, Private};
 use psc_provider_api::{Binding, KeyLifecycle, KeyRef, NewKey, ProviderError};
 use psc_psa::{Attributes, KeyType, SecretBytes};
 
@@ -134,7 +135,7 @@ impl SoftwareProvider {
         })?;
         match parsed {
             Parsed::Ecc(key) => Ok(key),
-            Parsed::Rsa(_) => Err(other_form()),
+            Parsed::Rsa(_) | Parsed::RsaOpenSsl(_) => Err(other_form()),
         }
     }
 
@@ -149,6 +150,29 @@ impl SoftwareProvider {
         })?;
         match parsed {
             Parsed::Rsa(pair) => Ok(pair),
+            // Kept in OpenSSL's form: parse this use's own.
+            Parsed::RsaOpenSsl(_) => {
+                rsa::open_pair(&self.open_material(key, binding)?).map(Arc::new)
+            }
+            Parsed::Ecc(_) => Err(other_form()),
+        }
+    }
+
+    /// An RSA key pair for OpenSSL: kept parsed, or its blob opened and parsed.
+    pub(crate) fn open_rsa_openssl(
+        &self,
+        key: KeyRef<'_>,
+        binding: Binding<'_>,
+    ) -> Result<Arc<PKey<Private>>, ProviderError> {
+        let parsed = self.open_parsed(key, binding, |plaintext| {
+            rsa::open_openssl_pair(plaintext).map(|pair| Parsed::RsaOpenSsl(Arc::new(pair)))
+        })?;
+        match parsed {
+            Parsed::RsaOpenSsl(pair) => Ok(pair),
+            // Kept in aws-lc-rs's form: parse this use's own.
+            Parsed::Rsa(_) => {
+                rsa::open_openssl_pair(&self.open_material(key, binding)?).map(Arc::new)
+            }
             Parsed::Ecc(_) => Err(other_form()),
         }
     }
