@@ -161,6 +161,11 @@ mod required_coverage {
             (EccFamily::BrainpoolPR1, 256),
             (EccFamily::BrainpoolPR1, 384),
             (EccFamily::BrainpoolPR1, 512),
+            (EccFamily::SecpK1, 192),
+            (EccFamily::BrainpoolPR1, 160),
+            (EccFamily::BrainpoolPR1, 192),
+            (EccFamily::BrainpoolPR1, 224),
+            (EccFamily::BrainpoolPR1, 320),
         ] {
             let pair = KeyType::EccKeyPair { curve_family };
             cells.push(cell(pair, bits, ecdh));
@@ -179,6 +184,39 @@ mod required_coverage {
             refused,
             Err(psc_provider_api::ProviderError::NotSupported(_))
         ));
+    }
+
+    /// Issue 22 items 3 and 4: X448, finite-field Diffie-Hellman on every RFC 7919 group,
+    /// Camellia with GCM, CCM and the unauthenticated modes.
+    #[test]
+    fn x448_ffdh_and_camellia() {
+        let ecdh = Algorithm::KeyAgreement(KeyAgreement::Raw(RawKeyAgreement::Ecdh));
+        let ffdh = Algorithm::KeyAgreement(KeyAgreement::Raw(RawKeyAgreement::Ffdh));
+        let montgomery = KeyType::EccKeyPair {
+            curve_family: EccFamily::Montgomery,
+        };
+        let mut cells = vec![cell(montgomery, 448, ecdh)];
+        let dh = KeyType::DhKeyPair {
+            group_family: psc_psa::DhFamily::Rfc7919,
+        };
+        for bits in [2048, 3072, 4096, 6144, 8192] {
+            cells.push(cell(dh, bits, ffdh));
+        }
+        for bits in [128, 192, 256] {
+            for aead in [AeadAlg::Gcm, AeadAlg::Ccm] {
+                let short = Aead::ShortenedTag {
+                    aead,
+                    tag_length: 8,
+                };
+                for alg in [Aead::DefaultTag(aead), short] {
+                    cells.push(cell(KeyType::Camellia, bits, Algorithm::Aead(alg)));
+                }
+            }
+            for mode in [Cipher::Ctr, Cipher::CbcPkcs7, Cipher::EcbNoPadding] {
+                cells.push(cell(KeyType::Camellia, bits, Algorithm::Cipher(mode)));
+            }
+        }
+        assert_supported(&software(), &cells);
     }
 
     #[test]

@@ -1,9 +1,9 @@
-//! Raw key agreement: ECDH, routed to the elliptic-curve module.
+//! Raw key agreement: ECDH, routed to the elliptic-curve module, and FFDH, to `dh.rs`.
 
 use psc_provider_api::{Binding, KeyRef, ProviderError, RawAgreement};
 use psc_psa::{RawKeyAgreement, SecretBytes};
 
-use crate::{SoftwareProvider, ecc};
+use crate::{SoftwareProvider, dh, ecc};
 
 impl RawAgreement for SoftwareProvider {
     fn raw_agreement(
@@ -17,9 +17,9 @@ impl RawAgreement for SoftwareProvider {
             RawKeyAgreement::Ecdh => {
                 ecc::agree(key.attributes, &self.open_material(key, binding)?, peer_key)
             }
-            RawKeyAgreement::Ffdh => Err(ProviderError::NotSupported(
-                "finite-field Diffie-Hellman is not implemented by the software provider".into(),
-            )),
+            RawKeyAgreement::Ffdh => {
+                dh::agree(key.attributes, &self.open_material(key, binding)?, peer_key)
+            }
         }
     }
 }

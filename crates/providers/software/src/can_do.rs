@@ -15,6 +15,8 @@ fn supports_key(key_type: KeyType, bits: u32, generate: bool, min_rsa: u32) -> b
         }
         KeyType::RsaKeyPair => rsa::supports_key(bits, generate, min_rsa),
         KeyType::RsaPublicKey => !generate && rsa::supports_key(bits, false, min_rsa),
+        KeyType::DhKeyPair { .. } => crate::dh::supports_key(bits),
+        KeyType::DhPublicKey { .. } => !generate && crate::dh::supports_key(bits),
         other if symmetric::is_symmetric(other) => symmetric::supports_key(other, bits, generate),
         _ => false,
     }
@@ -27,6 +29,9 @@ fn supports_alg(attributes: &Attributes, alg: Algorithm, min_rsa: u32) -> bool {
             ecc::supports_alg(attributes, alg)
         }
         KeyType::RsaKeyPair | KeyType::RsaPublicKey => rsa::supports_alg(attributes, alg, min_rsa),
+        KeyType::DhKeyPair { .. } | KeyType::DhPublicKey { .. } => {
+            crate::dh::supports_alg(attributes, alg)
+        }
         other if symmetric::is_symmetric(other) => symmetric::supports_alg(attributes, alg),
         _ => false,
     }

@@ -3,7 +3,7 @@
 //! and RSA-2048 private-key work about 0.6 ms, which may run inline, as may destroying or
 //! exporting any key (no arithmetic). RSA key generation (tens of milliseconds at 2048 bits,
 //! seconds at 4096) and any other work with a larger RSA key (RSA-4096 signing: about 6 ms,
-//! RSA-8192: about 45 ms) are slow.
+//! RSA-8192: about 45 ms) are slow, and so is all finite-field Diffie-Hellman work.
 
 use psc_provider_api::{Cost, Operation};
 use psc_psa::{Attributes, KeyType};
@@ -18,6 +18,14 @@ pub(crate) fn cost(operation: Operation, key: Option<&Attributes>) -> Cost {
     };
     if matches!(operation, Operation::Destroy | Operation::Export) {
         return Cost::Inline;
+    }
+    // Finite-field Diffie-Hellman exponentiates modulo a prime of 2048 to 8192 bits:
+    // milliseconds to a second, whichever the operation.
+    if matches!(
+        key.key_type,
+        KeyType::DhKeyPair { .. } | KeyType::DhPublicKey { .. }
+    ) {
+        return Cost::Slow;
     }
     let rsa = matches!(key.key_type, KeyType::RsaKeyPair | KeyType::RsaPublicKey);
     // An import may leave the size to be read from the data (0 bits): assume the worst.

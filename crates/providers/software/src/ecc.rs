@@ -6,12 +6,17 @@
 //! | SECP_R1 256, 384, 521 | aws-lc-rs | aws-lc-rs; RustCrypto for RFC 6979 and wide P-521 inputs | aws-lc-rs |
 //! | SECP_K1 256 | aws-lc-rs; public point of an import: k256 | same as SECP_R1 | k256 |
 //! | MONTGOMERY 255 (X25519) | aws-lc-rs | none: agreement only | aws-lc-rs |
-//! | SECP_R1 192, 224; BRAINPOOL_P_R1 256, 384, 512 | OpenSSL (`ecc/ossl.rs`) | OpenSSL, randomized only: deterministic ECDSA is NotSupported | OpenSSL |
+//! | MONTGOMERY 448 (X448) | OpenSSL (`ecc/x448.rs`) | none: agreement only | OpenSSL |
+//! | SECP_R1 192, 224; SECP_K1 192; BRAINPOOL_P_R1 160, 192, 224, 256, 320, 384, 512 | OpenSSL (`ecc/ossl.rs`) | OpenSSL, randomized only: deterministic ECDSA is NotSupported | OpenSSL |
 //!
-//! Every other family or size answers NotSupported. Formats (PSA): a Weierstrass private key
+//! Every other family or size answers NotSupported: SECP_K1 225 (secp224k1, whose 225-bit
+//! scalars PSA's 29-byte format and the curve's 28-byte coordinates do not match; Mbed TLS's
+//! PSA layer refuses it too), SECP_R2, the binary curves SECT_K1, SECT_R1 and SECT_R2 (Mbed
+//! TLS, the original's engine, has no binary curves) and FRP. Formats (PSA): a Weierstrass private key
 //! is the big-endian scalar of `ceil(bits/8)` bytes and a public key `0x04 ‖ X ‖ Y`; an
-//! X25519 private key is the 32-byte little-endian scalar (clamped) and a public key the
-//! 32-byte u-coordinate. Sealed forms: `ecc/weierstrass.rs` and `ecc/x25519.rs`; the ECDSA
+//! X25519 (X448) private key is the 32-byte (56-byte) little-endian scalar, clamped, and a
+//! public key the u-coordinate of that length. Sealed forms: `ecc/weierstrass.rs`,
+//! `ecc/ossl.rs`, `ecc/x25519.rs` and `ecc/x448.rs`; the ECDSA
 //! routing between aws-lc-rs and RustCrypto: `ecdsa.rs`.
 
 use aws_lc_rs::signature::{EcdsaKeyPair, KeyPair};
@@ -27,6 +32,7 @@ pub(crate) mod rfc6979;
 mod secp256k1;
 mod weierstrass;
 mod x25519;
+mod x448;
 
 pub(crate) use curve::Curve;
 pub(crate) use weierstrass::ecdsa_algorithms;
@@ -46,7 +52,7 @@ pub(crate) struct EccKey {
 enum Private {
     /// P-256, P-384, P-521, secp256k1: aws-lc-rs's key, which holds the public point too.
     Weierstrass(EcdsaKeyPair),
-    /// X25519: the clamped scalar.
+    /// X25519 or X448: the clamped scalar.
     Montgomery(SecretBytes),
     /// The curves OpenSSL runs (`ecc/ossl.rs`): the big-endian scalar.
     OpenSsl(SecretBytes),
@@ -84,7 +90,10 @@ impl EccKey {
     }
 
     fn open_pair(curve: Curve, sealed: &[u8]) -> Result<EccKey, ProviderError> {
-        let (public, private) = if curve.is_montgomery() {
+        let (public, private) = if curve == Curve::X448 {
+            let scalar = SecretBytes::from(sealed);
+            (x448::public_key(&scalar)?, Private::Montgomery(scalar))
+        } else if curve.is_montgomery() {
             let scalar = SecretBytes::from(sealed);
             (x25519::public_key(&scalar)?, Private::Montgomery(scalar))
         } else if curve.is_openssl() {
@@ -120,9 +129,10 @@ impl EccKey {
     pub(crate) fn ecdsa_pair(&self) -> Result<&EcdsaKeyPair, ProviderError> {
         match &self.private {
             Some(Private::Weierstrass(pair)) => Ok(pair),
-            Some(Private::Montgomery(_)) => Err(ProviderError::InvalidArgument(
-                "an X25519 key is for key agreement only, not ECDSA".into(),
-            )),
+            Some(Private::Montgomery(_)) => Err(ProviderError::InvalidArgument(format!(
+                "a {:?} key is for key agreement only, not ECDSA",
+                self.curve
+            ))),
             Some(Private::OpenSsl(_)) => Err(ProviderError::Other(format!(
                 "{:?} is OpenSSL's, not aws-lc-rs's",
                 self.curve
@@ -173,7 +183,9 @@ pub(crate) fn generate(curve_family: EccFamily, bits: u32) -> Result<SecretBytes
     }
     let curve =
         Curve::new(curve_family, bits).ok_or_else(|| curve::unsupported(curve_family, bits))?;
-    if curve.is_montgomery() {
+    if curve == Curve::X448 {
+        x448::generate()
+    } else if curve.is_montgomery() {
         x25519::generate()
     } else if curve.is_openssl() {
         ossl::generate(curve)
@@ -190,7 +202,9 @@ pub(crate) fn import_pair(
     data: &[u8],
 ) -> Result<(SecretBytes, u32), ProviderError> {
     let curve = curve::for_import(curve_family, bits, data.len(), false)?;
-    let material = if curve.is_montgomery() {
+    let material = if curve == Curve::X448 {
+        x448::import(data)?
+    } else if curve.is_montgomery() {
         x25519::import(data)?
     } else if curve.is_openssl() {
         ossl::import_scalar(curve, data)?
@@ -214,7 +228,9 @@ pub(crate) fn import_public(
 
 /// Checks a public key in PSA format.
 fn check_public(curve: Curve, data: &[u8]) -> Result<(), ProviderError> {
-    if curve.is_montgomery() {
+    if curve == Curve::X448 {
+        x448::check_public(data)
+    } else if curve.is_montgomery() {
         x25519::check_public(data)
     } else if curve.is_openssl() {
         ossl::check_point(curve, data)
@@ -247,6 +263,9 @@ pub(crate) fn agree(
     let key = EccKey::from_sealed(attributes, material)?;
     match &key.private {
         Some(Private::Weierstrass(pair)) => weierstrass::agree(key.curve, pair, peer_key),
+        Some(Private::Montgomery(scalar)) if key.curve == Curve::X448 => {
+            x448::agree(scalar, peer_key)
+        }
         Some(Private::Montgomery(scalar)) => x25519::agree(scalar, peer_key),
         Some(Private::OpenSsl(scalar)) => ossl::agree(key.curve, scalar, peer_key),
         None => Err(ProviderError::InvalidArgument(

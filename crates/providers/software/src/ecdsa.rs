@@ -39,7 +39,7 @@ const HASHES: [Hash; 13] = [
     Hash::Sha3_512,
 ];
 
-/// Signs `input` with `alg`. A public key or an X25519 key cannot sign: InvalidArgument.
+/// Signs `input` with `alg`. A public key or a Montgomery key cannot sign: InvalidArgument.
 pub(crate) fn sign(
     key: &EccKey,
     alg: AsymmetricSignature,
@@ -181,7 +181,7 @@ fn aws_digest(curve: Curve, e: &[u8]) -> Result<Option<Digest>, ProviderError> {
         Curve::P256 | Curve::Secp256k1 => &digest::SHA256,
         Curve::P384 => &digest::SHA384,
         Curve::P521 => &digest::SHA512,
-        Curve::X25519 => return Err(no_ecdsa()),
+        Curve::X25519 | Curve::X448 => return Err(no_ecdsa()),
         other => {
             return Err(ProviderError::Other(format!(
                 "{other:?} is OpenSSL's, not aws-lc-rs's"
@@ -198,7 +198,9 @@ fn aws_digest(curve: Curve, e: &[u8]) -> Result<Option<Digest>, ProviderError> {
 }
 
 fn no_ecdsa() -> ProviderError {
-    ProviderError::InvalidArgument("an X25519 key is for key agreement only, not ECDSA".into())
+    ProviderError::InvalidArgument(
+        "an X25519 or X448 key is for key agreement only, not ECDSA".into(),
+    )
 }
 
 #[cfg(test)]

@@ -14,8 +14,11 @@
 //! Memory: a parsed key is aws-lc's `EVP_PKEY`; dropping the last reference frees it with
 //! `EVP_PKEY_free`, and aws-lc's `OPENSSL_free` wipes every allocation it frees. An X25519
 //! scalar, and the scalar of a key on a curve OpenSSL runs, is a
-//! [`SecretBytes`](psc_psa::SecretBytes), wiped on drop. Keys OpenSSL runs RSA with are not
-//! kept: each such operation parses its key (`rsa/ossl.rs`). Capacity 0 keeps no
+//! [`SecretBytes`](psc_psa::SecretBytes), wiped on drop. An RSA key OpenSSL signs with is its
+//! `EVP_PKEY`, freed with `EVP_PKEY_free` (OpenSSL clears an RSA key's private numbers when
+//! freeing them). A key kept in one engine's form and used with the other engine (an
+//! RSA-2048 key signing with SHA-256, then SHA-224) is parsed for that use and not kept.
+//! Decryption parses its key each time, whichever the engine. Capacity 0 keeps no
 //! key: each operation then parses its key and drops it when done, as before.
 
 use std::fmt;
@@ -24,6 +27,7 @@ use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use aws_lc_rs::rsa::KeyPair as RsaKeyPair;
 use lru::LruCache;
+use openssl::pkey::{PKey, Private};
 use psc_provider_api::ProviderError;
 
 use crate::ecc::EccKey;
@@ -36,8 +40,11 @@ pub const DEFAULT_KEY_CACHE_SIZE: usize = 256;
 pub(crate) enum Parsed {
     /// An elliptic-curve key pair or public key.
     Ecc(Arc<EccKey>),
-    /// An RSA key pair.
+    /// An RSA key pair, as aws-lc-rs runs it.
     Rsa(Arc<RsaKeyPair>),
+    /// An RSA key pair, as OpenSSL runs it (keys under 2048 bits, the hashes aws-lc-rs
+    /// lacks, raw PKCS#1 v1.5: `rsa/ossl.rs`).
+    RsaOpenSsl(Arc<PKey<Private>>),
 }
 
 /// One kept key and the associated data its blob was opened with.

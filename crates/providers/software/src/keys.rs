@@ -1,19 +1,20 @@
 //! Key lifecycle: every key lives only in its sealed blob, which the service stores.
 //!
-//! Each key type's material is handled in its own module (`ecc`, `rsa`, `symmetric`); this file only
+//! Each key type's material is handled in its own module (`ecc`, `rsa`, `dh`, `symmetric`); this file only
 //! routes by key type and seals the result. Public keys are sealed like private ones: one
 //! blob format, and the binding and attributes are authenticated for both.
 
 use std::sync::Arc;
 
 use aws_lc_rs::rsa::KeyPair as RsaKeyPair;
+use openssl::pkey::{PKey, Private};
 use psc_provider_api::{Binding, KeyLifecycle, KeyRef, NewKey, ProviderError};
 use psc_psa::{Attributes, KeyType, SecretBytes};
 
 use crate::SoftwareProvider;
 use crate::ecc::{self, EccKey};
 use crate::key_cache::Parsed;
-use crate::{rsa, seal, symmetric};
+use crate::{dh, rsa, seal, symmetric};
 
 impl KeyLifecycle for SoftwareProvider {
     fn generate(
@@ -24,6 +25,7 @@ impl KeyLifecycle for SoftwareProvider {
         let material = match attributes.key_type {
             KeyType::EccKeyPair { curve_family } => ecc::generate(curve_family, attributes.bits)?,
             KeyType::RsaKeyPair => rsa::generate(attributes.bits, self.min_rsa_bits)?,
+            KeyType::DhKeyPair { .. } => dh::generate(attributes.bits)?,
             other if symmetric::is_symmetric(other) => symmetric::generate(other, attributes.bits)?,
             other => return Err(unsupported("generate", other)),
         };
@@ -42,6 +44,8 @@ impl KeyLifecycle for SoftwareProvider {
             KeyType::EccPublicKey { curve_family } => ecc::import_public(curve_family, bits, data)?,
             KeyType::RsaKeyPair => rsa::import_pair(bits, data, self.min_rsa_bits)?,
             KeyType::RsaPublicKey => rsa::import_public(bits, data, self.min_rsa_bits)?,
+            KeyType::DhKeyPair { .. } => dh::import_pair(bits, data)?,
+            KeyType::DhPublicKey { .. } => dh::import_public(bits, data)?,
             other if symmetric::is_symmetric(other) => symmetric::import(other, bits, data)?,
             other => return Err(unsupported("import", other)),
         };
@@ -68,6 +72,9 @@ impl KeyLifecycle for SoftwareProvider {
                 rsa::check_minimum(key.attributes, self.min_rsa_bits)?;
                 rsa::export_public(key.attributes, &self.open_material(key, binding)?)
             }
+            KeyType::DhKeyPair { .. } | KeyType::DhPublicKey { .. } => {
+                dh::export_public(key.attributes, &self.open_material(key, binding)?)
+            }
             other => Err(ProviderError::InvalidArgument(format!(
                 "a {other:?} key has no public part"
             ))),
@@ -81,6 +88,8 @@ impl KeyLifecycle for SoftwareProvider {
                 ecc::export(key.attributes, &material)
             }
             KeyType::RsaKeyPair | KeyType::RsaPublicKey => rsa::export(key.attributes, &material),
+            // The sealed form of a Diffie-Hellman key is its PSA format.
+            KeyType::DhKeyPair { .. } | KeyType::DhPublicKey { .. } => Ok(material),
             other if symmetric::is_symmetric(other) => Ok(material),
             other => Err(unsupported("export", other)),
         }
@@ -126,7 +135,7 @@ impl SoftwareProvider {
         })?;
         match parsed {
             Parsed::Ecc(key) => Ok(key),
-            Parsed::Rsa(_) => Err(other_form()),
+            Parsed::Rsa(_) | Parsed::RsaOpenSsl(_) => Err(other_form()),
         }
     }
 
@@ -141,6 +150,29 @@ impl SoftwareProvider {
         })?;
         match parsed {
             Parsed::Rsa(pair) => Ok(pair),
+            // Kept in OpenSSL's form: parse this use's own.
+            Parsed::RsaOpenSsl(_) => {
+                rsa::open_pair(&self.open_material(key, binding)?).map(Arc::new)
+            }
+            Parsed::Ecc(_) => Err(other_form()),
+        }
+    }
+
+    /// An RSA key pair for OpenSSL: kept parsed, or its blob opened and parsed.
+    pub(crate) fn open_rsa_openssl(
+        &self,
+        key: KeyRef<'_>,
+        binding: Binding<'_>,
+    ) -> Result<Arc<PKey<Private>>, ProviderError> {
+        let parsed = self.open_parsed(key, binding, |plaintext| {
+            rsa::open_openssl_pair(plaintext).map(|pair| Parsed::RsaOpenSsl(Arc::new(pair)))
+        })?;
+        match parsed {
+            Parsed::RsaOpenSsl(pair) => Ok(pair),
+            // Kept in aws-lc-rs's form: parse this use's own.
+            Parsed::Rsa(_) => {
+                rsa::open_openssl_pair(&self.open_material(key, binding)?).map(Arc::new)
+            }
             Parsed::Ecc(_) => Err(other_form()),
         }
     }

@@ -13,18 +13,23 @@
 //! | family | keys | algorithms |
 //! |---|---|---|
 //! | RSA (`rsa.rs`) | 1024, 2048, 3072, 4096 generated, 1024–8192 imported (`min_rsa_bits` may raise the floor); PKCS#1 DER | PKCS#1 v1.5 and PSS signatures with every hash but MD2/MD4, raw PKCS#1 v1.5 signatures, PKCS#1 v1.5 and OAEP encryption (every hash but MD2/MD4, with label) |
-//! | elliptic curves (`ecc.rs`) | SECP-R1 192/224/256/384/521, SECP-K1 256, Brainpool P-R1 256/384/512, X25519 | ECDSA (randomized, deterministic RFC 6979 but not on SECP-R1 192/224 and Brainpool, any-length; every hash but MD2/MD4), ECDH |
-//! | symmetric (`symmetric.rs`) | AES-128/192/256, ChaCha20, HMAC, derive, raw data | GCM, CCM, ChaCha20-Poly1305 (shortened tags); CTR, CBC (none/PKCS#7), CFB, OFB, ECB, ChaCha20; HMAC (SHA-1, SHA-2, SHA-3, MD5, RIPEMD-160), CMAC, truncated MACs |
+//! | elliptic curves (`ecc.rs`) | SECP-R1 192/224/256/384/521, SECP-K1 192/256, Brainpool P-R1 160/192/224/256/320/384/512, X25519, X448 | ECDSA (randomized, deterministic RFC 6979 but not on the curves OpenSSL runs, any-length; every hash but MD2/MD4), ECDH |
+//! | finite-field DH (`dh.rs`) | RFC 7919 ffdhe2048/3072/4096/6144/8192 | raw FFDH |
+//! | symmetric (`symmetric.rs`) | AES-128/192/256, Camellia-128/192/256, ChaCha20, HMAC, derive, raw data | GCM, CCM, ChaCha20-Poly1305 (shortened tags); CTR, CBC (none/PKCS#7), CFB, OFB, ECB, ChaCha20; HMAC (SHA-1, SHA-2, SHA-3, MD5, RIPEMD-160), CMAC (AES), truncated MACs |
 //! | hashes (`hash.rs`) | — | MD5, RIPEMD-160, SHA-1, SHA-2 (all six), SHA-3 |
 //!
 //! Not supported, answering `NotSupported`: MD2 and MD4 anywhere, RSA keys under 1024 bits,
-//! DES, ARC4, Camellia, XTS, CBC-MAC, FFDH, and curves no maintained crate covers.
+//! DES, ARC4, XTS, CBC-MAC, CMAC over Camellia, secp224k1, SECP-R2, the binary (SECT) curves
+//! and FRP.
 //!
 //! ## Engines: aws-lc-rs, and OpenSSL 3 for what it lacks
 //!
 //! aws-lc-rs does what it does well: RSA of 2048 bits and more with SHA-256/384/512
 //! signatures and SHA-1/SHA-2 OAEP, P-256/384/521 and X25519. OpenSSL also runs the curves
-//! aws-lc-rs lacks (SECP-R1 192/224, Brainpool P-R1 256/384/512: `ecc/ossl.rs`). It refuses RSA keys under
+//! aws-lc-rs lacks (SECP-R1 192/224, SECP-K1 192, Brainpool P-R1: `ecc/ossl.rs`; X448:
+//! `ecc/x448.rs`), finite-field Diffie-Hellman (`dh.rs`) and the Camellia cipher modes
+//! (`symmetric/camellia.rs`); Camellia's GCM and CCM, which OpenSSL lacks, run on RustCrypto's
+//! `camellia` block cipher. aws-lc-rs refuses RSA keys under
 //! 2048 bits, has no RSA encoding for SHA-224, SHA-512/224, SHA-512/256, SHA-3, RIPEMD-160
 //! or MD5, and exposes no raw RSA private-key operation for the raw PKCS#1 v1.5 signature.
 //! The original (Mbed TLS) serves all of these, and existing applications use them. For
@@ -58,6 +63,7 @@
 //! | `sign.rs` | [`SignHash`], [`SignMessage`]: route by algorithm (a message is hashed by the shared hasher) |
 //! | `crypt.rs` | asymmetric encryption, AEAD, ciphers, MACs: route to the family |
 //! | `agreement.rs` | raw key agreement |
+//! | `dh.rs`, `dh/` | finite-field Diffie-Hellman (the RFC 7919 groups' parameters) |
 //! | `hash.rs`, `random.rs` | hashes, random bytes |
 //! | `can_do.rs` | CanDoCrypto |
 //! | `cost.rs` | how long each request takes: where the service runs it |
@@ -106,6 +112,7 @@ mod can_do;
 mod check_value;
 mod cost;
 mod crypt;
+mod dh;
 mod ecc;
 mod ecdsa;
 mod hash;

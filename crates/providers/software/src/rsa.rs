@@ -235,6 +235,13 @@ fn modulus_len(attributes: &Attributes) -> usize {
     usize::try_from(attributes.bits.div_ceil(8)).unwrap_or(usize::MAX)
 }
 
+/// Opens the sealed form of a key pair for OpenSSL (`rsa/ossl.rs`).
+pub(crate) fn open_openssl_pair(
+    material: &[u8],
+) -> Result<openssl::pkey::PKey<openssl::pkey::Private>, ProviderError> {
+    ossl::open_pair(material)
+}
+
 /// Opens the sealed form of a key pair.
 pub(crate) fn open_pair(material: &[u8]) -> Result<KeyPair, ProviderError> {
     KeyPair::from_pkcs8(material).map_err(|_| corrupt("the sealed RSA key pair does not parse"))

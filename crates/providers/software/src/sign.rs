@@ -22,7 +22,7 @@ impl SignHash for SoftwareProvider {
             rsa::sign_hash(
                 key.attributes,
                 || self.open_rsa_pair(key, binding),
-                || self.open_material(key, binding),
+                || self.open_rsa_openssl(key, binding),
                 alg,
                 hash,
             )

@@ -1,4 +1,4 @@
-//! Symmetric keys (AES, ChaCha20, HMAC, derivation and raw-data keys): their material, and
+//! Symmetric keys (AES, Camellia, ChaCha20, HMAC, derivation and raw-data keys): their material, and
 //! AEAD, unauthenticated ciphers and MACs.
 //!
 //! A symmetric key's sealed material is its raw bytes, exactly what export answers. Every
@@ -9,19 +9,20 @@
 //! | file | concern | back end |
 //! |---|---|---|
 //! | `symmetric/keys.rs` | sizes, generation, import | aws-lc-rs random |
-//! | `symmetric/aead.rs` | AES-GCM, AES-CCM, ChaCha20-Poly1305 | aws-lc-rs; RustCrypto for CCM and GCM's other nonce and tag lengths |
-//! | `symmetric/rust_crypto_aead.rs` | the RustCrypto AEADs, chosen by key, nonce and tag length | `aes`, `aes-gcm`, `ccm` |
+//! | `symmetric/aead.rs` | GCM and CCM (AES, Camellia), ChaCha20-Poly1305 | aws-lc-rs; RustCrypto for CCM, Camellia and GCM's other nonce and tag lengths |
+//! | `symmetric/rust_crypto_aead.rs` | the RustCrypto AEADs, chosen by key, nonce and tag length | `aes`, `camellia`, `aes-gcm`, `ccm` |
 //! | `symmetric/cipher.rs` | AES CTR, CFB-128, OFB, ECB, CBC (PKCS#7 or none); ChaCha20 | aws-lc-rs; `chacha20` |
+//! | `symmetric/camellia.rs` | Camellia in the same modes as AES | OpenSSL |
 //! | `symmetric/mac.rs` | HMAC, CMAC-AES, truncation | aws-lc-rs; RustCrypto `hmac` for other hashes |
 //!
-//! Not supported: DES and 3DES, ARC4, Camellia (deprecated, or no maintained constant-time
-//! implementation at hand), AES-XTS, CBC-MAC (forgeable for messages of varying length),
+//! Not supported: DES and 3DES, ARC4 (deprecated), XTS, CBC-MAC (forgeable for messages of varying length),
 //! HMAC over MD2 or MD4, and key derivation (this provider has no derivation operation).
 
 use psc_provider_api::ProviderError;
 use psc_psa::{Aead, Algorithm, Attributes, Cipher, KeyType, Mac, SecretBytes};
 
 mod aead;
+mod camellia;
 mod cipher;
 mod keys;
 mod mac;

@@ -1,7 +1,7 @@
 //! Cross-checks with the `openssl` command line on every curve: our ECDSA signatures
 //! (randomized, deterministic, `EcdsaAny` on P-521's wide inputs) verify there, its
 //! signatures verify here, and ECDH between an openssl key and ours gives the same secret on
-//! both sides. DER and PEM are written and read by hand below.
+//! both sides (X448 too). DER and PEM are written and read by hand below.
 
 mod common;
 
@@ -64,9 +64,16 @@ const X25519: Curve = Curve {
     openssl: "X25519",
     oid: "06032b656e",
 };
+const X448: Curve = Curve {
+    family: EccFamily::Montgomery,
+    bits: 448,
+    len: 56,
+    openssl: "X448",
+    oid: "06032b656f",
+};
 const WEIERSTRASS: [Curve; 4] = [P256, P384, P521, SECP256K1];
 /// The curves served through OpenSSL (issue 22 item 3).
-const OPENSSL_CURVES: [Curve; 5] = [
+const OPENSSL_CURVES: [Curve; 10] = [
     Curve {
         family: EccFamily::SecpR1,
         bits: 192,
@@ -101,6 +108,42 @@ const OPENSSL_CURVES: [Curve; 5] = [
         len: 64,
         openssl: "brainpoolP512r1",
         oid: "06092b240303020801010d",
+    },
+    // The rest of issue 22 item 3: SECP-K1 192, Brainpool P-R1 160/192/224/320.
+    Curve {
+        family: EccFamily::SecpK1,
+        bits: 192,
+        len: 24,
+        openssl: "secp192k1",
+        oid: "06052b8104001f",
+    },
+    Curve {
+        family: EccFamily::BrainpoolPR1,
+        bits: 160,
+        len: 20,
+        openssl: "brainpoolP160r1",
+        oid: "06092b2403030208010101",
+    },
+    Curve {
+        family: EccFamily::BrainpoolPR1,
+        bits: 192,
+        len: 24,
+        openssl: "brainpoolP192r1",
+        oid: "06092b2403030208010103",
+    },
+    Curve {
+        family: EccFamily::BrainpoolPR1,
+        bits: 224,
+        len: 28,
+        openssl: "brainpoolP224r1",
+        oid: "06092b2403030208010105",
+    },
+    Curve {
+        family: EccFamily::BrainpoolPR1,
+        bits: 320,
+        len: 40,
+        openssl: "brainpoolP320r1",
+        oid: "06092b2403030208010109",
     },
 ];
 /// id-ecPublicKey (RFC 5480).
@@ -138,14 +181,14 @@ impl Curve {
         let pem = format!("{name}.pem");
         let der_file = format!("{name}.der");
         if self.family == EccFamily::Montgomery {
-            openssl(&["genpkey", "-algorithm", "X25519", "-out", &pem], dir)?;
+            openssl(&["genpkey", "-algorithm", self.openssl, "-out", &pem], dir)?;
             openssl(
                 &["pkey", "-in", &pem, "-outform", "DER", "-out", &der_file],
                 dir,
             )?;
-            // PKCS#8 (RFC 8410): the key is the last 32 bytes, in an OCTET STRING.
+            // PKCS#8 (RFC 8410): the key is the last bytes, in an OCTET STRING.
             let der = fs::read(dir.join(&der_file))?;
-            return Ok(der[der.len() - 32..].to_vec());
+            return Ok(der[der.len() - self.len..].to_vec());
         }
         let curve = format!("ec_paramgen_curve:{}", self.openssl);
         openssl(
@@ -517,7 +560,7 @@ fn ecdh_agrees_with_openssl() -> TestResult {
     let (provider, dir) = provider();
     let work = dir.path();
     let ecdh = Algorithm::KeyAgreement(KeyAgreement::Raw(RawKeyAgreement::Ecdh));
-    for curve in [P256, P384, P521, SECP256K1, X25519] {
+    for curve in [P256, P384, P521, SECP256K1, X25519, X448] {
         // Theirs: an openssl key, also imported into us. Ours: a key generated here.
         let their_scalar = curve.openssl_key(work, "theirs")?;
         let theirs = provider.import(
@@ -635,7 +678,7 @@ fn ecdsa_with_every_other_hash_cross_checks_with_openssl() -> TestResult {
     Ok(())
 }
 
-/// SECP-R1 192/224 and Brainpool P-R1 256/384/512 (issue 22 item 3): keys from openssl
+/// SECP-R1 192/224, SECP-K1 192 and Brainpool P-R1 160 to 512 (issue 22 item 3): keys from openssl
 /// import, ECDSA verifies both ways, ECDH agrees with `openssl pkeyutl -derive`, and
 /// deterministic ECDSA is NotSupported in the operation and in CanDoCrypto alike.
 #[test]

@@ -394,27 +394,21 @@ fn keys_export_and_import_back() -> TestResult {
 fn unsupported_curves_are_not_generated() {
     let (provider, _dir) = provider();
     let alg = ecdsa(Hash::Sha256);
-    // SECP-R1 192/224 and Brainpool P-R1 256/384/512 are served (through OpenSSL).
+    // SECP-R1 192/224, SECP-K1 192, Brainpool P-R1 160 to 512 and X448 are served
+    // (through OpenSSL); secp224k1, binary curves and FRP are not.
     let unsupported = [
-        (SECP256K1.pair(), 192),
         (SECP256K1.pair(), 225),
         (
             KeyType::EccKeyPair {
-                curve_family: EccFamily::BrainpoolPR1,
+                curve_family: EccFamily::SectK1,
             },
-            320,
+            233,
         ),
         (
             KeyType::EccKeyPair {
                 curve_family: EccFamily::Frp,
             },
             256,
-        ),
-        (
-            KeyType::EccKeyPair {
-                curve_family: EccFamily::Montgomery,
-            },
-            448,
         ),
         (P256.public(), 256),
     ];
@@ -447,21 +441,29 @@ fn import_takes_the_size_from_the_data() -> TestResult {
         let result = provider.import(&attributes(P256.pair(), bits, alg), &scalar, BINDING);
         assert!(is_invalid_argument(result), "{bits}");
     }
-    // Curves the family defines but the provider lacks.
-    let k192 = provider.import(&attributes(SECP256K1.pair(), 192, alg), &[1; 24], BINDING);
-    assert!(is_not_supported(k192));
+    // Curves the family defines but the provider lacks: secp224k1 (29-byte scalars).
+    let k224 = provider.import(&attributes(SECP256K1.pair(), 225, alg), &[1; 29], BINDING);
+    assert!(is_not_supported(k224));
     assert!(is_not_supported(import(
         &provider,
         SECP256K1.pair(),
         alg,
-        &[1; 24]
+        &[1; 29]
     )));
+    // secp192k1 and brainpoolP320r1 are served, sizes taken from the data.
+    assert_eq!(
+        import(&provider, SECP256K1.pair(), alg, &[1; 24])?
+            .attributes
+            .bits,
+        192
+    );
     let brainpool = KeyType::EccKeyPair {
         curve_family: EccFamily::BrainpoolPR1,
     };
-    assert!(is_not_supported(import(
-        &provider, brainpool, alg, &[1; 40]
-    )));
+    assert_eq!(
+        import(&provider, brainpool, alg, &[1; 40])?.attributes.bits,
+        320
+    );
     // Served through OpenSSL: P-224 and P-192 scalars import, sizes taken from the data.
     let p224 = provider.import(&attributes(P256.pair(), 224, alg), &[1; 28], BINDING)?;
     assert_eq!(p224.attributes.bits, 224);

@@ -2,8 +2,8 @@
 //! that a provider might plausibly support, crossed with the algorithms that fit it.
 
 use psc_psa::{
-    Aead, AeadAlg, AsymmetricEncryption, AsymmetricSignature, Cipher, EccFamily, FullLengthMac,
-    Hash, KeyType, Mac, SignHash,
+    Aead, AeadAlg, AsymmetricEncryption, AsymmetricSignature, Cipher, DhFamily, EccFamily,
+    FullLengthMac, Hash, KeyType, Mac, RawKeyAgreement, SignHash,
 };
 
 /// Every hash of the contract.
@@ -39,6 +39,16 @@ pub(crate) fn weierstrass_curves() -> Vec<(KeyType, u32)> {
         (pair(EccFamily::BrainpoolPR1), 384),
         (pair(EccFamily::BrainpoolPR1), 512),
         (pair(EccFamily::SecpK1), 192),
+        (pair(EccFamily::BrainpoolPR1), 160),
+        (pair(EccFamily::BrainpoolPR1), 192),
+        (pair(EccFamily::BrainpoolPR1), 224),
+        (pair(EccFamily::BrainpoolPR1), 320),
+        // Defined by PSA, served by no provider here (CanDoCrypto and the operation must
+        // both say NotSupported): secp224k1, binary curves, FRP256v1.
+        (pair(EccFamily::SecpK1), 225),
+        (pair(EccFamily::SectK1), 163),
+        (pair(EccFamily::SectR1), 233),
+        (pair(EccFamily::Frp), 256),
     ]
 }
 
@@ -119,6 +129,15 @@ pub(crate) fn aead_cases() -> Vec<(KeyType, u32, Aead)> {
     let mut cases = Vec::new();
     for bits in [128, 192, 256] {
         for aead in [AeadAlg::Gcm, AeadAlg::Ccm] {
+            cases.push((KeyType::Camellia, bits, Aead::DefaultTag(aead)));
+            let tag_length = 8;
+            cases.push((
+                KeyType::Camellia,
+                bits,
+                Aead::ShortenedTag { aead, tag_length },
+            ));
+        }
+        for aead in [AeadAlg::Gcm, AeadAlg::Ccm] {
             cases.push((KeyType::Aes, bits, Aead::DefaultTag(aead)));
         }
         for tag_length in [4, 8, 12] {
@@ -162,6 +181,7 @@ pub(crate) fn cipher_cases() -> Vec<(KeyType, u32, Cipher)> {
     let mut cases = Vec::new();
     for bits in [128, 192, 256] {
         cases.extend(modes.iter().map(|mode| (KeyType::Aes, bits, *mode)));
+        cases.extend(modes.iter().map(|mode| (KeyType::Camellia, bits, *mode)));
     }
     cases.push((KeyType::Chacha20, 256, Cipher::StreamCipher));
     cases
@@ -186,6 +206,7 @@ pub(crate) fn mac_cases() -> Vec<(KeyType, u32, Mac)> {
             length: 16,
         },
     ));
+    cases.push((KeyType::Camellia, 128, Mac::FullLength(FullLengthMac::Cmac)));
     for bits in [128, 256] {
         cases.push((KeyType::Aes, bits, Mac::FullLength(FullLengthMac::Cmac)));
         cases.push((KeyType::Aes, bits, Mac::FullLength(FullLengthMac::CbcMac)));
@@ -201,15 +222,29 @@ pub(crate) fn mac_cases() -> Vec<(KeyType, u32, Mac)> {
     cases
 }
 
-/// Key agreement cells: Weierstrass curves, X25519 and X448.
-pub(crate) fn agreement_cases() -> Vec<(KeyType, u32)> {
-    let mut cases = weierstrass_curves();
+/// Key agreement cells: ECDH on the Weierstrass curves, X25519 and X448; FFDH on the RFC
+/// 7919 groups (and a 1024-bit size, which is none of them).
+pub(crate) fn agreement_cases() -> Vec<(KeyType, u32, RawKeyAgreement)> {
+    let mut cases: Vec<_> = weierstrass_curves()
+        .into_iter()
+        .map(|(key_type, bits)| (key_type, bits, RawKeyAgreement::Ecdh))
+        .collect();
     for bits in [255, 448] {
         cases.push((
             KeyType::EccKeyPair {
                 curve_family: EccFamily::Montgomery,
             },
             bits,
+            RawKeyAgreement::Ecdh,
+        ));
+    }
+    for bits in [1024, 2048, 3072, 4096, 6144, 8192] {
+        cases.push((
+            KeyType::DhKeyPair {
+                group_family: DhFamily::Rfc7919,
+            },
+            bits,
+            RawKeyAgreement::Ffdh,
         ));
     }
     cases

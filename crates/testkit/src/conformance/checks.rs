@@ -3,7 +3,7 @@
 use psc_provider_api::{Binding, Check, KeyRef, NewKey, Provider, ProviderError};
 use psc_psa::{
     Aead, Algorithm, AsymmetricEncryption, AsymmetricSignature, Attributes, Cipher, Hash,
-    KeyAgreement, KeyType, Mac, Policy, RawKeyAgreement, UsageFlags,
+    KeyAgreement, KeyType, Mac, Policy, UsageFlags,
 };
 
 use super::cases;
@@ -356,12 +356,15 @@ pub fn macs(provider: &dyn Provider) {
     }
 }
 
-/// ECDH: both sides derive the same secret from each other's public keys.
+/// ECDH and FFDH: both sides derive the same secret from each other's public keys.
 pub fn agreement(provider: &dyn Provider) {
-    let ecdh = Algorithm::KeyAgreement(KeyAgreement::Raw(RawKeyAgreement::Ecdh));
-    for (key_type, bits) in cases::agreement_cases() {
-        let attributes = attributes(key_type, bits, ecdh);
-        let cell = format!("{key_type:?} {bits} ECDH");
+    for (key_type, bits, raw) in cases::agreement_cases() {
+        let attributes = attributes(
+            key_type,
+            bits,
+            Algorithm::KeyAgreement(KeyAgreement::Raw(raw)),
+        );
+        let cell = format!("{key_type:?} {bits} {raw:?}");
         let (Some(alice), Some(bob)) = (
             generated(provider, &attributes),
             generated(provider, &attributes),
@@ -376,8 +379,7 @@ pub fn agreement(provider: &dyn Provider) {
         let bob_public = lifecycle
             .export_public(key_ref(&bob), BINDING)
             .unwrap_or_else(|e| panic!("{cell}: {e:?}"));
-        let ours =
-            agreement.raw_agreement(key_ref(&alice), BINDING, RawKeyAgreement::Ecdh, &bob_public);
+        let ours = agreement.raw_agreement(key_ref(&alice), BINDING, raw, &bob_public);
         if !supported(provider, Check::Use, &attributes) {
             assert_not_supported(ours, &cell);
             continue;
@@ -387,16 +389,11 @@ pub fn agreement(provider: &dyn Provider) {
             .export_public(key_ref(&alice), BINDING)
             .unwrap_or_else(|e| panic!("{cell}: {e:?}"));
         let theirs = agreement
-            .raw_agreement(key_ref(&bob), BINDING, RawKeyAgreement::Ecdh, &alice_public)
+            .raw_agreement(key_ref(&bob), BINDING, raw, &alice_public)
             .unwrap_or_else(|e| panic!("{cell}: agree: {e:?}"));
         assert_eq!(*ours, *theirs, "{cell}: both sides agree");
         assert_eq!(ours.len(), bits.div_ceil(8) as usize, "{cell}: secret size");
-        let garbage = agreement.raw_agreement(
-            key_ref(&alice),
-            BINDING,
-            RawKeyAgreement::Ecdh,
-            &[4, 1, 2, 3],
-        );
+        let garbage = agreement.raw_agreement(key_ref(&alice), BINDING, raw, &[4, 1, 2, 3]);
         assert!(
             matches!(garbage, Err(ProviderError::InvalidArgument(_))),
             "{cell}: {garbage:?}"

@@ -27,11 +27,23 @@ pub(crate) enum Curve {
     BrainpoolP384,
     /// BRAINPOOL_P_R1 512: brainpoolP512r1 (OpenSSL).
     BrainpoolP512,
+    /// SECP_K1 192: secp192k1 (OpenSSL).
+    Secp192k1,
+    /// BRAINPOOL_P_R1 160: brainpoolP160r1 (deprecated; OpenSSL).
+    BrainpoolP160,
+    /// BRAINPOOL_P_R1 192: brainpoolP192r1 (OpenSSL).
+    BrainpoolP192,
+    /// BRAINPOOL_P_R1 224: brainpoolP224r1 (OpenSSL).
+    BrainpoolP224,
+    /// BRAINPOOL_P_R1 320: brainpoolP320r1 (OpenSSL).
+    BrainpoolP320,
+    /// MONTGOMERY 448: Curve448, X448 key agreement only (RFC 7748; OpenSSL, `ecc/x448.rs`).
+    X448,
 }
 
 impl Curve {
     /// Every supported curve.
-    pub(crate) const ALL: [Curve; 10] = [
+    pub(crate) const ALL: [Curve; 16] = [
         Curve::P256,
         Curve::P384,
         Curve::P521,
@@ -42,6 +54,12 @@ impl Curve {
         Curve::BrainpoolP256,
         Curve::BrainpoolP384,
         Curve::BrainpoolP512,
+        Curve::Secp192k1,
+        Curve::BrainpoolP160,
+        Curve::BrainpoolP192,
+        Curve::BrainpoolP224,
+        Curve::BrainpoolP320,
+        Curve::X448,
     ];
 
     /// The curve of this family and size, if supported.
@@ -57,11 +75,15 @@ impl Curve {
             Curve::P192 | Curve::P224 | Curve::P256 | Curve::P384 | Curve::P521 => {
                 EccFamily::SecpR1
             }
-            Curve::BrainpoolP256 | Curve::BrainpoolP384 | Curve::BrainpoolP512 => {
-                EccFamily::BrainpoolPR1
-            }
-            Curve::Secp256k1 => EccFamily::SecpK1,
-            Curve::X25519 => EccFamily::Montgomery,
+            Curve::BrainpoolP160
+            | Curve::BrainpoolP192
+            | Curve::BrainpoolP224
+            | Curve::BrainpoolP256
+            | Curve::BrainpoolP320
+            | Curve::BrainpoolP384
+            | Curve::BrainpoolP512 => EccFamily::BrainpoolPR1,
+            Curve::Secp192k1 | Curve::Secp256k1 => EccFamily::SecpK1,
+            Curve::X25519 | Curve::X448 => EccFamily::Montgomery,
         }
     }
 
@@ -69,31 +91,40 @@ impl Curve {
     /// group order, which ECDSA truncates its input to.
     pub(crate) fn bits(self) -> u32 {
         match self {
-            Curve::P192 => 192,
-            Curve::P224 => 224,
+            Curve::BrainpoolP160 => 160,
+            Curve::P192 | Curve::Secp192k1 | Curve::BrainpoolP192 => 192,
+            Curve::P224 | Curve::BrainpoolP224 => 224,
             Curve::P256 | Curve::Secp256k1 | Curve::BrainpoolP256 => 256,
+            Curve::BrainpoolP320 => 320,
             Curve::P384 | Curve::BrainpoolP384 => 384,
+            Curve::X448 => 448,
             Curve::BrainpoolP512 => 512,
             Curve::P521 => 521,
             Curve::X25519 => 255,
         }
     }
 
-    /// Whether OpenSSL runs this curve (`ecc/ossl.rs`), not aws-lc-rs.
+    /// Whether OpenSSL runs this Weierstrass curve (`ecc/ossl.rs`), not aws-lc-rs.
     pub(crate) fn is_openssl(self) -> bool {
         matches!(
             self,
             Curve::P192
                 | Curve::P224
+                | Curve::Secp192k1
+                | Curve::BrainpoolP160
+                | Curve::BrainpoolP192
+                | Curve::BrainpoolP224
                 | Curve::BrainpoolP256
+                | Curve::BrainpoolP320
                 | Curve::BrainpoolP384
                 | Curve::BrainpoolP512
         )
     }
 
-    /// Whether this is the Montgomery curve (key agreement only, little-endian formats).
+    /// Whether this is a Montgomery curve (key agreement only, little-endian formats):
+    /// X25519 or X448.
     pub(crate) fn is_montgomery(self) -> bool {
-        self == Curve::X25519
+        self.family() == EccFamily::Montgomery
     }
 
     /// The length of a private key, a coordinate, a shared secret and one ECDSA signature
@@ -176,8 +207,9 @@ fn undefined_or_unsupported(family: EccFamily, bits: u32) -> ProviderError {
 /// NotSupported for a curve this provider lacks.
 pub(crate) fn unsupported(family: EccFamily, bits: u32) -> ProviderError {
     ProviderError::NotSupported(format!(
-        "the software provider supports SECP_R1 256/384/521, SECP_K1 256 and MONTGOMERY 255 \
-         elliptic-curve keys, not {family:?} with {bits} bits"
+        "the software provider supports SECP_R1 192/224/256/384/521, SECP_K1 192/256, \
+         BRAINPOOL_P_R1 160-512 and MONTGOMERY 255/448 elliptic-curve keys, not {family:?} with \
+         {bits} bits"
     ))
 }
 
@@ -203,15 +235,26 @@ mod tests {
                 (28, 57),
                 (32, 65),
                 (48, 97),
-                (64, 129)
+                (64, 129),
+                (24, 49),
+                (20, 41),
+                (24, 49),
+                (28, 57),
+                (40, 81),
+                (56, 56)
             ]
         );
         for curve in Curve::ALL {
             assert_eq!(Curve::new(curve.family(), curve.bits()), Some(curve));
         }
         assert_eq!(Curve::new(EccFamily::SecpR1, 224), Some(Curve::P224));
-        assert_eq!(Curve::new(EccFamily::BrainpoolPR1, 320), None);
-        assert_eq!(Curve::new(EccFamily::Montgomery, 448), None);
+        assert_eq!(
+            Curve::new(EccFamily::BrainpoolPR1, 320),
+            Some(Curve::BrainpoolP320)
+        );
+        assert_eq!(Curve::new(EccFamily::Montgomery, 448), Some(Curve::X448));
+        assert_eq!(Curve::new(EccFamily::SecpK1, 225), None);
+        assert_eq!(Curve::new(EccFamily::SectK1, 163), None);
     }
 
     #[test]
@@ -238,26 +281,22 @@ mod tests {
         let r1 = EccFamily::SecpR1;
         assert_eq!(for_import(r1, 0, 28, false).ok(), Some(Curve::P224));
         assert_eq!(for_import(r1, 224, 28, false).ok(), Some(Curve::P224));
-        assert!(not_supported(for_import(EccFamily::SecpK1, 0, 24, false)));
-        assert!(not_supported(for_import(EccFamily::SecpK1, 192, 24, false)));
-        assert!(not_supported(for_import(
-            EccFamily::Montgomery,
-            0,
-            56,
-            false
-        )));
-        assert!(not_supported(for_import(
-            EccFamily::BrainpoolPR1,
-            0,
-            40,
-            false
-        )));
-        assert!(not_supported(for_import(
-            EccFamily::BrainpoolPR1,
-            320,
-            40,
-            false
-        )));
+        assert_eq!(
+            for_import(EccFamily::SecpK1, 0, 24, false).ok(),
+            Some(Curve::Secp192k1)
+        );
+        assert_eq!(
+            for_import(EccFamily::Montgomery, 0, 56, false).ok(),
+            Some(Curve::X448)
+        );
+        assert_eq!(
+            for_import(EccFamily::BrainpoolPR1, 0, 40, false).ok(),
+            Some(Curve::BrainpoolP320)
+        );
+        assert!(not_supported(for_import(EccFamily::SecpK1, 0, 29, false)));
+        assert!(not_supported(for_import(EccFamily::SecpK1, 225, 29, false)));
+        assert!(not_supported(for_import(EccFamily::SectK1, 0, 21, false)));
+        assert!(not_supported(for_import(EccFamily::SecpR2, 160, 20, false)));
         assert!(invalid(for_import(r1, 0, 33, false)));
         assert!(invalid(for_import(r1, 256, 48, false)));
         assert!(

@@ -1,5 +1,5 @@
-//! The curves aws-lc-rs lacks, through OpenSSL 3: SECP-R1 192 and 224, Brainpool P-R1 256,
-//! 384 and 512. Randomized ECDSA (any hash: OpenSSL truncates the input to the order's bit
+//! The Weierstrass curves aws-lc-rs lacks, through OpenSSL 3: SECP-R1 192 and 224, SECP-K1
+//! 192, Brainpool P-R1 160, 192, 224, 256, 320, 384 and 512. Randomized ECDSA (any hash: OpenSSL truncates the input to the order's bit
 //! length as SEC1 does), and ECDH (the x-coordinate).
 //!
 //! OpenSSL multiplies scalars on these curves with its constant-time Montgomery ladder and
@@ -24,6 +24,10 @@ use zeroize::Zeroizing;
 
 use super::Curve;
 
+/// brainpoolP160r1, which the `openssl` crate does not name: OpenSSL's `NID_brainpoolP160r1`
+/// (checked by the test below).
+const BRAINPOOL_P160R1: Nid = Nid::from_raw(921);
+
 /// OpenSSL's name of a curve this module serves.
 fn nid(curve: Curve) -> Result<Nid, ProviderError> {
     match curve {
@@ -32,6 +36,11 @@ fn nid(curve: Curve) -> Result<Nid, ProviderError> {
         Curve::BrainpoolP256 => Ok(Nid::BRAINPOOL_P256R1),
         Curve::BrainpoolP384 => Ok(Nid::BRAINPOOL_P384R1),
         Curve::BrainpoolP512 => Ok(Nid::BRAINPOOL_P512R1),
+        Curve::Secp192k1 => Ok(Nid::SECP192K1),
+        Curve::BrainpoolP160 => Ok(BRAINPOOL_P160R1),
+        Curve::BrainpoolP192 => Ok(Nid::BRAINPOOL_P192R1),
+        Curve::BrainpoolP224 => Ok(Nid::BRAINPOOL_P224R1),
+        Curve::BrainpoolP320 => Ok(Nid::BRAINPOOL_P320R1),
         other => Err(ProviderError::Other(format!(
             "{other:?} is aws-lc-rs's, not OpenSSL's"
         ))),
@@ -172,4 +181,26 @@ fn scalar_bytes(curve: Curve, key: &EcKey<Private>) -> Result<SecretBytes, Provi
 
 fn failed(what: &str) -> ProviderError {
     ProviderError::Other(format!("OpenSSL failed: {what}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_curve_has_its_openssl_group() -> Result<(), ProviderError> {
+        assert_eq!(BRAINPOOL_P160R1.short_name().ok(), Some("brainpoolP160r1"));
+        for curve in Curve::ALL.into_iter().filter(|curve| curve.is_openssl()) {
+            let group = group(curve)?;
+            assert_eq!(group.degree(), curve.bits(), "{curve:?}");
+            let mut order = BigNum::new().map_err(|_| failed("a number"))?;
+            let mut ctx = BigNumContext::new().map_err(|_| failed("a context"))?;
+            group
+                .order(&mut order, &mut ctx)
+                .map_err(|_| failed("the order"))?;
+            // The order fits the scalar's PSA length, so every private key has one form.
+            assert!(order.num_bits() <= i32::try_from(curve.bits()).unwrap_or(0));
+        }
+        Ok(())
+    }
 }

@@ -109,8 +109,8 @@ fn sign_on<D: Digest + BlockSizeUser>(
         Curve::P384 => sign::<NistP384, D>(scalar, h, e, extra),
         Curve::P521 => sign::<NistP521, D>(scalar, h, e, extra),
         Curve::Secp256k1 => sign::<Secp256k1, D>(scalar, h, e, extra),
-        Curve::X25519 => Err(ProviderError::InvalidArgument(
-            "an X25519 key is for key agreement only, not ECDSA".into(),
+        Curve::X25519 | Curve::X448 => Err(ProviderError::InvalidArgument(
+            "an X25519 or X448 key is for key agreement only, not ECDSA".into(),
         )),
         other => Err(ProviderError::NotSupported(format!(
             "deterministic ECDSA on {other:?}"

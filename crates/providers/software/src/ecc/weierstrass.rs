@@ -39,8 +39,8 @@ pub(crate) fn ecdsa_algorithms(
             &ECDSA_P256K1_SHA256_FIXED_SIGNING,
             &ECDSA_P256K1_SHA256_FIXED,
         )),
-        Curve::X25519 => Err(ProviderError::InvalidArgument(
-            "an X25519 key is for key agreement only, not ECDSA".into(),
+        Curve::X25519 | Curve::X448 => Err(ProviderError::InvalidArgument(
+            "an X25519 or X448 key is for key agreement only, not ECDSA".into(),
         )),
         other => Err(ProviderError::Other(format!(
             "{other:?} is OpenSSL's, not aws-lc-rs's"

@@ -87,6 +87,38 @@ fn rsa_key_pairs_are_kept_parsed_for_signing() -> TestResult {
     Ok(())
 }
 
+/// RSA keys OpenSSL signs with (1024 bits; SHA-224 on 2048) are kept too, and a key kept
+/// in one engine's form still serves the other.
+#[test]
+fn openssl_rsa_key_pairs_are_kept_parsed_for_signing() -> TestResult {
+    let (provider, _dir) = provider(4)?;
+    let attributes = Attributes::signing_key(KeyType::RsaKeyPair, 1024, rsa_pkcs1());
+    let key = provider.generate(&attributes, BINDING)?;
+    let signature = provider.sign_hash(key_ref(&key), BINDING, rsa_pkcs1(), &HASH)?;
+    assert!(provider.cache.contains(&key.blob));
+    let first = provider.open_rsa_openssl(key_ref(&key), BINDING)?;
+    let second = provider.open_rsa_openssl(key_ref(&key), BINDING)?;
+    assert!(Arc::ptr_eq(&first, &second), "the second use is a hit");
+    let again = provider.sign_hash(key_ref(&key), BINDING, rsa_pkcs1(), &HASH)?;
+    assert_eq!(signature, again);
+    provider.verify_hash(key_ref(&key), BINDING, rsa_pkcs1(), &HASH, &again)?;
+
+    let sha224 = AsymmetricSignature::RsaPkcs1v15Sign {
+        hash: psc_psa::SignHash::Specific(Hash::Sha224),
+    };
+    let any = AsymmetricSignature::RsaPkcs1v15Sign {
+        hash: psc_psa::SignHash::Any,
+    };
+    let both = Attributes::signing_key(KeyType::RsaKeyPair, 2048, any);
+    let key = provider.generate(&both, BINDING)?;
+    let aws = provider.sign_hash(key_ref(&key), BINDING, rsa_pkcs1(), &HASH)?;
+    let ossl = provider.sign_hash(key_ref(&key), BINDING, sha224, &HASH[..28])?;
+    provider.verify_hash(key_ref(&key), BINDING, rsa_pkcs1(), &HASH, &aws)?;
+    provider.verify_hash(key_ref(&key), BINDING, sha224, &HASH[..28], &ossl)?;
+    assert_eq!(provider.cached_keys(), 2);
+    Ok(())
+}
+
 #[test]
 fn destroy_evicts_the_key() -> TestResult {
     let (provider, _dir) = provider(4)?;

@@ -7,9 +7,9 @@
 //! exponentiation (`BN_FLG_CONSTTIME`), as aws-lc's (a fork of it) does; it is the engine the
 //! TPM provider's tpm2-tss loads into the process anyway. The sealed form is the one
 //! aws-lc-rs writes, a PKCS#8 v1 `PrivateKeyInfo`, so a key pair's blob does not depend on
-//! the engine that made it. Keys opened here are parsed for each operation, not kept in the
-//! key cache (which holds aws-lc-rs's form): unsealing and parsing cost about a tenth of a
-//! 1024-bit signature.
+//! the engine that made it. A key pair parsed here for signing is kept in the key cache in
+//! OpenSSL's form (`key_cache.rs`); decryption and public-key operations parse their key
+//! each time.
 
 use openssl::md::Md;
 use openssl::pkey::{PKey, Private};
@@ -128,15 +128,15 @@ pub(super) fn public_of_pair(material: &[u8]) -> Result<Vec<u8>, ProviderError> 
     rsa.public_key_to_der_pkcs1().map_err(|_| corrupt())
 }
 
-/// Signs `input` (a hash, or the raw encoded input) with a sealed key pair.
+/// Signs `input` (a hash, or the raw encoded input) with a parsed key pair
+/// ([`open_pair`]).
 pub(super) fn sign(
-    material: &[u8],
+    pair: &PKey<Private>,
     scheme: Signature,
     bits: u32,
     input: &[u8],
 ) -> Result<Vec<u8>, ProviderError> {
-    let pair = open_pair(material)?;
-    let mut ctx = PkeyCtx::new(&pair).map_err(|_| failed("signing context"))?;
+    let mut ctx = PkeyCtx::new(pair).map_err(|_| failed("signing context"))?;
     ctx.sign_init().map_err(|_| failed("signing context"))?;
     configure_signature(&mut ctx, scheme, bits)?;
     let mut signature = vec![0; pair.size()];
@@ -277,7 +277,8 @@ fn configure_encryption(
     }
 }
 
-fn open_pair(material: &[u8]) -> Result<PKey<Private>, ProviderError> {
+/// Parses the sealed form of a key pair for OpenSSL.
+pub(super) fn open_pair(material: &[u8]) -> Result<PKey<Private>, ProviderError> {
     // The sealed form is PKCS#8 around the PKCS#1 key; parse the inner key strictly.
     let pkcs1 = der::pkcs1_of_pkcs8(material).ok_or_else(corrupt)?;
     let rsa = Rsa::private_key_from_der(pkcs1).map_err(|_| corrupt())?;

@@ -19,8 +19,9 @@ use std::sync::Arc;
 use aws_lc_rs::digest::{self, Digest};
 use aws_lc_rs::rsa::KeyPair;
 use aws_lc_rs::signature::{self as aws, RsaParameters, RsaSignatureEncoding};
+use openssl::pkey::{PKey, Private};
 use psc_provider_api::ProviderError;
-use psc_psa::{AsymmetricSignature, Attributes, Hash, KeyType, SecretBytes, SignHash};
+use psc_psa::{AsymmetricSignature, Attributes, Hash, KeyType, SignHash};
 
 use super::ossl::{self, Signature};
 use super::{AWS_LC_MIN_BITS, check_rsa_key, export_public, modulus_len};
@@ -53,13 +54,13 @@ fn engine(scheme: Signature, bits: u32, signing: bool) -> Option<Engine> {
     openssl.then_some(Engine::OpenSsl)
 }
 
-/// Signs `hash` with the key pair: aws-lc-rs's parsed key from `open_pair`, or the sealed
-/// material from `open_material` for OpenSSL (each called once the request is checked). A
-/// public key cannot sign: InvalidArgument.
+/// Signs `hash` with the key pair: aws-lc-rs's parsed key from `open_pair`, or OpenSSL's
+/// from `open_openssl` (each called once the request is checked). A public key cannot
+/// sign: InvalidArgument.
 pub(crate) fn sign_hash(
     attributes: &Attributes,
     open_pair: impl FnOnce() -> Result<Arc<KeyPair>, ProviderError>,
-    open_material: impl FnOnce() -> Result<SecretBytes, ProviderError>,
+    open_openssl: impl FnOnce() -> Result<Arc<PKey<Private>>, ProviderError>,
     alg: AsymmetricSignature,
     hash: &[u8],
 ) -> Result<Vec<u8>, ProviderError> {
@@ -74,7 +75,7 @@ pub(crate) fn sign_hash(
         ));
     }
     if engine == Engine::OpenSsl {
-        return ossl::sign(&open_material()?, scheme, attributes.bits, hash);
+        return ossl::sign(&*open_openssl()?, scheme, attributes.bits, hash);
     }
     let encoding = signing_encoding(scheme).ok_or_else(|| unsupported("sign", alg, attributes))?;
     let digest = import_digest(scheme, hash)?;

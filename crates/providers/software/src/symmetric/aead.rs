@@ -1,12 +1,14 @@
-//! AEAD: AES-GCM, AES-CCM and ChaCha20-Poly1305. The output is `ciphertext ‖ tag`.
+//! AEAD: AES-GCM, AES-CCM, Camellia-GCM, Camellia-CCM and ChaCha20-Poly1305. The output is
+//! `ciphertext ‖ tag`.
 //!
 //! aws-lc-rs runs ChaCha20-Poly1305 and AES-GCM with a 12-byte nonce and a 16-byte tag;
-//! RustCrypto (`rust_crypto_aead`) runs AES-CCM and the other GCM nonce and tag lengths.
+//! RustCrypto (`rust_crypto_aead`) runs AES-CCM, the other AES-GCM nonce and tag lengths,
+//! and Camellia-GCM and -CCM.
 //!
 //! | construction | nonce (bytes) | tag (bytes) |
 //! |---|---|---|
-//! | AES-GCM | 1 to 16 (12 recommended, SP 800-38D §8.2) | 4, 8, 12 to 16 |
-//! | AES-CCM | 7 to 13 | 4, 6, 8, 10, 12, 14, 16 |
+//! | GCM (AES, Camellia) | 1 to 16 (12 recommended, SP 800-38D §8.2) | 4, 8, 12 to 16 |
+//! | CCM (AES, Camellia) | 7 to 13 | 4, 6, 8, 10, 12, 14, 16 |
 //! | ChaCha20-Poly1305 | 12 | 16 |
 //!
 //! A nonce outside these lengths is an `InvalidArgument`, except a GCM nonce longer than 16
@@ -19,7 +21,7 @@ use aws_lc_rs::aead::{
     LessSafeKey, Nonce, UnboundKey,
 };
 use psc_provider_api::ProviderError;
-use psc_psa::{Aead, AeadAlg, Algorithm, Attributes, SecretBytes};
+use psc_psa::{Aead, AeadAlg, Algorithm, Attributes, KeyType, SecretBytes};
 use zeroize::Zeroizing;
 
 use super::{check_key, corrupt, rust_crypto_aead};
@@ -31,6 +33,8 @@ const MAX_GCM_NONCE_LEN: usize = 16;
 /// touched.
 #[derive(Clone, Copy, Debug)]
 pub(super) struct AeadPlan {
+    /// AES or Camellia for GCM and CCM; ChaCha20 for ChaCha20-Poly1305.
+    key_type: KeyType,
     construction: AeadAlg,
     tag_len: usize,
 }
@@ -48,6 +52,7 @@ pub(super) fn plan(attributes: &Attributes, alg: Aead) -> Result<AeadPlan, Provi
     let tag_len = usize::try_from(alg.tag_len())
         .map_err(|_| ProviderError::InvalidArgument("tag length out of range".into()))?;
     Ok(AeadPlan {
+        key_type: attributes.key_type,
         construction: alg.construction(),
         tag_len,
     })
@@ -153,7 +158,9 @@ fn check_nonce(construction: AeadAlg, nonce: &[u8]) -> Result<(), ProviderError>
 fn run(plan: AeadPlan, key: &[u8], job: Job<'_>) -> Result<Vec<u8>, ProviderError> {
     match plan.construction {
         AeadAlg::Chacha20Poly1305 => aws_lc(&CHACHA20_POLY1305, key, job),
-        AeadAlg::Gcm if plan.tag_len == 16 && job.nonce.len() == 12 => {
+        AeadAlg::Gcm
+            if plan.key_type == KeyType::Aes && plan.tag_len == 16 && job.nonce.len() == 12 =>
+        {
             let algorithm = match key.len() {
                 16 => &AES_128_GCM,
                 24 => &AES_192_GCM,
@@ -162,7 +169,7 @@ fn run(plan: AeadPlan, key: &[u8], job: Job<'_>) -> Result<Vec<u8>, ProviderErro
             };
             aws_lc(algorithm, key, job)
         }
-        construction => rust_crypto_aead::run(construction, key, plan.tag_len, job),
+        construction => rust_crypto_aead::run(plan.key_type, construction, key, plan.tag_len, job),
     }
 }
 

@@ -9,9 +9,10 @@
 //! | AES | CBC, no padding | 16 | a multiple of 16 |
 //! | AES | CBC, PKCS#7 | 16 | any (encrypt); a non-zero multiple of 16 (decrypt) |
 //! | AES | ECB, no padding | none | a multiple of 16 |
+//! | Camellia | as AES, through OpenSSL (`symmetric/camellia.rs`) | | |
 //! | ChaCha20 | stream cipher (RFC 8439, block counter from 0) | 12 | any, up to 256 GiB |
 //!
-//! AES-XTS is not supported. PKCS#7 padding is checked in constant time over the last block
+//! XTS is not supported. PKCS#7 padding is checked in constant time over the last block
 //! (no early exit on its bytes); the `InvalidPadding` status that PSA requires still tells a
 //! caller whether padding was valid, so CBC decryption of attacker-chosen data is a padding
 //! oracle by contract: use an AEAD when ciphertexts may be forged.
@@ -29,10 +30,10 @@ use psc_psa::{Algorithm, Attributes, Cipher, KeyType, SecretBytes};
 use subtle::{ConstantTimeEq, ConstantTimeGreater};
 use zeroize::Zeroizing;
 
-use super::{check_key, corrupt};
+use super::{camellia, check_key, corrupt};
 
 /// The AES block, and IV, length.
-const BLOCK_LEN: usize = 16;
+pub(super) const BLOCK_LEN: usize = 16;
 /// The ChaCha20 nonce length (RFC 8439).
 const CHACHA20_NONCE_LEN: usize = 12;
 
@@ -41,6 +42,8 @@ const CHACHA20_NONCE_LEN: usize = 12;
 pub(super) enum CipherPlan {
     /// AES in this mode (never XTS or a stream cipher).
     Aes(Cipher),
+    /// Camellia in this mode, through OpenSSL (`symmetric/camellia.rs`).
+    Camellia(Cipher),
     /// The ChaCha20 stream cipher.
     Chacha20,
 }
@@ -53,6 +56,10 @@ pub(super) fn plan(attributes: &Attributes, alg: Cipher) -> Result<CipherPlan, P
             "AES-XTS is not supported by the software provider".into(),
         )),
         (KeyType::Aes, mode) => Ok(CipherPlan::Aes(mode)),
+        (KeyType::Camellia, Cipher::Xts) => Err(ProviderError::NotSupported(
+            "Camellia-XTS is not supported by the software provider".into(),
+        )),
+        (KeyType::Camellia, mode) => Ok(CipherPlan::Camellia(mode)),
         (KeyType::Chacha20, _) => Ok(CipherPlan::Chacha20),
         (key_type, _) => Err(ProviderError::NotSupported(format!(
             "{alg:?} with a {key_type:?} key"
@@ -68,6 +75,7 @@ pub(super) fn encrypt(
 ) -> Result<Vec<u8>, ProviderError> {
     match plan {
         CipherPlan::Aes(mode) => aes_encrypt(key, mode, plaintext),
+        CipherPlan::Camellia(mode) => camellia::encrypt(key, mode, plaintext),
         CipherPlan::Chacha20 => chacha20_encrypt(key, plaintext),
     }
 }
@@ -80,6 +88,7 @@ pub(super) fn decrypt(
 ) -> Result<SecretBytes, ProviderError> {
     match plan {
         CipherPlan::Aes(mode) => aes_decrypt(key, mode, input),
+        CipherPlan::Camellia(mode) => camellia::decrypt(key, mode, input),
         CipherPlan::Chacha20 => chacha20_decrypt(key, input),
     }
 }
@@ -178,7 +187,7 @@ impl ForMode for DecryptingKey {
 }
 
 /// Checks that the block modes get whole blocks (after padding, for PKCS#7).
-fn check_length(mode: Cipher, len: usize) -> Result<(), ProviderError> {
+pub(super) fn check_length(mode: Cipher, len: usize) -> Result<(), ProviderError> {
     let needs_blocks = matches!(
         mode,
         Cipher::EcbNoPadding | Cipher::CbcNoPadding | Cipher::CbcPkcs7
@@ -194,14 +203,14 @@ fn check_length(mode: Cipher, len: usize) -> Result<(), ProviderError> {
 /// A copy of `plaintext` to encrypt in place, wiped when dropped (so on an error path too),
 /// with room for the padding: growing the buffer would move the plaintext and leave the old
 /// copy unwiped in freed memory.
-fn plaintext_buffer(plaintext: &[u8]) -> Zeroizing<Vec<u8>> {
+pub(super) fn plaintext_buffer(plaintext: &[u8]) -> Zeroizing<Vec<u8>> {
     let mut buffer = Zeroizing::new(Vec::with_capacity(plaintext.len() + BLOCK_LEN));
     buffer.extend_from_slice(plaintext);
     buffer
 }
 
 /// Appends PKCS#7 padding: 1 to 16 bytes, each holding the padding length.
-fn pkcs7_pad(buffer: &mut Zeroizing<Vec<u8>>) {
+pub(super) fn pkcs7_pad(buffer: &mut Zeroizing<Vec<u8>>) {
     let pad = BLOCK_LEN - buffer.len() % BLOCK_LEN;
     // `pad` is 1 to 16, so the conversion cannot fail.
     let byte = u8::try_from(pad).unwrap_or(0);
@@ -212,7 +221,7 @@ fn pkcs7_pad(buffer: &mut Zeroizing<Vec<u8>>) {
 /// The plaintext length once valid PKCS#7 padding is removed. Every byte of the last block
 /// is examined whatever the padding length says, with no branch on their values; only the
 /// verdict is branched on.
-fn pkcs7_unpadded_len(plaintext: &[u8]) -> Result<usize, ProviderError> {
+pub(super) fn pkcs7_unpadded_len(plaintext: &[u8]) -> Result<usize, ProviderError> {
     let last_block = plaintext
         .len()
         .checked_sub(BLOCK_LEN)

@@ -22,13 +22,10 @@ enum Sizes {
 fn sizes(key_type: KeyType) -> Sizes {
     match key_type {
         KeyType::RawData | KeyType::Hmac | KeyType::Derive => Sizes::Unstructured,
-        KeyType::Aes => Sizes::Fixed(&[128, 192, 256]),
+        KeyType::Aes | KeyType::Camellia => Sizes::Fixed(&[128, 192, 256]),
         KeyType::Chacha20 => Sizes::Fixed(&[256]),
         KeyType::Des => Sizes::Refused("DES and 3DES are deprecated"),
         KeyType::Arc4 => Sizes::Refused("ARC4 is broken"),
-        KeyType::Camellia => {
-            Sizes::Refused("no maintained constant-time Camellia implementation is available")
-        }
         _ => Sizes::Refused("not a symmetric key type"),
     }
 }

@@ -1,5 +1,10 @@
-//! The AEADs taken from RustCrypto: AES-CCM (absent from aws-lc-rs' safe API) and AES-GCM
-//! with a nonce other than 12 bytes or a shortened tag.
+//! The AEADs taken from RustCrypto: AES-CCM (absent from aws-lc-rs' safe API), AES-GCM
+//! with a nonce other than 12 bytes or a shortened tag, and GCM and CCM over Camellia
+//! (RustCrypto's `camellia` block cipher; OpenSSL has no Camellia AEAD).
+//!
+//! Camellia, as in Mbed TLS (the original's engine) and OpenSSL, is computed with S-box
+//! table look-ups indexed by key-dependent data: unlike AES here (AES-NI or bitsliced),
+//! it is exposed to cache-timing attacks by code sharing the CPU. Prefer AES for new keys.
 //!
 //! These crates fix the nonce and tag lengths as type parameters, so each runtime length
 //! selects one instantiation below; a length without one is refused. Both compare tags in
@@ -18,25 +23,31 @@ use aes::cipher::{BlockCipherEncrypt, BlockSizeUser, KeyInit};
 use aes::{Aes128, Aes192, Aes256};
 use aes_gcm::AesGcm;
 use aes_gcm::aead::{AeadInOut, Nonce, Tag};
+use camellia::{Camellia128, Camellia192, Camellia256};
 use ccm::Ccm;
 use psc_provider_api::ProviderError;
-use psc_psa::AeadAlg;
+use psc_psa::{AeadAlg, KeyType};
 
 use super::aead::{Direction, Job, too_long};
 use super::corrupt;
 
-/// AES with any key size, as both crates take it.
+/// A 128-bit block cipher (AES or Camellia, any key size), as both crates take it.
 trait AesCipher: BlockCipherEncrypt + BlockSizeUser<BlockSize = U16> + Clone {}
 
 impl<T: BlockCipherEncrypt + BlockSizeUser<BlockSize = U16> + Clone> AesCipher for T {}
 
-/// Runs `job` with AES-GCM or AES-CCM under `key`; answers the tag when sealing.
+/// Runs `job` with GCM or CCM over AES or Camellia (`key_type`) under `key`; answers the
+/// tag when sealing.
 pub(super) fn run(
+    key_type: KeyType,
     construction: AeadAlg,
     key: &[u8],
     tag_len: usize,
     job: Job<'_>,
 ) -> Result<Vec<u8>, ProviderError> {
+    if key_type == KeyType::Camellia {
+        return run_camellia(construction, key, tag_len, job);
+    }
     let bad_key = |_| corrupt("AES", key.len());
     match key.len() {
         16 => with_cipher(
@@ -61,6 +72,36 @@ pub(super) fn run(
     }
 }
 
+fn run_camellia(
+    construction: AeadAlg,
+    key: &[u8],
+    tag_len: usize,
+    job: Job<'_>,
+) -> Result<Vec<u8>, ProviderError> {
+    let bad_key = |_| corrupt("Camellia", key.len());
+    match key.len() {
+        16 => with_cipher(
+            &Camellia128::new_from_slice(key).map_err(bad_key)?,
+            construction,
+            tag_len,
+            job,
+        ),
+        24 => with_cipher(
+            &Camellia192::new_from_slice(key).map_err(bad_key)?,
+            construction,
+            tag_len,
+            job,
+        ),
+        32 => with_cipher(
+            &Camellia256::new_from_slice(key).map_err(bad_key)?,
+            construction,
+            tag_len,
+            job,
+        ),
+        len => Err(corrupt("Camellia", len)),
+    }
+}
+
 fn with_cipher<C: AesCipher>(
     cipher: &C,
     construction: AeadAlg,
@@ -71,7 +112,7 @@ fn with_cipher<C: AesCipher>(
         AeadAlg::Gcm => gcm(cipher, tag_len, job),
         AeadAlg::Ccm => ccm(cipher, tag_len, job),
         AeadAlg::Chacha20Poly1305 => Err(ProviderError::Other(
-            "ChaCha20-Poly1305 is not an AES construction".into(),
+            "ChaCha20-Poly1305 is not a block cipher construction".into(),
         )),
     }
 }
