@@ -22,8 +22,10 @@ mod modes;
 mod report;
 mod runner;
 mod scale;
-// The test kit's SoftHSM2 fixture, included by path as the daemon's tests do.
-#[allow(dead_code, unreachable_pub)]
+// The test kit's SoftHSM2 fixture, included by path as the daemon's tests do. It panics,
+// naming the package to install, when SoftHSM2 is missing or the token cannot be made:
+// `--provider pkcs11` cannot run then.
+#[allow(dead_code, unreachable_pub, clippy::expect_used, clippy::panic)]
 #[path = "../../testkit/src/softhsm.rs"]
 mod softhsm;
 

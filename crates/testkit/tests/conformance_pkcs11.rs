@@ -694,36 +694,24 @@ fn software_public_operations_need_no_public_object(serial: &str) {
     let in_software = open(&table).expect("the provider opens");
     let lifecycle = in_software.key_lifecycle().unwrap();
     let signer = in_software.sign_hash().unwrap();
-    let ecc = lifecycle
-        .generate(
-            &attributes(P256, 256, Algorithm::AsymmetricSignature(ECDSA), false),
-            BINDING,
-        )
-        .unwrap();
+    let generate = |key_type, bits, alg| {
+        lifecycle
+            .generate(&attributes(key_type, bits, alg, false), BINDING)
+            .unwrap()
+    };
     let pss = AsymmetricSignature::RsaPss { hash: SHA256 };
-    let rsa_signer = lifecycle
-        .generate(
-            &attributes(
-                KeyType::RsaKeyPair,
-                2048,
-                Algorithm::AsymmetricSignature(pss),
-                false,
-            ),
-            BINDING,
-        )
-        .unwrap();
     let oaep = AsymmetricEncryption::RsaOaep { hash: Hash::Sha1 };
-    let rsa_crypt = lifecycle
-        .generate(
-            &attributes(
-                KeyType::RsaKeyPair,
-                2048,
-                Algorithm::AsymmetricEncryption(oaep),
-                false,
-            ),
-            BINDING,
-        )
-        .unwrap();
+    let ecc = generate(P256, 256, Algorithm::AsymmetricSignature(ECDSA));
+    let rsa_signer = generate(
+        KeyType::RsaKeyPair,
+        2048,
+        Algorithm::AsymmetricSignature(pss),
+    );
+    let rsa_crypt = generate(
+        KeyType::RsaKeyPair,
+        2048,
+        Algorithm::AsymmetricEncryption(oaep),
+    );
     let hash = [0x33; 32];
     let ecdsa_signature = signer
         .sign_hash(key_ref(&ecc), BINDING, ECDSA, &hash)
