@@ -532,3 +532,31 @@ fn a_token_that_goes_away_fails_fast_and_serves_again_when_it_comes_back() {
     soft.psa_destroy_key("in-software").unwrap();
     daemon.stop();
 }
+
+/// A SoftHSM2 whose token directory is missing cannot start: the daemon refuses to start,
+/// naming `C_Initialize`, its `CKR_` value and what to check.
+#[test]
+fn a_missing_token_directory_stops_the_start_saying_what_to_check() {
+    let _turn = one_at_a_time();
+    let hsm = SoftHsm::new("psc-no-dir");
+    let site = Site::new();
+    site.write_config(&config(&site, &hsm, USER_PIN));
+    let conf = site.path().join("softhsm2-missing-dir.conf");
+    std::fs::write(
+        &conf,
+        format!(
+            "directories.tokendir = {}\nobjectstore.backend = file\n",
+            site.path().join("no-such-dir").display()
+        ),
+    )
+    .unwrap();
+    let mut command = Daemon::command(&site, &[]);
+    command.env("SOFTHSM2_CONF", &conf);
+    let mut daemon = Daemon::spawn(command);
+    assert!(!daemon.wait_exit().success());
+    let stderr = daemon.stderr();
+    assert!(
+        stderr.contains("C_Initialize returned CKR_") && stderr.contains("token directory"),
+        "{stderr}"
+    );
+}

@@ -243,8 +243,9 @@ fn start_up_errors_say_what_is_wrong(serial: &str) {
     let no_token = table.replace(serial, "0000000000000000");
     let message = failure_text(&open(&no_token).expect_err("no such serial"));
     assert!(
-        message.contains("no initialised token has serial number"),
-        "{message}"
+        message.contains("no initialised token has serial number")
+            && message.contains(&format!("serial {serial}")),
+        "the message lists the tokens there are: {message}"
     );
 
     let no_library = table.replace(softhsm::SOFTHSM2_LIBRARY, "/nonexistent/libnothing.so");

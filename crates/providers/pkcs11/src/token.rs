@@ -506,20 +506,29 @@ fn find_slot(context: &Pkcs11, wanted: &Wanted) -> Result<(Slot, String), String
         );
         described.push((slot, serial, name));
     }
+    let present = if described.is_empty() {
+        " (the library lists no initialised token)".to_owned()
+    } else {
+        let names: Vec<&str> = described.iter().map(|(_, _, name)| name.as_str()).collect();
+        format!(" (the library lists {})", names.join(", "))
+    };
     let found = match (&wanted.serial_number, wanted.slot_number) {
         (Some(serial_wanted), _) => described
             .into_iter()
             .find(|(_, serial, _)| serial == serial_wanted.trim())
-            .ok_or_else(|| format!("no initialised token has serial number {serial_wanted:?}")),
+            .ok_or_else(|| {
+                format!("no initialised token has serial number {serial_wanted:?}{present}")
+            }),
         (None, Some(slot_wanted)) => described
             .into_iter()
             .find(|(slot, _, _)| slot.id() == slot_wanted)
-            .ok_or_else(|| format!("no initialised token is in slot {slot_wanted}")),
+            .ok_or_else(|| format!("no initialised token is in slot {slot_wanted}{present}")),
         (None, None) if described.len() == 1 => described
             .pop()
             .ok_or_else(|| "no initialised token".to_owned()),
+        (None, None) if described.is_empty() => Err("no initialised token".to_owned()),
         (None, None) => Err(format!(
-            "{} initialised tokens: set provider.serial_number to choose one",
+            "{} initialised tokens{present}: set provider.serial_number to choose one",
             described.len()
         )),
     };
