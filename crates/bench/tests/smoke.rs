@@ -204,7 +204,13 @@ fn a_quick_pkcs11_run_signs_on_a_token_in_every_mode() {
     let csv = dir.path().join("pkcs11.csv");
     let output = Command::new(env!("CARGO_BIN_EXE_psc-bench"))
         .args(["--provider", "pkcs11", "--quick", "--threads", "1,2"])
-        .args(["--cases", "ecdsa-sign,ecdsa-verify", "--connections", "0", "--csv"])
+        .args([
+            "--cases",
+            "ecdsa-sign,ecdsa-verify",
+            "--connections",
+            "0",
+            "--csv",
+        ])
         .arg(&csv)
         .arg("--daemon")
         .arg(daemon_binary())
