@@ -22,6 +22,7 @@
 use std::collections::HashMap;
 use std::ops::Deref;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, OnceLock, PoisonError, RwLock};
 use std::time::{Duration, Instant};
 
@@ -41,7 +42,7 @@ use crate::options::Options;
 const MAX_IDLE_SESSIONS: usize = 32;
 
 /// A lost token makes the library re-initialised at most this often.
-pub(crate) const REINITIALIZE_EVERY: Duration = Duration::from_millis(200);
+const REINITIALIZE_EVERY: Duration = Duration::from_millis(200);
 
 /// The process's libraries, one per path.
 static LIBRARIES: OnceLock<Mutex<Vec<Arc<Library>>>> = OnceLock::new();
@@ -64,12 +65,10 @@ struct Library {
     context: Pkcs11,
     /// Held (shared) by every call on a session; taken alone to re-initialise.
     calls: RwLock<()>,
-    state: Mutex<Initialised>,
-}
-
-struct Initialised {
-    generation: u64,
-    last: Option<Instant>,
+    /// The current initialisation's number (read on every request; written under `last`).
+    generation: AtomicU64,
+    /// When the library was last re-initialised.
+    last: Mutex<Option<Instant>>,
 }
 
 impl Library {
@@ -105,37 +104,35 @@ impl Library {
             path: path.to_owned(),
             context,
             calls: RwLock::new(()),
-            state: Mutex::new(Initialised {
-                generation: 0,
-                last: None,
-            }),
+            generation: AtomicU64::new(0),
+            last: Mutex::new(None),
         });
         libraries.push(Arc::clone(&library));
         Ok(library)
     }
 
     fn generation(&self) -> u64 {
-        lock(&self.state).generation
+        self.generation.load(Ordering::Acquire)
     }
 
     /// Finalizes and initialises the library again, unless that was done since `seen`,
     /// less than [`REINITIALIZE_EVERY`] ago, or a call is in flight. Answers the
     /// generation now current.
     fn reinitialize(&self, seen: u64) -> Result<u64, CryptokiError> {
-        let mut state = lock(&self.state);
-        if state.generation != seen || state.last.is_some_and(|t| t.elapsed() < REINITIALIZE_EVERY)
-        {
-            return Ok(state.generation);
+        let mut last = lock(&self.last);
+        let current = self.generation();
+        if current != seen || last.is_some_and(|t| t.elapsed() < REINITIALIZE_EVERY) {
+            return Ok(current);
         }
         let Ok(_alone) = self.calls.try_write() else {
-            return Ok(state.generation);
+            return Ok(current);
         };
         // Not initialised any more is fine: the state is gone either way.
         let _ = self.context.clone().finalize();
-        state.generation += 1;
-        state.last = Some(Instant::now());
+        self.generation.store(current + 1, Ordering::Release);
+        *last = Some(Instant::now());
         initialize(&self.context)?;
-        Ok(state.generation)
+        Ok(current + 1)
     }
 }
 
@@ -360,7 +357,16 @@ impl Token {
 
     /// Looks for the lost token, re-initialising the library if it is not listed.
     fn find_again(&self, pool: &mut Pool) -> Result<Slot, ProviderError> {
-        if let Ok((slot, _)) = find_slot(&self.library.context, &self.wanted) {
+        // Slot queries count as calls: no re-initialisation runs under them.
+        let look = || {
+            let _calls = self
+                .library
+                .calls
+                .read()
+                .unwrap_or_else(PoisonError::into_inner);
+            find_slot(&self.library.context, &self.wanted)
+        };
+        if let Ok((slot, _)) = look() {
             pool.slot = Some(slot);
             return Ok(slot);
         }
@@ -374,7 +380,7 @@ impl Token {
             lock(&self.handles).found.clear();
             pool.generation = generation;
         }
-        let (slot, _) = find_slot(&self.library.context, &self.wanted).map_err(absent)?;
+        let (slot, _) = look().map_err(absent)?;
         pool.slot = Some(slot);
         Ok(slot)
     }
