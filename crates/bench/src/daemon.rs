@@ -33,6 +33,7 @@ name = "sqlite-manager"
 manager_type = "SQLite"
 sqlite_db_path = "{dir}/{store}"
 
+{first_provider}
 [[provider]]
 provider_type = "MbedCrypto"
 key_info_manager = "sqlite-manager"
@@ -59,7 +60,9 @@ pub(crate) struct Daemon {
 impl Daemon {
     /// Starts `binary` on a fresh configuration, key store and master key in a temporary
     /// directory (inside `work_dir` if given), and returns once it prints its endpoint.
-    /// `settings` are lines added to its `[core_settings]` (`idle_poll_us = 1000`).
+    /// `settings` are lines added to its `[core_settings]` (`idle_poll_us = 1000`);
+    /// `first_provider`, a `[[provider]]` table listed before the software provider (so the
+    /// clients' default: `--provider pkcs11`).
     ///
     /// # Errors
     /// When it cannot be started or exits before printing its endpoint (its log is quoted).
@@ -67,8 +70,9 @@ impl Daemon {
         binary: &Path,
         work_dir: Option<&Path>,
         settings: &[String],
+        first_provider: Option<&str>,
     ) -> anyhow::Result<Daemon> {
-        Daemon::spawn_in(binary, temporary_dir(work_dir)?, settings)
+        Daemon::spawn_in(binary, temporary_dir(work_dir)?, settings, first_provider)
     }
 
     /// Starts `binary` in `dir`, on the key store and master key already there if any
@@ -80,10 +84,12 @@ impl Daemon {
         binary: &Path,
         dir: tempfile::TempDir,
         settings: &[String],
+        first_provider: Option<&str>,
     ) -> anyhow::Result<Daemon> {
         let config = dir.path().join("config.toml");
         let text = CONFIG
             .replace("{core_settings}", &settings.join("\n"))
+            .replace("{first_provider}", first_provider.unwrap_or_default())
             .replace("{dir}", &dir.path().display().to_string())
             .replace("{store}", STORE)
             .replace("{master_key}", MASTER_KEY);

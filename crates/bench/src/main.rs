@@ -13,6 +13,7 @@
 //! | `daemon.rs` | spawning the daemon, reading its memory |
 //! | `report.rs` | CSV and Markdown |
 //! | `scale.rs` | `--scale`: a store of 100,000 keys against an empty one |
+//! | `softhsm.rs` (the test kit's) | `--provider pkcs11`: the SoftHSM2 token |
 
 mod case;
 mod daemon;
@@ -21,6 +22,12 @@ mod modes;
 mod report;
 mod runner;
 mod scale;
+// The test kit's SoftHSM2 fixture, included by path as the daemon's tests do. It panics,
+// naming the package to install, when SoftHSM2 is missing or the token cannot be made:
+// `--provider pkcs11` cannot run then.
+#[allow(dead_code, unreachable_pub, clippy::expect_used, clippy::panic)]
+#[path = "../../testkit/src/softhsm.rs"]
+mod softhsm;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -31,7 +38,7 @@ use clap::Parser;
 
 use case::{Case, KeyNames, Mode};
 use daemon::Daemon;
-use modes::{Driver, Fixture, InProcess, Persistent, Published};
+use modes::{Driver, Fixture, InProcess, InProcessPkcs11, Persistent, Published};
 use report::Memory;
 use runner::{Cell, Outcome, Timing};
 
@@ -118,6 +125,12 @@ struct Args {
     /// run, not a measurement.
     #[arg(long)]
     quick: bool,
+    /// Whose keys are measured: `software`, the software provider; `pkcs11`, the PKCS#11
+    /// provider on a SoftHSM2 token made for the run in a temporary directory (the spawned
+    /// daemon lists it first, so it is the clients' default; the in-process mode calls
+    /// SoftHSM2 directly through cryptoki, the device's limit).
+    #[arg(long, value_enum, default_value_t = ProviderChoice::Software, conflicts_with_all = ["endpoint", "scale"])]
+    provider: ProviderChoice,
     /// Instead of the cells, compare the spawned daemon on a full key store with an empty
     /// one (issue 6 §3). Needs a spawned daemon, not --endpoint.
     #[arg(long, conflicts_with = "endpoint")]
@@ -129,6 +142,16 @@ struct Args {
     #[arg(long, value_name = "COUNT", requires = "scale")]
     scale_apps: Option<usize>,
 }
+
+/// The provider `--provider` names.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+enum ProviderChoice {
+    Software,
+    Pkcs11,
+}
+
+/// Set in the re-run of `--provider pkcs11`: the token's serial number.
+const SOFTHSM_SERIAL_VAR: &str = "PSC_BENCH_SOFTHSM_SERIAL";
 
 /// What to run, validated.
 #[derive(Debug)]
@@ -175,7 +198,11 @@ impl Plan {
 }
 
 fn main() -> ExitCode {
-    match run(&Args::parse()) {
+    let args = Args::parse();
+    if args.provider == ProviderChoice::Pkcs11 && std::env::var_os(SOFTHSM_SERIAL_VAR).is_none() {
+        return run_on_a_token();
+    }
+    match run(&args) {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
             eprintln!("psc-bench: {error:#}");
@@ -195,7 +222,13 @@ fn run(args: &Args) -> anyhow::Result<()> {
     if plan.modes.iter().any(|m| m.uses_daemon()) {
         cells.extend(run_daemon_modes(args, &plan, &mut memory)?);
     }
-    if plan.modes.contains(&Mode::InProcess) {
+    if plan.modes.contains(&Mode::InProcess)
+        && let Some(serial) = token_serial()
+    {
+        let driver = InProcessPkcs11::open(softhsm::SOFTHSM2_LIBRARY, &serial, softhsm::USER_PIN)?;
+        cells.extend(run_mode(&driver, &plan));
+        driver.remove();
+    } else if plan.modes.contains(&Mode::InProcess) {
         let driver = InProcess::open(
             args.key_cache_size
                 .unwrap_or(psc_provider_software::DEFAULT_KEY_CACHE_SIZE),
@@ -208,6 +241,33 @@ fn run(args: &Args) -> anyhow::Result<()> {
             .with_context(|| format!("writing {}", path.display()))?;
     }
     Ok(())
+}
+
+/// `--provider pkcs11`: makes a SoftHSM2 token in a temporary directory and runs this
+/// program again with `SOFTHSM2_CONF` naming it (the library reads the variable when it is
+/// initialised, here and in the daemon the run spawns), then removes the token.
+fn run_on_a_token() -> ExitCode {
+    let hsm = softhsm::SoftHsm::new("psc-bench");
+    let status = std::env::current_exe().and_then(|exe| {
+        std::process::Command::new(exe)
+            .args(std::env::args_os().skip(1))
+            .env("SOFTHSM2_CONF", hsm.conf())
+            .env(SOFTHSM_SERIAL_VAR, hsm.serial())
+            .status()
+    });
+    match status {
+        Ok(status) if status.success() => ExitCode::SUCCESS,
+        Ok(_) => ExitCode::FAILURE,
+        Err(error) => {
+            eprintln!("psc-bench: cannot run again on the token: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// The token's serial number in the re-run of `--provider pkcs11`.
+fn token_serial() -> Option<String> {
+    std::env::var(SOFTHSM_SERIAL_VAR).ok()
 }
 
 /// `--scale`: the two stores, reported as a table and CSV rows.
@@ -244,10 +304,13 @@ fn run_daemon_modes(args: &Args, plan: &Plan, memory: &mut Memory) -> anyhow::Re
     let (daemon, socket) = match &args.endpoint {
         Some(endpoint) => (None, daemon::socket_of(endpoint)?),
         None => {
+            let table = token_serial()
+                .map(|serial| softhsm::provider_table(&serial, Some("sqlite-manager")));
             let daemon = Daemon::spawn(
                 &daemon_binary(args)?,
                 args.work_dir.as_deref(),
                 &args.core_setting,
+                table.as_deref(),
             )?;
             let socket = daemon.socket().to_owned();
             (Some(daemon), socket)
@@ -261,7 +324,7 @@ fn run_daemon_modes(args: &Args, plan: &Plan, memory: &mut Memory) -> anyhow::Re
     memory.idle_kib = rss("VmRSS");
     memory.idle_anon_kib = rss("RssAnon");
     memory.idle_pss_kib = pid.and_then(|pid| daemon::rollup_kib(pid, "Pss"));
-    let fixture = Fixture::create(&socket, KeyNames::for_this_process())?;
+    let fixture = Fixture::create(&socket, KeyNames::for_this_process(), &plan.cases)?;
     let measured = daemon_cells(&fixture, plan).and_then(|cells| {
         memory.peak_kib = rss("VmHWM");
         if plan.connections > 0 {

@@ -104,6 +104,7 @@ pub(crate) fn run(
         fixtures.push(Fixture::create(
             store.daemon.socket(),
             KeyNames::for_this_process(),
+            &Case::ALL,
         )?);
     }
     let measured = measure(&fixtures, timing, busy_poll);
@@ -145,7 +146,7 @@ fn prepare(
         size.apps,
         populated_in.as_secs_f64()
     );
-    let daemon = Daemon::spawn_in(binary, dir, settings)?;
+    let daemon = Daemon::spawn_in(binary, dir, settings, None)?;
     Ok(Prepared {
         label,
         size,

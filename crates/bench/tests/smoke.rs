@@ -195,3 +195,40 @@ fn check_cell(csv: &Csv, mode: &str, case: &str, threads: &str) {
         }
     }
 }
+
+/// `--provider pkcs11 --quick`: the daemon on a SoftHSM2 token the bench makes, and SoftHSM2
+/// called directly in process; ECDSA sign and verify run in all three modes without error.
+#[test]
+fn a_quick_pkcs11_run_signs_on_a_token_in_every_mode() {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("pkcs11.csv");
+    let output = Command::new(env!("CARGO_BIN_EXE_psc-bench"))
+        .args(["--provider", "pkcs11", "--quick", "--threads", "1,2"])
+        .args([
+            "--cases",
+            "ecdsa-sign,ecdsa-verify",
+            "--connections",
+            "0",
+            "--csv",
+        ])
+        .arg(&csv)
+        .arg("--daemon")
+        .arg(daemon_binary())
+        .arg("--work-dir")
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{stderr}");
+    let csv = Csv::parse(&std::fs::read_to_string(&csv).unwrap());
+    for mode in MODES {
+        for case in ["ecdsa-sign", "ecdsa-verify"] {
+            for threads in THREADS {
+                let row = csv.row(mode, case, threads);
+                assert_eq!(csv.field(row, "status"), "ok", "{row:?}");
+                assert_eq!(csv.field(row, "errors"), "0", "{row:?}");
+                assert!(csv.field(row, "ops").parse::<u64>().unwrap() > 0, "{row:?}");
+            }
+        }
+    }
+}

@@ -391,3 +391,172 @@ fn openssl_verifies(dir: &Path, pem: &str, signature_b64: &str, message: &[u8]) 
         "Verified OK"
     );
 }
+
+/// Debian's `p11-kit-modules` client module: a PKCS#11 library that forwards every call to a
+/// `p11-kit server` over a Unix socket.
+const P11_KIT_CLIENT: &str = "/usr/lib/x86_64-linux-gnu/pkcs11/p11-kit-client.so";
+
+/// `p11-kit server` serving the SoftHSM2 token of `hsm` on `socket`, in a process group of
+/// its own: it forks a process per client connection, and stopping the token means
+/// stopping them all.
+struct TokenServer {
+    child: std::process::Child,
+}
+
+impl TokenServer {
+    fn start(hsm: &SoftHsm, socket: &Path) -> TokenServer {
+        use std::os::unix::process::CommandExt;
+        assert!(
+            Path::new(P11_KIT_CLIENT).is_file(),
+            "{P11_KIT_CLIENT} is missing: install Debian's p11-kit-modules (scripts/packages)"
+        );
+        let _ = std::fs::remove_file(socket);
+        let child = Command::new("p11-kit")
+            .args(["server", "-f", "--provider", SOFTHSM2_LIBRARY, "-n"])
+            .arg(socket)
+            .arg(format!("pkcs11:token={}", hsm.label()))
+            .env("SOFTHSM2_CONF", hsm.conf())
+            .stdout(std::process::Stdio::null())
+            .process_group(0)
+            .spawn()
+            .expect("p11-kit runs (Debian package p11-kit)");
+        common::poll("the p11-kit server's socket", || {
+            socket.exists().then_some(())
+        });
+        TokenServer { child }
+    }
+
+    /// Stops the server and every process it forked.
+    fn stop(mut self) {
+        self.kill();
+    }
+
+    fn kill(&mut self) {
+        let group = rustix::process::Pid::from_child(&self.child);
+        let _ = rustix::process::kill_process_group(group, Signal::TERM);
+        let _ = self.child.wait();
+    }
+}
+
+impl Drop for TokenServer {
+    fn drop(&mut self) {
+        if matches!(self.child.try_wait(), Ok(None)) {
+            self.kill();
+        }
+    }
+}
+
+/// The token goes away (its `p11-kit server` stopped) and comes back (started again on the
+/// same token directory): while it is away, requests for its keys fail at once with
+/// `PsaErrorHardwareFailure` and the log names the PKCS#11 call and its `CKR_` value, the
+/// software provider keeps serving, and once it is back the same key signs again, with no
+/// restart of the daemon.
+#[test]
+fn a_token_that_goes_away_fails_fast_and_serves_again_when_it_comes_back() {
+    let _turn = one_at_a_time();
+    let hsm = SoftHsm::new("psc-away");
+    let site = Site::new();
+    let server_socket = site.path().join("p11-kit.sock");
+    let server = TokenServer::start(&hsm, &server_socket);
+    let table = hsm
+        .provider_table(Some("sqlite-manager"))
+        .replace(SOFTHSM2_LIBRARY, P11_KIT_CLIENT);
+    let software = format!(
+        "[[provider]]\nprovider_type = \"MbedCrypto\"\nkey_info_manager = \"sqlite-manager\"\n\
+         master_key_path = \"{}\"\n",
+        site.master_key().display()
+    );
+    site.write_config(
+        &format!("{}{software}", config(&site, &hsm, USER_PIN))
+            .replace(&hsm.provider_table(Some("sqlite-manager")), &table),
+    );
+    let mut command = Daemon::command(&site, &[]);
+    command.env(
+        "P11_KIT_SERVER_ADDRESS",
+        format!("unix:path={}", server_socket.display()),
+    );
+    let mut daemon = Daemon::spawn(command);
+    daemon.wait_serving(&site.socket());
+    let token = app_client(&site.socket());
+    assert_eq!(token.implicit_provider(), ProviderId::Pkcs11);
+    let mut soft = app_client(&site.socket());
+    soft.set_implicit_provider(ProviderId::MbedCrypto);
+    token
+        .psa_generate_key("on-token", ecc_attributes())
+        .unwrap();
+    soft.psa_generate_key("in-software", ecc_attributes())
+        .unwrap();
+    let hash = [0x42; 32];
+    let before = token
+        .psa_sign_hash("on-token", &hash, ECDSA_SHA256)
+        .unwrap();
+    let public = token.psa_export_public_key("on-token").unwrap();
+
+    server.stop();
+    // The first request meets a dead session, the next ones a token that is not listed.
+    for _ in 0..3 {
+        let asked = std::time::Instant::now();
+        let away = token.psa_sign_hash("on-token", &hash, ECDSA_SHA256);
+        assert_eq!(status(away), ResponseStatus::PsaErrorHardwareFailure);
+        assert!(
+            asked.elapsed() < Duration::from_secs(1),
+            "a request for an absent token answers at once, not after {:?}",
+            asked.elapsed()
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let signed = soft
+        .psa_sign_hash("in-software", &hash, ECDSA_SHA256)
+        .unwrap();
+    soft.psa_verify_hash("in-software", &hash, ECDSA_SHA256, &signed)
+        .unwrap();
+    // The public key is kept with the key: exporting it needs no token.
+    assert_eq!(token.psa_export_public_key("on-token").unwrap(), public);
+    let log = daemon.stderr();
+    assert!(log.contains("returned CKR_DEVICE_ERROR"), "{log}");
+    assert!(log.contains("the token is not present"), "{log}");
+    assert!(!log.contains(USER_PIN), "the PIN is never logged:\n{log}");
+
+    let _server = TokenServer::start(&hsm, &server_socket);
+    let again = common::poll("the token to serve again", || {
+        token.psa_sign_hash("on-token", &hash, ECDSA_SHA256).ok()
+    });
+    token
+        .psa_verify_hash("on-token", &hash, ECDSA_SHA256, &again)
+        .unwrap();
+    token
+        .psa_verify_hash("on-token", &hash, ECDSA_SHA256, &before)
+        .unwrap();
+    assert_eq!(token.psa_export_public_key("on-token").unwrap(), public);
+    token.psa_destroy_key("on-token").unwrap();
+    soft.psa_destroy_key("in-software").unwrap();
+    daemon.stop();
+}
+
+/// A SoftHSM2 whose token directory is missing cannot start: the daemon refuses to start,
+/// naming `C_Initialize`, its `CKR_` value and what to check.
+#[test]
+fn a_missing_token_directory_stops_the_start_saying_what_to_check() {
+    let _turn = one_at_a_time();
+    let hsm = SoftHsm::new("psc-no-dir");
+    let site = Site::new();
+    site.write_config(&config(&site, &hsm, USER_PIN));
+    let conf = site.path().join("softhsm2-missing-dir.conf");
+    std::fs::write(
+        &conf,
+        format!(
+            "directories.tokendir = {}\nobjectstore.backend = file\n",
+            site.path().join("no-such-dir").display()
+        ),
+    )
+    .unwrap();
+    let mut command = Daemon::command(&site, &[]);
+    command.env("SOFTHSM2_CONF", &conf);
+    let mut daemon = Daemon::spawn(command);
+    assert!(!daemon.wait_exit().success());
+    let stderr = daemon.stderr();
+    assert!(
+        stderr.contains("C_Initialize returned CKR_") && stderr.contains("token directory"),
+        "{stderr}"
+    );
+}

@@ -105,6 +105,10 @@ const CASES: &[Case] = &[
         "sessions_serve_threads_at_once",
         sessions_serve_threads_at_once,
     ),
+    (
+        "software_public_operations_need_no_public_object",
+        software_public_operations_need_no_public_object,
+    ),
 ];
 
 fn main() -> ExitCode {
@@ -239,8 +243,9 @@ fn start_up_errors_say_what_is_wrong(serial: &str) {
     let no_token = table.replace(serial, "0000000000000000");
     let message = failure_text(&open(&no_token).expect_err("no such serial"));
     assert!(
-        message.contains("no initialised token has serial number"),
-        "{message}"
+        message.contains("no initialised token has serial number")
+            && message.contains(&format!("serial {serial}")),
+        "the message lists the tokens there are: {message}"
     );
 
     let no_library = table.replace(softhsm::SOFTHSM2_LIBRARY, "/nonexistent/libnothing.so");
@@ -652,4 +657,105 @@ fn sessions_serve_threads_at_once(serial: &str) {
     let rate = 400.0 / started.elapsed().as_secs_f64();
     println!("    8 threads: {rate:.0} ECDSA P-256 sign+verify pairs/s through the provider");
     lifecycle.destroy(key_ref(&key)).unwrap();
+}
+
+/// Deletes the token's public key object with the CKA_ID in `blob` (bytes 2..18 of a key's
+/// blob, docs/PKCS11.md), with OpenSC's `pkcs11-tool` in another process.
+fn delete_public_object(blob: &[u8]) {
+    let id: String = blob[2..18].iter().map(|b| format!("{b:02x}")).collect();
+    let deleted = Command::new("pkcs11-tool")
+        .args([
+            "--module",
+            softhsm::SOFTHSM2_LIBRARY,
+            "--token-label",
+            "psc-conformance",
+        ])
+        .args([
+            "--login",
+            "--pin",
+            USER_PIN,
+            "--delete-object",
+            "--type",
+            "pubkey",
+        ])
+        .args(["--id", &id])
+        .output()
+        .expect("pkcs11-tool runs (Debian package opensc)");
+    assert!(deleted.status.success(), "{deleted:?}");
+}
+
+/// With `software_public_operations = true`, verification and encryption use the public key
+/// the blob keeps: they still work once the token's public key object is gone, and give the
+/// same answers (a bad signature is InvalidSignature; the token decrypts what was encrypted).
+fn software_public_operations_need_no_public_object(serial: &str) {
+    let table = softhsm::provider_table(serial, None).replace(
+        "software_public_operations = false",
+        "software_public_operations = true",
+    );
+    let in_software = open(&table).expect("the provider opens");
+    let lifecycle = in_software.key_lifecycle().unwrap();
+    let signer = in_software.sign_hash().unwrap();
+    let generate = |key_type, bits, alg| {
+        lifecycle
+            .generate(&attributes(key_type, bits, alg, false), BINDING)
+            .unwrap()
+    };
+    let pss = AsymmetricSignature::RsaPss { hash: SHA256 };
+    let oaep = AsymmetricEncryption::RsaOaep { hash: Hash::Sha1 };
+    let ecc = generate(P256, 256, Algorithm::AsymmetricSignature(ECDSA));
+    let rsa_signer = generate(
+        KeyType::RsaKeyPair,
+        2048,
+        Algorithm::AsymmetricSignature(pss),
+    );
+    let rsa_crypt = generate(
+        KeyType::RsaKeyPair,
+        2048,
+        Algorithm::AsymmetricEncryption(oaep),
+    );
+    let hash = [0x33; 32];
+    let ecdsa_signature = signer
+        .sign_hash(key_ref(&ecc), BINDING, ECDSA, &hash)
+        .unwrap();
+    let pss_signature = signer
+        .sign_hash(key_ref(&rsa_signer), BINDING, pss, &hash)
+        .unwrap();
+    for key in [&ecc, &rsa_signer, &rsa_crypt] {
+        delete_public_object(&key.blob);
+    }
+    signer
+        .verify_hash(key_ref(&ecc), BINDING, ECDSA, &hash, &ecdsa_signature)
+        .expect("ECDSA verified in process");
+    signer
+        .verify_hash(key_ref(&rsa_signer), BINDING, pss, &hash, &pss_signature)
+        .expect("PSS verified in process");
+    let tampered = signer.verify_hash(key_ref(&ecc), BINDING, ECDSA, &[0x34; 32], &ecdsa_signature);
+    assert!(
+        matches!(tampered, Err(ProviderError::InvalidSignature)),
+        "{tampered:?}"
+    );
+    let crypt = in_software.asymmetric_crypt().unwrap();
+    let ciphertext = crypt
+        .encrypt(key_ref(&rsa_crypt), BINDING, oaep, b"in process", &[])
+        .expect("OAEP encrypted in process");
+    let plaintext = crypt
+        .decrypt(key_ref(&rsa_crypt), BINDING, oaep, &ciphertext, &[])
+        .expect("the token decrypts it");
+    assert_eq!(plaintext.as_bytes(), b"in process");
+    // On the token, the same verification needs the object that is gone.
+    let on_token = provider(serial);
+    let needs_object = on_token.sign_hash().unwrap().verify_hash(
+        key_ref(&ecc),
+        BINDING,
+        ECDSA,
+        &hash,
+        &ecdsa_signature,
+    );
+    assert_eq!(
+        needs_object.expect_err("no public object").status(),
+        Status::PsaErrorDoesNotExist
+    );
+    for key in [&ecc, &rsa_signer, &rsa_crypt] {
+        lifecycle.destroy(key_ref(key)).unwrap();
+    }
 }

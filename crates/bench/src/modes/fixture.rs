@@ -25,13 +25,17 @@ pub(crate) struct Fixture {
 }
 
 impl Fixture {
-    /// Creates the ECDSA, RSA and AES keys in the daemon on `socket`, and one ECDSA
-    /// signature for the verify case. A key type the provider does not support marks its
-    /// cases "n/a".
+    /// Creates the ECDSA, RSA and AES keys `cases` use in the daemon on `socket`, and one
+    /// ECDSA signature for the verify case. A key type the provider does not support marks
+    /// its cases "n/a".
     ///
     /// # Errors
     /// When the daemon cannot be reached or fails for another reason than "not supported".
-    pub(crate) fn create(socket: &Path, names: KeyNames) -> anyhow::Result<Fixture> {
+    pub(crate) fn create(
+        socket: &Path,
+        names: KeyNames,
+        cases: &[Case],
+    ) -> anyhow::Result<Fixture> {
         let client = client(socket)
             .with_context(|| format!("cannot reach the service on {}", socket.display()))?;
         let provider = ProviderId::from_code(client.implicit_provider() as u8)
@@ -44,10 +48,19 @@ impl Fixture {
             unsupported: Vec::new(),
             created: Vec::new(),
         };
-        fixture.key(&client, Case::EcdsaSign, ecdsa_key())?;
-        fixture.key(&client, Case::RsaSign, rsa_key())?;
-        fixture.key(&client, Case::AesGcm, aes_key())?;
-        if fixture.unsupported.contains(&Case::EcdsaSign) {
+        let ecdsa_used = cases.contains(&Case::EcdsaSign) || cases.contains(&Case::EcdsaVerify);
+        if ecdsa_used {
+            fixture.key(&client, Case::EcdsaSign, ecdsa_key())?;
+        }
+        if cases.contains(&Case::RsaSign) {
+            fixture.key(&client, Case::RsaSign, rsa_key())?;
+        }
+        if cases.contains(&Case::AesGcm) {
+            fixture.key(&client, Case::AesGcm, aes_key())?;
+        }
+        if !ecdsa_used {
+            // No ECDSA case planned: no signature to check.
+        } else if fixture.unsupported.contains(&Case::EcdsaSign) {
             fixture.unsupported.push(Case::EcdsaVerify);
         } else {
             let name = fixture.names.fixed(Case::EcdsaSign).unwrap_or_default();

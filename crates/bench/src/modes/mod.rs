@@ -3,6 +3,7 @@
 
 mod fixture;
 mod in_process;
+mod in_process_pkcs11;
 mod limit;
 mod persistent;
 mod psa;
@@ -12,6 +13,7 @@ use std::fmt;
 
 pub(crate) use fixture::Fixture;
 pub(crate) use in_process::InProcess;
+pub(crate) use in_process_pkcs11::InProcessPkcs11;
 pub(crate) use persistent::{Persistent, hold_connections};
 pub(crate) use psa::ecdsa_key;
 pub(crate) use published::{Published, client as published_client, ecdsa as published_ecdsa};

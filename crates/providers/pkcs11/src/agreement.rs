@@ -12,7 +12,6 @@ use crate::blob;
 use crate::can_do::supports_agreement;
 use crate::ec;
 use crate::error::failure;
-use crate::objects::find;
 
 impl RawAgreement for Pkcs11Provider {
     fn raw_agreement(
@@ -46,7 +45,9 @@ impl RawAgreement for Pkcs11Provider {
             Attribute::ValueLen((curve.scalar_len() as u64).into()),
         ];
         self.token.with_session(|session| {
-            let private = find(session, ObjectClass::PRIVATE_KEY, opened.id)?;
+            let private = self
+                .token
+                .find(session, ObjectClass::PRIVATE_KEY, opened.id)?;
             let secret = session
                 .derive_key(&Mechanism::Ecdh1Derive(params), private, &template)
                 .map_err(|e| failure("deriving the shared secret", &e))?;

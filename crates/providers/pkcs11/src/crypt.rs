@@ -13,7 +13,6 @@ use crate::blob;
 use crate::can_do::supports_encryption;
 use crate::error::{failure, rv_of};
 use crate::mechanisms::parameter_hash;
-use crate::objects::find;
 
 /// The mechanism for `alg`, with `label` for OAEP.
 fn mechanism(alg: AsymmetricEncryption, label: &[u8]) -> Mechanism<'_> {
@@ -93,8 +92,15 @@ impl AsymmetricCrypt for Pkcs11Provider {
         self.check_encryption(key, alg)?;
         self.check_label(salt)?;
         check_message_len(key, alg, plaintext)?;
+        if self.software_public_operations
+            && let Some(encrypted) = crate::public::encrypt(opened.public, alg, plaintext, salt)
+        {
+            return encrypted;
+        }
         self.token.with_session(|session| {
-            let handle = find(session, ObjectClass::PUBLIC_KEY, opened.id)?;
+            let handle = self
+                .token
+                .find(session, ObjectClass::PUBLIC_KEY, opened.id)?;
             session
                 .encrypt(&mechanism(alg, salt), handle, plaintext)
                 .map_err(|e| failure("encrypting", &e))
@@ -118,7 +124,9 @@ impl AsymmetricCrypt for Pkcs11Provider {
             ));
         }
         self.token.with_session(|session| {
-            let handle = find(session, ObjectClass::PRIVATE_KEY, opened.id)?;
+            let handle = self
+                .token
+                .find(session, ObjectClass::PRIVATE_KEY, opened.id)?;
             session
                 .decrypt(&mechanism(alg, salt), handle, ciphertext)
                 .map(SecretBytes::new)

@@ -25,6 +25,9 @@ pub enum TokenError {
         /// The attribute.
         attribute: String,
     },
+    /// The token is not there (gone, or not back yet).
+    #[error("the token is not present: {0}")]
+    Absent(String),
     /// The object a key names is not on the token.
     #[error("no object with CKA_ID {id} on the token")]
     Missing {

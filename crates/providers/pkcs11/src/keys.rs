@@ -14,7 +14,7 @@ use crate::blob::{self, ID_LEN};
 use crate::can_do::supports_key;
 use crate::ec::{self, Curve};
 use crate::error::{TokenError, failure, rv_of};
-use crate::objects::{self, find, private_template, public_template};
+use crate::objects::{self, private_template, public_template};
 use crate::rsa::{self, PrivateParts, PublicParts};
 use crate::symmetric;
 
@@ -130,13 +130,17 @@ impl KeyLifecycle for Pkcs11Provider {
                 Ok(SecretBytes::new(opened.public.to_vec()))
             }
             KeyType::RsaKeyPair => self.token.with_session(|session| {
-                let handle = find(session, ObjectClass::PRIVATE_KEY, opened.id)?;
+                let handle = self
+                    .token
+                    .find(session, ObjectClass::PRIVATE_KEY, opened.id)?;
                 read_rsa_private(session, handle)
             }),
             KeyType::EccKeyPair { curve_family } => {
                 let curve = ec::curve_for(curve_family, key.attributes.bits)?;
                 self.token.with_session(|session| {
-                    let handle = find(session, ObjectClass::PRIVATE_KEY, opened.id)?;
+                    let handle = self
+                        .token
+                        .find(session, ObjectClass::PRIVATE_KEY, opened.id)?;
                     let value = read(session, handle, AttributeType::Value)?;
                     // The scalar at the curve's length, zeros in front.
                     let len = curve.scalar_len();
@@ -158,6 +162,7 @@ impl KeyLifecycle for Pkcs11Provider {
 
     fn destroy(&self, key: KeyRef<'_>) -> Result<(), ProviderError> {
         let id = blob::id(key.blob)?;
+        self.token.forget(id);
         self.token.with_session(|session| {
             for handle in objects::all(session, id)? {
                 destroy_object(session, handle)?;

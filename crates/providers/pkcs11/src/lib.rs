@@ -37,6 +37,7 @@
 //! | `keys.rs` | key lifecycle |
 //! | `sign.rs`, `crypt.rs`, `agreement.rs` | signatures, asymmetric encryption, ECDH |
 //! | `symmetric.rs` | AES-GCM and HMAC |
+//! | `public.rs` | verification and encryption in process (`software_public_operations`) |
 //! | `rsa.rs`, `ec.rs` | key formats |
 //! | `error.rs` | token errors, with the function and its `CKR_` value |
 
@@ -58,6 +59,7 @@ mod keys;
 mod mechanisms;
 mod objects;
 mod options;
+mod public;
 mod rsa;
 mod sign;
 mod symmetric;
@@ -79,6 +81,8 @@ pub struct Pkcs11Provider {
     token: Token,
     mechanisms: Mechanisms,
     allow_export: bool,
+    /// Verify and encrypt in process with the blob's public key (`public.rs`).
+    software_public_operations: bool,
 }
 
 impl Pkcs11Provider {
@@ -91,9 +95,6 @@ impl Pkcs11Provider {
     /// a token that does not answer. Never the PIN.
     pub fn from_options(options: &ProviderOptions) -> Result<Pkcs11Provider, OpenError> {
         let options = Options::parse(options)?;
-        // Accepted as the original takes it; public-key operations run on the token either
-        // way (docs/PKCS11.md), which gives the same answers.
-        let _ = options.software_public_operations;
         let token = Token::open(&options)?;
         let mechanisms = Mechanisms::read(&token)
             .map_err(|e| OpenError::Failed(format!("token {}: {}", token.name, error_chain(&e))))?;
@@ -101,6 +102,7 @@ impl Pkcs11Provider {
             token,
             mechanisms,
             allow_export: options.allow_export,
+            software_public_operations: options.software_public_operations,
         })
     }
 

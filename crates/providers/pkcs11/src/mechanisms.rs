@@ -77,11 +77,14 @@ impl Mechanisms {
     /// A failure naming the call when the token does not answer.
     pub(crate) fn read(token: &Token) -> Result<Mechanisms, ProviderError> {
         let context = token.context();
+        let slot = token.slot().ok_or_else(|| {
+            ProviderError::Other("the token was lost while its mechanisms were read".into())
+        })?;
         // Each mechanism used here is asked about by name: reading the whole list would
         // have cryptoki log an error for every mechanism it has no name for.
         let mut available = HashMap::new();
         for mechanism in USED {
-            let info = match context.get_mechanism_info(token.slot(), mechanism) {
+            let info = match context.get_mechanism_info(slot, mechanism) {
                 Ok(info) => info,
                 Err(e) if rv_of(&e) == Some(RvError::MechanismInvalid) => continue,
                 Err(e) => return Err(failure("reading the token's mechanisms", &e)),

@@ -1,27 +1,12 @@
-//! Token objects: the attribute templates a key's objects are made with, and finding them by
-//! CKA_ID.
+//! Token objects: the attribute templates a key's objects are made with, and finding all of a
+//! key's objects by CKA_ID (one object is found, and its handle kept, by `Token::find`).
 
-use cryptoki::object::{Attribute, ObjectClass, ObjectHandle};
+use cryptoki::object::{Attribute, ObjectHandle};
 use cryptoki::session::Session;
 use psc_provider_api::ProviderError;
 use psc_psa::UsageFlags;
 
-use crate::error::{failure, missing};
-
-/// Finds the key's object of `class`.
-///
-/// # Errors
-/// `DoesNotExist` (keeping the CKA_ID) when the token has none.
-pub(crate) fn find(
-    session: &Session,
-    class: ObjectClass,
-    id: &[u8],
-) -> Result<ObjectHandle, ProviderError> {
-    let found = session
-        .find_objects(&[Attribute::Class(class), Attribute::Id(id.to_vec())])
-        .map_err(|e| failure("finding the key's object", &e))?;
-    found.first().copied().ok_or_else(|| missing(id))
-}
+use crate::error::failure;
 
 /// Every object carrying `id` (a key's public and private halves).
 pub(crate) fn all(session: &Session, id: &[u8]) -> Result<Vec<ObjectHandle>, ProviderError> {

@@ -14,7 +14,6 @@ use crate::blob;
 use crate::can_do::supports_signature;
 use crate::error::failure;
 use crate::mechanisms::parameter_hash;
-use crate::objects::find;
 use crate::rsa::digest_info_prefix;
 
 impl SignHash for Pkcs11Provider {
@@ -34,7 +33,9 @@ impl SignHash for Pkcs11Provider {
         }
         let (mechanism, input) = signing_input(alg, hash)?;
         self.token.with_session(|session| {
-            let handle = find(session, ObjectClass::PRIVATE_KEY, opened.id)?;
+            let handle = self
+                .token
+                .find(session, ObjectClass::PRIVATE_KEY, opened.id)?;
             session
                 .sign(&mechanism, handle, &input)
                 .map_err(|e| failure("signing", &e))
@@ -52,8 +53,16 @@ impl SignHash for Pkcs11Provider {
         let opened = blob::open(key.blob, binding)?;
         self.check_signature(key.attributes, alg)?;
         let (mechanism, input) = signing_input(alg, hash)?;
+        if self.software_public_operations
+            && let Some(verified) =
+                crate::public::verify(key.attributes, opened.public, alg, hash, signature)
+        {
+            return verified;
+        }
         self.token.with_session(|session| {
-            let handle = find(session, ObjectClass::PUBLIC_KEY, opened.id)?;
+            let handle = self
+                .token
+                .find(session, ObjectClass::PUBLIC_KEY, opened.id)?;
             session
                 .verify(&mechanism, handle, &input, signature)
                 .map_err(|e| failure("verifying", &e))

@@ -14,7 +14,6 @@ use crate::Pkcs11Provider;
 use crate::blob;
 use crate::can_do::{supports_aead, supports_mac};
 use crate::error::{failure, rv_of};
-use crate::objects::find;
 
 /// The attributes of a secret key object of `key_type` (AES or HMAC), without its value.
 pub(crate) fn secret_template(id: &[u8], attributes: &Attributes) -> Vec<Attribute> {
@@ -111,7 +110,9 @@ impl Pkcs11Provider {
             return Err(ProviderError::InvalidSignature);
         }
         self.token.with_session(|session| {
-            let handle = find(session, ObjectClass::SECRET_KEY, opened.id)?;
+            let handle = self
+                .token
+                .find(session, ObjectClass::SECRET_KEY, opened.id)?;
             let mut iv = nonce.to_vec();
             let params = GcmParams::new(&mut iv, additional_data, tag_bits.into())
                 .map_err(|e| failure("setting GCM parameters", &e))?;
@@ -153,7 +154,9 @@ impl Pkcs11Provider {
         let mechanism = hmac_mechanism(hash)
             .ok_or_else(|| ProviderError::NotSupported(format!("HMAC with {hash:?}")))?;
         self.token.with_session(|session| {
-            let handle = find(session, ObjectClass::SECRET_KEY, opened.id)?;
+            let handle = self
+                .token
+                .find(session, ObjectClass::SECRET_KEY, opened.id)?;
             session
                 .sign(&mechanism, handle, input)
                 .map_err(|e| failure("computing a MAC", &e))
