@@ -300,7 +300,7 @@ fn jwt_svid_with_only_the_originals_workload_endpoint_is_told_to_use_a_bundle_fi
     for says in [
         "JwtSvid",
         "workload_endpoint",
-        "locally",
+        "local validation needs a trust bundle file",
         "bundle_path",
         "spiffe-helper",
     ] {

@@ -156,9 +156,9 @@ fn check_options(options: &Options) -> Result<(), String> {
         }
         (None, None, Some(endpoint)) => {
             return Err(format!(
-                "workload_endpoint {endpoint:?} alone is not enough: this service verifies \
-                 JWT-SVIDs locally, against a trust bundle file, and never calls the Workload \
-                 API. Set bundle_path to the JWT bundle file that spiffe-helper writes (its \
+                "workload_endpoint {endpoint:?} alone is not enough: local validation needs a \
+                 trust bundle file (this service verifies JWT-SVIDs itself and never calls the \
+                 Workload API). Set bundle_path to the JWT bundle file that spiffe-helper writes (its \
                  jwt_bundle_file_name option; it keeps the file current from the Workload \
                  API), or list a JWKS file per trust domain in [authenticator.bundles]"
             ));
