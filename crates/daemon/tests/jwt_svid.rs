@@ -121,13 +121,41 @@ fn every_bad_token_is_refused_with_a_log_line_saying_why() {
     let valid = ec.sign(&good);
     deployment.client(&valid).list_keys().unwrap();
 
+    let cases = bad_tokens(&ec, &rsa, &valid);
+    for (what, token, _) in &cases {
+        refused(deployment.client(token).list_keys());
+        eprintln!("refused: {what}");
+    }
+    let log = deployment.daemon.wait_stderr("more than the 8192");
+    for (what, _, says) in &cases {
+        assert!(
+            log.lines()
+                .any(|l| l.contains("request refused") && l.contains(says)),
+            "{what}: no log line saying {says:?} in\n{log}"
+        );
+    }
+    assert!(
+        !log.contains(&valid[valid.len() - 20..]),
+        "a token reached the log"
+    );
+    deployment.daemon.stop();
+}
+
+/// Each bad token (what it is, the token, what the log line says), made by the bundle's
+/// keys `ec` and `rsa` (RS256 only) or by others; `valid` is a good token by `ec`.
+fn bad_tokens(
+    ec: &SigningKey,
+    rsa: &SigningKey,
+    valid: &str,
+) -> Vec<(&'static str, String, &'static str)> {
+    let good = claims(&web(1), "parsec", 300);
     let stranger = SigningKey::ec_p256("stranger");
     let impostor = SigningKey::ec_p256("ec");
     let mut not_yet = good.clone();
     not_yet["nbf"] = json!(now() + 300);
     let mut future_iat = good.clone();
     future_iat["iat"] = json!(now() + 300);
-    let cases: Vec<(&str, String, &str)> = vec![
+    vec![
         (
             "expired",
             ec.sign(&claims(&web(1), "parsec", -120)),
@@ -172,7 +200,7 @@ fn every_bad_token_is_refused_with_a_log_line_saying_why() {
         ),
         (
             "RS256 naming an EC key",
-            rsa_named_as(&rsa, "ec", &good),
+            rsa_named_as(rsa, "ec", &good),
             "alg RS256 is not one key \"ec\" takes",
         ),
         (
@@ -197,24 +225,7 @@ fn every_bad_token_is_refused_with_a_log_line_saying_why() {
             format!("{}.{}.x", part(&json!({"alg": "ES256"})), "A".repeat(9000)),
             "more than the 8192",
         ),
-    ];
-    for (what, token, _) in &cases {
-        refused(deployment.client(token).list_keys());
-        eprintln!("refused: {what}");
-    }
-    let log = deployment.daemon.wait_stderr("more than the 8192");
-    for (what, _, says) in &cases {
-        assert!(
-            log.lines()
-                .any(|l| l.contains("request refused") && l.contains(says)),
-            "{what}: no log line saying {says:?} in\n{log}"
-        );
-    }
-    assert!(
-        !log.contains(&valid[valid.len() - 20..]),
-        "a token reached the log"
-    );
-    deployment.daemon.stop();
+    ]
 }
 
 /// A token signed by `key` (RS256) whose header names the key `kid` instead.

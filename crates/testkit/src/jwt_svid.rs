@@ -9,6 +9,7 @@
 //! assert_eq!(bundle(&[&key])["keys"][0]["kid"], "k1");
 //! ```
 
+use std::path::Path;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use aws_lc_rs::encoding::AsDer;
@@ -18,6 +19,9 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use jsonwebtoken::jwk::Jwk;
 use jsonwebtoken::{Algorithm, EncodingKey, Header};
 use pkcs8::der::Decode;
+use psc_service::auth::AuthOptions;
+use psc_service::config::AuthenticatorConfig;
+use psc_wire::AuthType;
 use serde_json::{Value, json};
 
 /// A key that signs JWT-SVIDs, and its public JWK.
@@ -120,4 +124,16 @@ pub fn hmac(secret: &[u8], kid: &str, claims: &Value) -> String {
 /// A JSON value as a base64url token part.
 pub fn part(value: &Value) -> String {
     URL_SAFE_NO_PAD.encode(serde_json::to_vec(value).expect("JSON"))
+}
+
+/// A JwtSvid authenticator trusting the single bundle at `bundle_path` for `trust_domain`.
+pub fn authenticator(bundle_path: &Path, trust_domain: &str) -> AuthenticatorConfig {
+    let mut options = toml::Table::new();
+    let path = bundle_path.to_str().expect("a UTF-8 path");
+    options.insert("bundle_path".into(), path.into());
+    options.insert("trust_domains".into(), vec![trust_domain].into());
+    AuthenticatorConfig {
+        options: AuthOptions::new(options),
+        ..AuthenticatorConfig::new(AuthType::JwtSvid, Vec::new())
+    }
 }
