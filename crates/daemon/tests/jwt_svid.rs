@@ -17,6 +17,7 @@ use common::{Daemon, Site, app_client, direct_client, our_uid, poll};
 use jsonwebtoken::Algorithm;
 use psc_client::{Auth, Client, Error, JwtSvid, ProviderId, Status};
 use psc_testkit::jwt_svid::{SigningKey, bundle, claims, hmac, now, part, unsigned};
+use rustix::process::Signal;
 use serde_json::json;
 
 const DOMAIN: &str = "example.org";
@@ -312,6 +313,18 @@ fn a_rotated_bundle_serves_without_a_restart_and_a_bad_one_keeps_the_last() {
     poll("the renamed bundle to serve", || {
         by(&deployment, &third).list_keys().ok()
     });
+    deployment.daemon.stop();
+}
+
+#[test]
+fn a_sighup_rereads_the_bundle() {
+    let (first, second) = (SigningKey::ec_p256("first"), SigningKey::ec_p256("second"));
+    let mut deployment = Deployment::start(&[&first]);
+    write_bundle(&deployment.bundle(), &[&second]);
+    deployment.daemon.signal(Signal::HUP);
+    deployment.daemon.wait_stderr("configuration reloaded");
+    let token = second.sign(&claims(&web(5), "parsec", 300));
+    deployment.client(&token).list_keys().unwrap();
     deployment.daemon.stop();
 }
 

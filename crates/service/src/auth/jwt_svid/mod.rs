@@ -181,6 +181,13 @@ fn check_options(options: &Options) -> Result<(), String> {
             options.leeway_s
         ));
     }
+    if options.trust_domains.as_ref().is_some_and(Vec::is_empty) {
+        return Err(
+            "trust_domains is empty: leave it out to trust every domain in the \
+                    bundle files"
+                .into(),
+        );
+    }
     for name in options.trust_domains.iter().flatten() {
         spiffe_id::check_trust_domain(name).map_err(|e| format!("trust_domains {name:?} {e}"))?;
     }

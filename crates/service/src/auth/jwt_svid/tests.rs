@@ -105,6 +105,10 @@ fn options_are_checked_when_built() {
         ("bundle_path = \"/a\"\naudience = \"\"", "audience"),
         ("bundle_path = \"/a\"\nleeway_s = 601", "leeway_s"),
         (
+            "bundle_path = \"/a\"\ntrust_domains = []",
+            "trust_domains is empty",
+        ),
+        (
             "bundle_path = \"/a\"\ntrust_domains = [\"A.org\"]",
             "trust_domains",
         ),
