@@ -48,13 +48,18 @@ pub enum JwtSvid {
 }
 
 impl JwtSvid {
-    /// The token from the environment: [`JWT_SVID_ENV`] (the token) if set, else
-    /// [`JWT_SVID_FILE_ENV`] (a file holding it); `None` when neither is set.
+    /// The token from the environment: [`JWT_SVID_ENV`] (the token) if set and not empty,
+    /// else [`JWT_SVID_FILE_ENV`] (a file holding it); `None` when neither is set.
     pub fn from_env() -> Option<JwtSvid> {
-        if let Some(token) = std::env::var_os(JWT_SVID_ENV) {
-            return Some(JwtSvid::Token(token.to_string_lossy().trim().to_owned()));
+        let token = std::env::var_os(JWT_SVID_ENV)
+            .map(|token| token.to_string_lossy().trim().to_owned())
+            .filter(|token| !token.is_empty());
+        if let Some(token) = token {
+            return Some(JwtSvid::Token(token));
         }
-        std::env::var_os(JWT_SVID_FILE_ENV).map(|path| JwtSvid::File(path.into()))
+        std::env::var_os(JWT_SVID_FILE_ENV)
+            .filter(|path| !path.is_empty())
+            .map(|path| JwtSvid::File(path.into()))
     }
 
     /// The token's bytes, read from the file if it comes from one, surrounding whitespace
