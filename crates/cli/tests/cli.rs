@@ -63,6 +63,48 @@ fn admin_sessions_against_a_service_with_the_tool_as_admin() -> TestResult {
 }
 
 #[test]
+fn a_jwt_svid_from_the_environment_is_the_identity_and_its_file_is_reread() -> TestResult {
+    use psc_testkit::jwt_svid::{SigningKey, authenticator, bundle, claims};
+    let dir = tempfile::tempdir()?;
+    let key = SigningKey::ec_p256("k");
+    let bundle_path = dir.path().join("bundle.json");
+    std::fs::write(&bundle_path, bundle(&[&key]).to_string())?;
+    let daemon = TestDaemon::start_with(|config| {
+        config.authenticators = vec![authenticator(&bundle_path, "example.org")];
+    });
+    let token = |id: &str| key.sign(&claims(id, "parsec", 300));
+    let token_file = dir.path().join("jwt_svid.token");
+    let from_file = |args: &[&str]| {
+        Command::new(TOOL)
+            .args(args)
+            .env(ENDPOINT, daemon.endpoint())
+            .env("PARSEC_JWT_SVID_FILE", &token_file)
+            .env_remove("PARSEC_JWT_SVID")
+            .output()
+    };
+    std::fs::write(&token_file, token("spiffe://example.org/a") + "\n")?;
+    let created = from_file(&["create-ecc-key", "--key-name", "a-key"])?;
+    assert!(created.status.success(), "{created:?}");
+    let listed = String::from_utf8(from_file(&["list-keys"])?.stdout)?;
+    assert!(listed.contains("a-key"), "{listed}");
+
+    // The file now holds another workload's token: the next run is that workload.
+    std::fs::write(&token_file, token("spiffe://example.org/b"))?;
+    let listed = from_file(&["list-keys"])?;
+    assert!(listed.status.success(), "{listed:?}");
+    assert!(!String::from_utf8(listed.stdout)?.contains("a-key"));
+
+    // The token itself in PARSEC_JWT_SVID.
+    let listed = Command::new(TOOL)
+        .arg("list-keys")
+        .env(ENDPOINT, daemon.endpoint())
+        .env("PARSEC_JWT_SVID", token("spiffe://example.org/a"))
+        .output()?;
+    assert!(String::from_utf8(listed.stdout)?.contains("a-key"));
+    Ok(())
+}
+
+#[test]
 fn snapshots_against_the_service() {
     let daemon = TestDaemon::start();
     cases()

@@ -21,7 +21,8 @@ impl Exchange {
     /// the opcode its answer must carry.
     ///
     /// # Errors
-    /// [`ClientError::Encode`] when the body or auth field is too long for the wire.
+    /// [`ClientError::Encode`] when the body or auth field is too long for the wire;
+    /// [`ClientError::JwtSvid`] when the token file cannot be read.
     pub(crate) fn start(
         provider: ProviderId,
         auth: &Auth,
@@ -34,7 +35,7 @@ impl Exchange {
         if keep_alive {
             header.flags = FLAG_KEEP_ALIVE;
         }
-        let bytes = frame::encode_request(header, &request.encode(), &auth.field())
+        let bytes = frame::encode_request(header, &request.encode(), &auth.field()?)
             .map_err(ClientError::Encode)?;
         // Bodies are u32-sized on the wire: a larger client limit is no limit.
         let max_body_size = u32::try_from(max_body_size).unwrap_or(u32::MAX);

@@ -6,7 +6,7 @@ use psc_wire::ops::list_authenticators::AuthenticatorInfo;
 use psc_wire::ops::list_providers::ProviderInfo;
 use psc_wire::{AuthType, ProviderId};
 
-use crate::auth::Auth;
+use crate::auth::{Auth, JwtSvid};
 use crate::client::Client;
 use crate::error::{ClientError, Error};
 
@@ -34,7 +34,8 @@ impl Client {
 
     /// Asks the service for its providers and authenticators, and sets this client's
     /// provider to the first crypto provider and its identity to the first authenticator it
-    /// can satisfy: Unix peer credentials, or Direct when `app_name` is given.
+    /// can satisfy: Unix peer credentials, Direct when `app_name` is given, or JWT-SVID when
+    /// the environment holds one ([`JwtSvid::from_env`]).
     ///
     /// # Errors
     /// [`ClientError::NoCryptoProvider`] or [`ClientError::NoAuthenticator`] when the service
@@ -52,7 +53,8 @@ impl Client {
 }
 
 /// The first crypto provider of `providers` and the first of `authenticators` this client
-/// can satisfy: Unix peer credentials, or Direct when `app_name` is given.
+/// can satisfy: Unix peer credentials, Direct when `app_name` is given, or JWT-SVID when the
+/// environment holds one.
 ///
 /// # Errors
 /// [`ClientError::NoCryptoProvider`] or [`ClientError::NoAuthenticator`].
@@ -71,6 +73,7 @@ pub(crate) fn choose(
         .find_map(|a| match a.id {
             AuthType::UnixPeerCredentials => Some(Auth::UnixPeerCredentials),
             AuthType::Direct => app_name.map(|name| Auth::Direct(name.to_owned())),
+            AuthType::JwtSvid => JwtSvid::from_env().map(Auth::JwtSvid),
             _ => None,
         })
         .ok_or(ClientError::NoAuthenticator)?;

@@ -131,8 +131,8 @@ pub enum ClientError {
     /// The service accepts no authentication this client can provide.
     #[error(
         "the Parsec service accepts none of the authenticators this client supports (Direct \
-         with an application name, Unix peer credentials): check the service's \
-         [[authenticator]] configuration"
+         with an application name, Unix peer credentials, JWT-SVID when PARSEC_JWT_SVID or \
+         PARSEC_JWT_SVID_FILE is set): check the service's [[authenticator]] configuration"
     )]
     NoAuthenticator,
     /// A convenience method was given a key whose policy does not suit it.
@@ -155,6 +155,17 @@ pub enum ClientError {
     /// The operating system's random generator failed.
     #[error("the operating system's random generator failed ({0}): retry; check the kernel's log")]
     Random(#[source] io::Error),
+    /// The JWT-SVID file could not be read.
+    #[error(
+        "cannot read the JWT-SVID at {}: {source}; check {} (or set {} to the token itself)",
+        .path.display(), crate::auth::JWT_SVID_FILE_ENV, crate::auth::JWT_SVID_ENV
+    )]
+    JwtSvid {
+        /// The file.
+        path: PathBuf,
+        /// The underlying failure.
+        source: io::Error,
+    },
     /// The request does not fit the wire format (a field longer than its length field).
     #[error("the request cannot be encoded ({0}): shorten the oversized field")]
     Encode(#[source] psc_wire::Error),

@@ -167,7 +167,7 @@ mod typed;
 
 #[cfg(feature = "async")]
 pub use async_client::AsyncClient;
-pub use auth::Auth;
+pub use auth::{Auth, JWT_SVID_ENV, JWT_SVID_FILE_ENV, JwtSvid};
 pub use client::Client;
 pub use endpoint::{DEFAULT_ENDPOINT, ENDPOINT_ENV, Endpoint, EndpointProblem};
 pub use error::{ClientError, Error};

@@ -479,13 +479,16 @@ fn authenticator(raw: RawAuthenticator, path: &Path) -> Result<AuthenticatorConf
         options: crate::auth::AuthOptions::new(raw.own),
     };
     crate::auth::build(&config).map_err(refused)?;
-    if auth_type == AuthType::UnixPeerCredentials {
-        check_uid_admins(&config.admins).map_err(|reason| ConfigError::Invalid {
-            path: path.to_owned(),
-            option: "authenticator.admins",
-            reason,
-        })?;
-    }
+    let admins = match auth_type {
+        AuthType::UnixPeerCredentials => check_uid_admins(&config.admins),
+        AuthType::JwtSvid => check_spiffe_admins(&config.admins),
+        _ => Ok(()),
+    };
+    admins.map_err(|reason| ConfigError::Invalid {
+        path: path.to_owned(),
+        option: "authenticator.admins",
+        reason,
+    })?;
     Ok(config)
 }
 
@@ -499,6 +502,19 @@ fn check_uid_admins(admins: &[String]) -> Result<(), String> {
         )),
         None => Ok(()),
     }
+}
+
+/// A JWT-SVID administrator is a workload's SPIFFE ID, as its tokens' `sub` names it.
+fn check_spiffe_admins(admins: &[String]) -> Result<(), String> {
+    for name in admins {
+        crate::auth::SpiffeId::parse(name).map_err(|e| {
+            format!(
+                "{name:?} is not a SPIFFE ID ({e}): JwtSvid administrators are named by their \
+                 SPIFFE ID, for example \"spiffe://example.org/ops\""
+            )
+        })?;
+    }
+    Ok(())
 }
 
 /// Whether `name` is how the peer-credentials authenticator names a caller: the decimal UID,

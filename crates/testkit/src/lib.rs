@@ -20,6 +20,7 @@
 #![allow(clippy::expect_used, clippy::panic)]
 
 pub mod conformance;
+pub mod jwt_svid;
 pub mod published;
 pub mod softhsm;
 

@@ -15,6 +15,7 @@
 //! [`Authenticator::refresh_every`]. docs/ARCHITECTURE.md, "Authenticators", says why.
 
 mod direct;
+mod jwt_svid;
 mod peer;
 
 use std::collections::HashSet;
@@ -29,6 +30,8 @@ use serde::de::DeserializeOwned;
 use crate::config::AuthenticatorConfig;
 
 pub use direct::DirectAuthenticator;
+pub use jwt_svid::JwtSvidAuthenticator;
+pub(crate) use jwt_svid::SpiffeId;
 pub use peer::UnixPeerAuthenticator;
 
 /// The credentials the kernel reports for the socket peer.
@@ -86,7 +89,7 @@ pub enum AuthError {
 }
 
 /// The `auth_type` names of the authenticators this build has, for messages.
-pub const SUPPORTED: &str = "Direct and UnixPeerCredentials";
+pub const SUPPORTED: &str = "Direct, UnixPeerCredentials and JwtSvid";
 
 /// Why an authenticator could not be built.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -172,9 +175,7 @@ pub fn build(config: &AuthenticatorConfig) -> Result<Arc<dyn Authenticator>, Bui
     Ok(match config.auth_type {
         AuthType::Direct => Arc::new(DirectAuthenticator::from_options(options)?),
         AuthType::UnixPeerCredentials => Arc::new(UnixPeerAuthenticator::from_options(options)?),
-        // Until it exists; when it does, its module parses `workload_endpoint` and refreshes
-        // its bundle in `refresh`.
-        AuthType::JwtSvid => return Err(BuildError::NotSupported(AuthType::JwtSvid)),
+        AuthType::JwtSvid => Arc::new(JwtSvidAuthenticator::from_options(options)?),
         other => return Err(BuildError::NotSupported(other)),
     })
 }

@@ -11,7 +11,18 @@ fn every_auth_type_is_built_or_refused_naming_it() {
         built(AuthType::UnixPeerCredentials).unwrap().info().id,
         AuthType::UnixPeerCredentials
     );
-    for auth_type in [AuthType::JwtSvid, AuthType::Jwt, AuthType::NoAuth] {
+    let error = built(AuthType::JwtSvid).unwrap_err();
+    assert!(
+        matches!(
+            error,
+            BuildError::Options {
+                auth_type: AuthType::JwtSvid,
+                ..
+            }
+        ),
+        "JwtSvid is built from its options: {error:?}"
+    );
+    for auth_type in [AuthType::Jwt, AuthType::NoAuth] {
         let error = built(auth_type).unwrap_err();
         assert_eq!(error, BuildError::NotSupported(auth_type));
         assert!(
@@ -27,10 +38,10 @@ fn every_auth_type_is_built_or_refused_naming_it() {
 fn a_service_configured_with_an_unsupported_authenticator_does_not_start() {
     let error = Authenticators::new(&[
         AuthenticatorConfig::new(AuthType::Direct, Vec::new()),
-        AuthenticatorConfig::new(AuthType::JwtSvid, Vec::new()),
+        AuthenticatorConfig::new(AuthType::Jwt, Vec::new()),
     ])
     .unwrap_err();
-    assert_eq!(error, BuildError::NotSupported(AuthType::JwtSvid));
+    assert_eq!(error, BuildError::NotSupported(AuthType::Jwt));
 }
 
 #[test]

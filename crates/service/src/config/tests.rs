@@ -290,10 +290,41 @@ fn a_providers_own_options_are_handed_to_it_unread() {
 }
 
 #[test]
+fn jwt_svid_with_only_the_originals_workload_endpoint_is_told_to_use_a_bundle_file() {
+    let error = parse(
+        "[authenticator]\nauth_type = \"JwtSvid\"\n\
+         workload_endpoint = \"unix:///run/spire/agent.sock\"\n",
+    )
+    .unwrap_err();
+    let message = error.to_string();
+    for says in [
+        "JwtSvid",
+        "workload_endpoint",
+        "local validation needs a trust bundle file",
+        "bundle_path",
+        "spiffe-helper",
+    ] {
+        assert!(message.contains(says), "{says}: {message}");
+    }
+}
+
+#[test]
+fn jwt_svid_administrators_must_be_spiffe_ids() {
+    let config = |admin: &str| {
+        format!(
+            "[authenticator]\nauth_type = \"JwtSvid\"\nbundle_path = \"/run/b.json\"\n\
+             admins = [{{ name = \"{admin}\" }}]\n"
+        )
+    };
+    assert!(parse(&config("spiffe://example.org/ops")).is_ok());
+    let error = parse(&config("ops")).unwrap_err();
+    assert!(error.to_string().contains("SPIFFE ID"), "{error}");
+}
+
+#[test]
 fn an_auth_type_this_build_does_not_have_is_refused_naming_it() {
     for (name, says) in [
         ("Kerberos", "is unknown"),
-        ("JwtSvid", "is not supported in this build"),
         ("NoAuth", "is unknown"),
         ("unixpeercredentials", "is unknown"),
     ] {
@@ -315,7 +346,7 @@ fn an_auth_type_this_build_does_not_have_is_refused_naming_it() {
             assert!(message.contains("authenticator.auth_type"), "{message}");
             assert!(message.contains("/etc/parsec/config.toml"), "{message}");
             assert!(
-                message.contains("Direct and UnixPeerCredentials"),
+                message.contains("Direct, UnixPeerCredentials and JwtSvid"),
                 "the message says what the build has: {message}"
             );
         }
