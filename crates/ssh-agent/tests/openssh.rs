@@ -2,6 +2,9 @@
 //! over keys held by the service started in-process. Each test has its own service and
 //! agent. Missing OpenSSH programs fail the tests (scripts/packages installs them).
 
+// Test code: a failed expectation is a failed test.
+#![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic)]
+
 mod common;
 
 use std::io::{Read as _, Write as _};
@@ -304,13 +307,13 @@ fn removing_hides_unless_destroying_is_allowed() -> TestResult {
     client.generate_key("one", ecdsa(256, Hash::Sha256))?;
     {
         let agent = RunningAgent::start(&daemon, &[]);
-        run_ok(&mut agent.command("ssh-add").arg("-D"));
+        run_ok(agent.command("ssh-add").arg("-D"));
         assert!(agent.listed().is_empty());
         assert!(client.key_info("one")?.is_some());
     }
     let agent = RunningAgent::start(&daemon, &["--allow-destroy"]);
     assert_eq!(agent.listed().len(), 1);
-    run_ok(&mut agent.command("ssh-add").arg("-D"));
+    run_ok(agent.command("ssh-add").arg("-D"));
     assert!(client.key_info("one")?.is_none());
     assert!(agent.log().contains("destroyed the service key \"one\""));
     Ok(())
@@ -346,6 +349,21 @@ fn files_under(dir: &Path) -> Vec<std::path::PathBuf> {
     found
 }
 
+/// Fails when any of `secrets` is in any of `files`.
+fn assert_no_secret(files: &[std::path::PathBuf], secrets: &[Vec<u8>]) -> TestResult {
+    for path in files {
+        let bytes = std::fs::read(path)?;
+        for secret in secrets {
+            assert!(
+                !contains_secret(&bytes, secret),
+                "a private key is in {}",
+                path.display()
+            );
+        }
+    }
+    Ok(())
+}
+
 /// Whether `needle` appears in `haystack` raw, in hexadecimal or in base64.
 fn contains_secret(haystack: &[u8], needle: &[u8]) -> bool {
     use base64::Engine as _;
@@ -360,17 +378,13 @@ fn contains_secret(haystack: &[u8], needle: &[u8]) -> bool {
     raw || hex || b64
 }
 
-/// `ssh-add` of an openssl-made and ssh-keygen-made key imports them into the service,
-/// non-exportable, under their comments; they then sign through the agent, and their
-/// private parts are in no file the agent wrote nor in the service's key store.
-#[test]
-fn ssh_add_imports_openssl_and_ssh_keygen_keys() -> TestResult {
-    let daemon = TestDaemon::start();
-    let client = client(&daemon, None);
-    let agent = RunningAgent::start(&daemon, &[]);
-    let keys = tempfile::tempdir()?;
+/// Four private key files, made by openssl (SEC1 P-256, PKCS#8 RSA-2048) and ssh-keygen
+/// (P-384 and RSA-3072 with comments), and their private parts.
+type KeyFiles = ([std::path::PathBuf; 4], Vec<Vec<u8>>);
+
+fn key_files(dir: &Path) -> Result<KeyFiles, Box<dyn std::error::Error>> {
     // openssl: a SEC1 PEM P-256 key, and a PKCS#8 RSA key.
-    let ec_pem = keys.path().join("openssl-ec.pem");
+    let ec_pem = dir.join("openssl-ec.pem");
     run_ok(
         Command::new("openssl")
             .args([
@@ -383,7 +397,7 @@ fn ssh_add_imports_openssl_and_ssh_keygen_keys() -> TestResult {
             ])
             .arg(&ec_pem),
     );
-    let rsa_pem = keys.path().join("openssl-rsa.pem");
+    let rsa_pem = dir.join("openssl-rsa.pem");
     run_ok(
         Command::new("openssl")
             .args([
@@ -397,7 +411,7 @@ fn ssh_add_imports_openssl_and_ssh_keygen_keys() -> TestResult {
             .arg(&rsa_pem),
     );
     // ssh-keygen: P-384 and RSA-3072 in OpenSSH's own format, with comments.
-    let ssh_ec = keys.path().join("ssh-ec");
+    let ssh_ec = dir.join("ssh-ec");
     run_ok(
         Command::new(require("ssh-keygen"))
             .args([
@@ -414,7 +428,7 @@ fn ssh_add_imports_openssl_and_ssh_keygen_keys() -> TestResult {
             ])
             .arg(&ssh_ec),
     );
-    let ssh_rsa = keys.path().join("ssh-rsa");
+    let ssh_rsa = dir.join("ssh-rsa");
     run_ok(
         Command::new(require("ssh-keygen"))
             .args([
@@ -437,7 +451,7 @@ fn ssh_add_imports_openssl_and_ssh_keygen_keys() -> TestResult {
     // The private parts, read from OpenSSH-format copies of the openssl keys.
     let mut secrets = Vec::new();
     for (pem, copy) in [(&ec_pem, "ec-copy"), (&rsa_pem, "rsa-copy")] {
-        let copy = keys.path().join(copy);
+        let copy = dir.join(copy);
         std::fs::copy(pem, &copy)?;
         std::fs::set_permissions(&copy, std::fs::Permissions::from_mode(0o600))?;
         run_ok(
@@ -450,18 +464,30 @@ fn ssh_add_imports_openssl_and_ssh_keygen_keys() -> TestResult {
     secrets.push(private_material(&ssh_ec));
     secrets.push(private_material(&ssh_rsa));
 
-    for file in [&ec_pem, &rsa_pem, &ssh_ec, &ssh_rsa] {
+    Ok(([ec_pem, rsa_pem, ssh_ec, ssh_rsa], secrets))
+}
+
+/// `ssh-add` of an openssl-made and ssh-keygen-made key imports them into the service,
+/// non-exportable, under their comments; they then sign through the agent, and their
+/// private parts are in no file the agent wrote nor in the service's key store.
+#[test]
+fn ssh_add_imports_openssl_and_ssh_keygen_keys() -> TestResult {
+    let daemon = TestDaemon::start();
+    let client = client(&daemon, None);
+    let agent = RunningAgent::start(&daemon, &[]);
+    let keys = tempfile::tempdir()?;
+    let (files, secrets) = key_files(keys.path())?;
+    let [ec_pem, rsa_pem, ssh_ec, _] = &files;
+    for file in &files {
         let out = run_ok(agent.command("ssh-add").arg(file));
         assert!(String::from_utf8_lossy(&out.stderr).contains("Identity added"));
     }
     // Named after their comments (ssh-add gives a PEM key its file name).
     let mut names: Vec<String> = client.list_keys()?.into_iter().map(|k| k.name).collect();
     names.sort();
-    let ec_name = ec_pem.display().to_string();
-    let rsa_name = rsa_pem.display().to_string();
     let mut expected = vec![
-        ec_name.clone(),
-        rsa_name.clone(),
+        ec_pem.display().to_string(),
+        rsa_pem.display().to_string(),
         "ec384@test".to_owned(),
         "rsa3072@test".to_owned(),
     ];
@@ -485,7 +511,7 @@ fn ssh_add_imports_openssl_and_ssh_keygen_keys() -> TestResult {
     }
     assert_eq!(agent.listed().len(), 4);
     // Adding the same key again is fine.
-    run_ok(agent.command("ssh-add").arg(&ssh_ec));
+    run_ok(agent.command("ssh-add").arg(ssh_ec));
 
     // An imported key signs through the agent and verifies against its public key file.
     let data = keys.path().join("data");
@@ -515,16 +541,7 @@ fn ssh_add_imports_openssl_and_ssh_keygen_keys() -> TestResult {
     let mut written = files_under(agent.dir.path());
     written.extend(files_under(daemon.dir()));
     assert!(written.iter().any(|p| p == &agent.log));
-    for path in &written {
-        let bytes = std::fs::read(path)?;
-        for secret in &secrets {
-            assert!(
-                !contains_secret(&bytes, secret),
-                "a private key is in {}",
-                path.display()
-            );
-        }
-    }
+    assert_no_secret(&written, &secrets)?;
     Ok(())
 }
 

@@ -3,6 +3,7 @@
 //! the test, saying which package to install.
 
 #![allow(dead_code, unreachable_pub)]
+#![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic)]
 
 use std::io::{BufRead as _, BufReader};
 use std::path::{Path, PathBuf};
