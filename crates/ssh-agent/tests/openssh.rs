@@ -753,3 +753,31 @@ fn the_background_agent_and_k() -> TestResult {
     }
     Ok(())
 }
+
+/// SHA-1 `ssh-rsa` signatures are refused with the reason in the log; the SHA-2 ones are
+/// made under the name the flags ask for.
+#[test]
+fn sha1_rsa_signatures_are_refused() -> TestResult {
+    let daemon = TestDaemon::start();
+    let client = client(&daemon, None);
+    client.generate_key("rsa", rsa())?;
+    let agent = RunningAgent::start(&daemon, &[]);
+    let public = ssh_key::PublicKey::from_openssh(&authorized_line(&client, "rsa"))?;
+    let mut raw = ssh_agent_lib::blocking::Client::new(UnixStream::connect(&agent.socket)?);
+    let request = |flags| ssh_agent_lib::proto::SignRequest {
+        credential: ssh_agent_lib::proto::PublicCredential::Key(public.key_data().clone()),
+        data: b"data".to_vec(),
+        flags,
+    };
+    assert!(raw.sign(request(0)).is_err());
+    assert!(
+        agent
+            .log()
+            .contains("ssh-rsa signatures (SHA-1) are refused")
+    );
+    for (flags, name) in [(2, "rsa-sha2-256"), (4, "rsa-sha2-512")] {
+        let signature = raw.sign(request(flags))?;
+        assert_eq!(signature.algorithm().as_str(), name);
+    }
+    Ok(())
+}
