@@ -45,6 +45,18 @@ pub(crate) enum Error {
          elliptic-curve keys"
     )]
     NoPublicKeyFormat(psc_client::psa::KeyType),
+    /// The key is no SSH identity.
+    #[error(
+        "the key \"{name}\" has no SSH form: {reason}; ssh-public-key takes ECDSA P-256/384/521 \
+         keys signing with their curve's SHA-2 and RSA keys signing with PKCS#1 v1.5 and \
+         SHA-256 or SHA-512"
+    )]
+    NotSsh {
+        /// The key's name.
+        name: String,
+        /// Why not.
+        reason: String,
+    },
     /// An argument that should be base64 is not.
     #[error(
         "the {what} is not valid base64 ({source}): pass the text `parsec-tool {command}` printed"

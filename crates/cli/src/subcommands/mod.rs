@@ -21,6 +21,7 @@ mod list_opcodes;
 mod list_providers;
 mod ping;
 mod sign;
+mod ssh_public_key;
 mod verify;
 
 use std::cell::OnceCell;
@@ -161,6 +162,10 @@ pub(crate) enum Subcommand {
 
     /// Hash a message or standard input; prints the digest in hexadecimal.
     Hash(hash::HashCommand),
+
+    /// Print the OpenSSH authorized_keys line of an ECDSA or RSA signing key, for
+    /// parsec-ssh-agent.
+    SshPublicKey(ssh_public_key::SshPublicKey),
 }
 
 impl Subcommand {
@@ -189,6 +194,7 @@ impl Subcommand {
             Subcommand::ImportKey(command) => command.run(context, out),
             Subcommand::Verify(command) => command.run(context, out),
             Subcommand::Hash(command) => command.run(context, out),
+            Subcommand::SshPublicKey(command) => command.run(context, out),
         }
     }
 }
