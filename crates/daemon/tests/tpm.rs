@@ -5,9 +5,17 @@
 // Test code: a failed expectation is a failed test.
 #![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic)]
 
+#[path = "tpm/attestation.rs"]
+mod attestation;
 mod common;
+#[path = "tpm/fairness.rs"]
+mod fairness;
+#[path = "tpm/resilience.rs"]
+mod resilience;
 #[path = "tpm/swtpm.rs"]
 mod swtpm;
+#[path = "tpm/tool.rs"]
+mod tool;
 
 use std::sync::{Mutex, MutexGuard, PoisonError};
 use std::time::Instant;

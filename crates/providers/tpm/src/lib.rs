@@ -26,12 +26,14 @@
 //! [`Cost::Slow`] for all but reading a public key from its blob.
 
 use psc_provider_api::{
-    AsymmetricCrypt, Check, Cost, KeyLifecycle, OpenError, Operation, Provider, ProviderError,
-    ProviderInfo, ProviderOptions, RandomSource, RawAgreement, RootCheck, SignHash, SignMessage,
+    AsymmetricCrypt, Check, Cost, KeyAttestation, KeyLifecycle, OpenError, Operation, Provider,
+    ProviderError, ProviderInfo, ProviderOptions, RandomSource, RawAgreement, RootCheck, SignHash,
+    SignMessage,
 };
 use psc_psa::{Algorithm, Attributes, KeyType};
 use uuid::Uuid;
 
+mod attest;
 mod blob;
 mod device;
 mod error;
@@ -137,6 +139,10 @@ impl Provider for TpmProvider {
     }
 
     fn random(&self) -> Option<&dyn RandomSource> {
+        Some(self)
+    }
+
+    fn key_attestation(&self) -> Option<&dyn KeyAttestation> {
         Some(self)
     }
 
