@@ -1,8 +1,9 @@
 //! Fair sharing of the TPM (issue 18 item 4): one tenant sends a burst of RSA-2048 key
 //! generations at once (about a second each on swtpm), while another signs with its P-256
 //! key. Served in turn (the service's queue per application), the second tenant's
-//! signature waits for about one generation; in one shared FIFO (the measurement switch
-//! `PSC_SLOW_QUEUE=fifo`), behind the whole burst.
+//! signature waits for the generation in the TPM and at most one more (one per slow
+//! thread); in one shared FIFO (the measurement switch `PSC_SLOW_QUEUE=fifo`), behind the
+//! whole burst.
 //!
 //! The burst is `PSC_TPM_BURST` generations (10 by default, to keep the test short; the
 //! figures in docs/TPM.md are with 50).
@@ -153,15 +154,18 @@ fn a_burst_of_key_generations_does_not_starve_another_tenants_signature() {
             round.signatures.len(),
         );
     }
-    // In turn, a signature waits for about one generation in the TPM (two slow threads);
-    // in one FIFO, for every generation queued before it.
+    // In turn, a signature waits for the generation in the TPM and at most one more (one
+    // per slow thread: two here), so about one at the median; in one FIFO, for every
+    // generation queued before it.
     let per_generation = fair.burst / u32::try_from(burst).unwrap();
+    let fair_p50 = quantile(&fair.signatures, 0.5);
     assert!(
-        quantile(&fair.signatures, 1.0) < per_generation * 4,
-        "in turn, a signature waited more than four generations"
+        fair_p50 < per_generation * 3,
+        "in turn, the median signature waited {fair_p50:?}, over three generations"
     );
     assert!(
-        quantile(&fair.signatures, 1.0) * 2 < fifo.signatures[0],
-        "the FIFO's first signature should wait behind the burst"
+        fair_p50 * 2 < fifo.signatures[0],
+        "the FIFO's first signature ({:?}) should wait behind the burst",
+        fifo.signatures[0]
     );
 }
