@@ -141,7 +141,7 @@ fn activate_credential_recovers_the_verifiers_secret() {
 
     // A credential made for another key's name is refused, cleanly.
     let refused = client
-        .activate_credential_attestation("other".into(), None, blob.clone(), encrypted.clone())
+        .activate_credential_attestation("other".into(), None, blob.clone(), encrypted)
         .unwrap_err();
     assert_eq!(status(refused), ResponseStatus::PsaErrorInvalidArgument);
     // A garbage secret (swtpm answers TPM_RC_FAILURE) is refused the same way.

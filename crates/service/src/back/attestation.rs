@@ -27,12 +27,11 @@ fn capability(slot: &Slot, opcode: Opcode) -> Result<&dyn KeyAttestation, Error>
     })
 }
 
+/// A key as resolved for the provider: its record and its binding.
+type Bound = (std::sync::Arc<KeyRecord>, Vec<u8>);
+
 /// The attesting key and its binding, or `None` (the provider's default) for an empty name.
-fn attesting(
-    slot: &Slot,
-    app: &Application,
-    name: &str,
-) -> Result<Option<(std::sync::Arc<KeyRecord>, Vec<u8>)>, Error> {
+fn attesting(slot: &Slot, app: &Application, name: &str) -> Result<Option<Bound>, Error> {
     if name.is_empty() {
         Ok(None)
     } else {
@@ -41,9 +40,7 @@ fn attesting(
 }
 
 /// The attesting key as the provider takes it.
-fn attesting_ref(
-    attesting: Option<&(std::sync::Arc<KeyRecord>, Vec<u8>)>,
-) -> Option<(KeyRef<'_>, Binding<'_>)> {
+fn attesting_ref(attesting: Option<&Bound>) -> Option<(KeyRef<'_>, Binding<'_>)> {
     attesting.map(|(record, owner)| (key_ref(record), Binding(owner)))
 }
 
