@@ -5,8 +5,8 @@
 //! thread); in one shared FIFO (the measurement switch `PSC_SLOW_QUEUE=fifo`), behind the
 //! whole burst.
 //!
-//! The burst is `PSC_TPM_BURST` generations (10 by default, to keep the test short; the
-//! figures in docs/TPM.md are with 50).
+//! The burst is `PSC_TPM_BURST` generations (20 by default, to keep the test short yet long
+//! beside one generation's variance; the figures in docs/TPM.md are with 50).
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -27,7 +27,7 @@ fn burst_size() -> usize {
     std::env::var("PSC_TPM_BURST")
         .ok()
         .and_then(|n| n.parse().ok())
-        .unwrap_or(10)
+        .unwrap_or(20)
 }
 
 fn config(site: &Site, tcti: &str) -> String {
@@ -115,7 +115,7 @@ fn round(fifo: bool, burst: usize) -> Round {
         })
         .collect();
     // Let the burst's requests all arrive and queue.
-    std::thread::sleep(Duration::from_millis(500));
+    std::thread::sleep(Duration::from_millis(200));
     let mut signatures = Vec::new();
     while left.load(Ordering::SeqCst) > 0 {
         let asked = Instant::now();
@@ -126,6 +126,10 @@ fn round(fifo: bool, burst: usize) -> Round {
         thread.join().unwrap();
     }
     let burst = started.elapsed();
+    assert!(
+        !signatures.is_empty(),
+        "the burst ended before the first signature"
+    );
     daemon.stop();
     Round { signatures, burst }
 }
@@ -155,16 +159,16 @@ fn a_burst_of_key_generations_does_not_starve_another_tenants_signature() {
         );
     }
     // In turn, a signature waits for the generation in the TPM and at most one more (one
-    // per slow thread: two here), so about one at the median; in one FIFO, for every
-    // generation queued before it.
+    // per slow thread: two here), so one or two at the median; in one FIFO, for every
+    // generation queued before it. (One RSA generation may take several times the mean.)
     let per_generation = fair.burst / u32::try_from(burst).unwrap();
     let fair_p50 = quantile(&fair.signatures, 0.5);
     assert!(
-        fair_p50 < per_generation * 3,
-        "in turn, the median signature waited {fair_p50:?}, over three generations"
+        fair_p50 < per_generation * 4,
+        "in turn, the median signature waited {fair_p50:?}, over four mean generations"
     );
     assert!(
-        fair_p50 * 2 < fifo.signatures[0],
+        fair_p50 * 3 < fifo.signatures[0],
         "the FIFO's first signature ({:?}) should wait behind the burst",
         fifo.signatures[0]
     );
