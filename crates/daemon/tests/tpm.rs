@@ -5,9 +5,17 @@
 // Test code: a failed expectation is a failed test.
 #![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic)]
 
+#[path = "tpm/attestation.rs"]
+mod attestation;
 mod common;
+#[path = "tpm/fairness.rs"]
+mod fairness;
+#[path = "tpm/resilience.rs"]
+mod resilience;
 #[path = "tpm/swtpm.rs"]
 mod swtpm;
+#[path = "tpm/tool.rs"]
+mod tool;
 
 use std::sync::{Mutex, MutexGuard, PoisonError};
 use std::time::Instant;
@@ -784,4 +792,46 @@ fn a_wrong_owner_password_is_named_never_quoted() {
         "{stderr}"
     );
     eprintln!("{stderr}");
+}
+
+/// The device's limit through the provider alone (no service): ECDSA P-256 signatures in a
+/// loop, the key left loaded between them (one TPM2_Sign each), every one verified after.
+/// Prints ops/s and p50: compare with `scripts/tpm-speed` (docs/TPM.md).
+#[test]
+fn signing_in_process_keeps_the_key_loaded() {
+    const SIGNS: usize = 100;
+    let bench = Bench::new();
+    let provider = bench.provider();
+    let alg = ecdsa(Hash::Sha256);
+    let key = generate(
+        provider,
+        &attributes(P256, 256, Algorithm::AsymmetricSignature(alg)),
+    );
+    let signer = provider.sign_hash().unwrap();
+    let mut took = Vec::with_capacity(SIGNS);
+    let mut signatures = Vec::with_capacity(SIGNS);
+    let started = Instant::now();
+    for n in 0..SIGNS {
+        let hash = [u8::try_from(n % 256).unwrap(); 32];
+        let asked = Instant::now();
+        signatures.push(
+            signer
+                .sign_hash(key_ref(&key), BINDING, alg, &hash)
+                .unwrap(),
+        );
+        took.push(asked.elapsed());
+    }
+    let elapsed = started.elapsed();
+    took.sort();
+    eprintln!(
+        "in process: {SIGNS} ECDSA P-256 signatures in {elapsed:?}: {:.0} ops/s, p50 {:?}",
+        SIGNS as f64 / elapsed.as_secs_f64(),
+        took[SIGNS / 2]
+    );
+    for (n, signature) in signatures.iter().enumerate() {
+        let hash = [u8::try_from(n % 256).unwrap(); 32];
+        signer
+            .verify_hash(key_ref(&key), BINDING, alg, &hash, signature)
+            .unwrap();
+    }
 }

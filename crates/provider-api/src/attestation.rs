@@ -5,13 +5,13 @@
 //! endorsement key) can recover, and the provider recovers it (TPM2_ActivateCredential).
 //!
 //! The service resolves both keys among the caller's keys in this provider and hands them
-//! over as [`KeyRef`]s; `attesting` is `None` when the request names no attesting key, for
-//! the provider's default. Keys are device objects here, so no [`Binding`](crate::Binding)
-//! is passed: the device, not a seal, ties a key to its owner.
+//! over as [`KeyRef`]s, each with its [`Binding`] (a provider that seals or authorizes its
+//! keys with their owner, as the TPM provider does, needs it to use them); `attesting` is
+//! `None` when the request names no attesting key, for the provider's default.
 
 use psc_psa::SecretBytes;
 
-use crate::{KeyRef, ProviderError};
+use crate::{Binding, KeyRef, ProviderError};
 
 /// What a verifier needs to make an ActivateCredential challenge (PrepareKeyAttestation).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -26,7 +26,8 @@ pub struct CredentialChallenge {
 
 /// Key attestation with ActivateCredential.
 pub trait KeyAttestation: Send + Sync {
-    /// PrepareKeyAttestation: what a verifier needs to make a credential for `attested`,
+    /// PrepareKeyAttestation: what a verifier needs to make a credential for `attested`
+    /// (bound to `binding`),
     /// to be recovered with `attesting` (`None`: the provider's default attesting key).
     ///
     /// # Errors
@@ -35,7 +36,8 @@ pub trait KeyAttestation: Send + Sync {
     fn prepare_activate_credential(
         &self,
         attested: KeyRef<'_>,
-        attesting: Option<KeyRef<'_>>,
+        binding: Binding<'_>,
+        attesting: Option<(KeyRef<'_>, Binding<'_>)>,
     ) -> Result<CredentialChallenge, ProviderError>;
 
     /// AttestKey: recovers the credential a verifier made for `attested` (its
@@ -49,7 +51,8 @@ pub trait KeyAttestation: Send + Sync {
     fn activate_credential(
         &self,
         attested: KeyRef<'_>,
-        attesting: Option<KeyRef<'_>>,
+        binding: Binding<'_>,
+        attesting: Option<(KeyRef<'_>, Binding<'_>)>,
         credential_blob: &[u8],
         secret: &[u8],
     ) -> Result<SecretBytes, ProviderError>;

@@ -8,6 +8,10 @@ use std::time::{Duration, Instant};
 
 use rustix::process::{Pid, Signal, kill_process};
 
+/// Where `swtpm_setup --createek` makes the RSA-2048 endorsement key persistent (the TCG
+/// EK Credential Profile's handle).
+pub(crate) const EK_HANDLE: &str = "0x81010001";
+
 /// A running swtpm.
 pub(crate) struct Swtpm {
     child: Option<Child>,
@@ -43,6 +47,26 @@ impl Swtpm {
         };
         swtpm.spawn();
         swtpm
+    }
+
+    /// Starts swtpm on a state that `swtpm_setup` manufactures in `state` first, with the
+    /// TCG default endorsement keys (RSA-2048 persistent at [`EK_HANDLE`], and ECC P-256),
+    /// as a TPM vendor ships them.
+    pub(crate) fn manufactured(state: &Path) -> Swtpm {
+        std::fs::create_dir_all(state).expect("state directory");
+        let output = Command::new("swtpm_setup")
+            .arg("--tpm2")
+            .arg("--createek")
+            .arg("--tpm-state")
+            .arg(state)
+            .output()
+            .unwrap_or_else(|e| panic!("cannot run swtpm_setup ({e}): Debian package swtpm-tools"));
+        assert!(
+            output.status.success(),
+            "swtpm_setup: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        Swtpm::start(state)
     }
 
     fn spawn(&mut self) {
@@ -94,6 +118,15 @@ impl Swtpm {
     pub(crate) fn restart(&mut self) {
         self.stop();
         self.spawn();
+    }
+
+    /// SIGKILL, as a TPM that goes away in the middle of a command: nothing is saved, the
+    /// connection breaks. [`restart`](Self::restart) brings it back on the same state.
+    pub(crate) fn kill(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
     }
 
     /// SIGTERM, then waits for the exit (swtpm saves its state and needs about a second).

@@ -1,8 +1,9 @@
-//! The one ESAPI context, behind a mutex: connecting, the storage primary key, the
-//! session, what the TPM supports, and loading keys so that every transient object is
-//! flushed after its command (swtpm without a resource manager has three slots).
+//! The one ESAPI context, behind a mutex: connecting (again, after the connection was
+//! lost), the storage primary key, the session, what the TPM supports, and loading keys so
+//! that at most three transient objects are ever loaded (swtpm without a resource manager
+//! has three slots): the primary, the last key used, and one for the command.
 
-use std::sync::{Mutex, MutexGuard, PoisonError};
+use std::sync::{Mutex, PoisonError};
 
 use psc_psa::Hash;
 use tss_esapi::Context;
@@ -40,9 +41,12 @@ pub(crate) struct Capabilities {
 }
 
 /// The TPM: one context, one storage primary key, one session, used by one request at a
-/// time.
+/// time. A context whose connection was lost is dropped, and the next request connects
+/// again (a TPM that went away and came back is used again without a restart, once it
+/// derives the same storage primary key).
 pub(crate) struct Device {
-    inner: Mutex<Inner>,
+    inner: Mutex<Option<Inner>>,
+    options: TpmOptions,
     pub(crate) capabilities: Capabilities,
     /// The storage primary key's TPM name: recorded in the key store and compared at start.
     pub(crate) primary_name: Vec<u8>,
@@ -59,6 +63,19 @@ impl std::fmt::Debug for Device {
 pub(crate) struct Inner {
     pub(crate) ctx: Context,
     pub(crate) primary: KeyHandle,
+    /// The endorsement key's public area, once asked for (attestation).
+    pub(crate) ek_public: Option<Public>,
+    /// The last key used, left loaded so that the next command with it skips TPM2_Load.
+    /// One at most: swtpm has three transient slots, the primary takes one, and
+    /// attestation needs the other two.
+    loaded: Option<Loaded>,
+}
+
+/// A key left loaded: what it was loaded from, and its handle.
+struct Loaded {
+    public: Public,
+    private: Vec<u8>,
+    handle: KeyHandle,
 }
 
 /// Why the device did not open.
@@ -76,70 +93,153 @@ const SESSION_CIPHER: SymmetricDefinitionObject = SymmetricDefinitionObject::AES
 impl Device {
     /// Connects, derives the storage primary key and asks what the TPM supports.
     pub(crate) fn open(options: &TpmOptions) -> Result<Device, OpenFailure> {
-        let mut ctx = Context::new(options.tcti_conf.clone())
-            .command("Esys_Initialize (TCTI)")
-            .map_err(OpenFailure::Unreachable)?;
-        let refused = OpenFailure::Refused;
-        if let Some(auth) = &options.owner_hierarchy_auth {
-            let auth = Auth::try_from(auth.as_bytes().to_vec())
-                .command("owner_hierarchy_auth (at most 64 bytes)")
-                .map_err(refused)?;
-            ctx.tr_set_auth(Hierarchy::Owner.into(), auth)
-                .command("Esys_TR_SetAuth")
-                .map_err(refused)?;
-        }
-        // An unsalted session carries the owner authorization as an HMAC, never in clear.
-        let first = start_session(&mut ctx, None).map_err(refused)?;
-        ctx.set_sessions((Some(first), None, None));
-        let primary_auth = random_auth(&mut ctx).map_err(refused)?;
-        let primary = ctx
-            .create_primary(
-                Hierarchy::Owner,
-                primary_template()
-                    .command("primary template")
-                    .map_err(refused)?,
-                Some(primary_auth),
-                None,
-                None,
-                None,
-            )
-            .command("TPM2_CreatePrimary")
-            .map_err(refused)?
-            .key_handle;
-        // Then a session salted with the primary key, so its session key is secret even to
-        // someone who saw every command: it encrypts the first parameter each way.
-        let salted = ctx
-            .execute_without_session(|ctx| start_session(ctx, Some(primary)))
-            .map_err(refused)?;
-        ctx.set_sessions((Some(salted), None, None));
-        ctx.flush_context(tss_esapi::handles::SessionHandle::from(first).into())
-            .command("TPM2_FlushContext")
-            .map_err(refused)?;
-        let primary_name = ctx
-            .tr_get_name(primary.into())
-            .command("Esys_TR_GetName")
-            .map_err(refused)?
-            .value()
-            .to_vec();
-        let capabilities = ctx.execute_without_session(probe);
+        let (mut inner, primary_name) = connect(options)?;
+        let capabilities = inner.ctx.execute_without_session(probe);
         Ok(Device {
-            inner: Mutex::new(Inner { ctx, primary }),
+            inner: Mutex::new(Some(inner)),
+            options: options.clone(),
             capabilities,
             primary_name,
         })
     }
 
-    /// The context, for one request.
-    pub(crate) fn lock(&self) -> MutexGuard<'_, Inner> {
+    /// Runs `f` with the context, for one request; connects first if the last connection
+    /// was lost, and drops the context when `f` finds it lost.
+    pub(crate) fn with<T>(
+        &self,
+        f: impl FnOnce(&mut Inner) -> Result<T, TpmError>,
+    ) -> Result<T, TpmError> {
         // A panic holding the lock leaves nothing half-done on our side: every command is
         // one call, and objects are flushed as their loads fail or end.
-        self.inner.lock().unwrap_or_else(PoisonError::into_inner)
+        let mut slot = self.inner.lock().unwrap_or_else(PoisonError::into_inner);
+        let inner = match &mut *slot {
+            Some(inner) => inner,
+            empty => empty.insert(self.reconnect()?),
+        };
+        let result = f(inner);
+        if let Err(e) = &result
+            && e.connection_lost()
+        {
+            tracing::warn!(tcti = %self.options.tcti, error = %e,
+                "the connection to the TPM was lost: the next request connects again");
+            *slot = None;
+        }
+        result
+    }
+
+    /// [`Inner::with_key`] for one request.
+    pub(crate) fn with_key<T>(
+        &self,
+        public: &Public,
+        private: &[u8],
+        auth: &[u8],
+        f: impl FnOnce(&mut Context, KeyHandle) -> Result<T, TpmError>,
+    ) -> Result<T, TpmError> {
+        self.with(|inner| inner.with_key(public, private, auth, f))
+    }
+
+    /// [`Inner::with_public`] for one request.
+    pub(crate) fn with_public<T>(
+        &self,
+        public: &Public,
+        f: impl FnOnce(&mut Context, KeyHandle) -> Result<T, TpmError>,
+    ) -> Result<T, TpmError> {
+        self.with(|inner| inner.with_public(public, f))
+    }
+
+    /// A new connection, checked to derive the storage primary key of the start.
+    fn reconnect(&self) -> Result<Inner, TpmError> {
+        let (inner, name) = connect(&self.options).map_err(|failure| match failure {
+            OpenFailure::Unreachable(e) | OpenFailure::Refused(e) => e,
+        })?;
+        if name != self.primary_name {
+            return Err(TpmError {
+                command: "reconnecting: the storage primary key differs from the start's \
+                          (the TPM was cleared, or this is another TPM)",
+                error: tss_esapi::Error::WrapperError(
+                    tss_esapi::WrapperErrorKind::InconsistentParams,
+                ),
+            });
+        }
+        tracing::info!(tcti = %self.options.tcti, "connected to the TPM again");
+        Ok(inner)
     }
 }
 
+/// Connects: the hierarchy authorizations, the storage primary key, the salted session.
+fn connect(options: &TpmOptions) -> Result<(Inner, Vec<u8>), OpenFailure> {
+    let mut ctx = Context::new(options.tcti_conf.clone())
+        .command(crate::error::INITIALIZE)
+        .map_err(OpenFailure::Unreachable)?;
+    let refused = OpenFailure::Refused;
+    let hierarchies = [
+        (
+            Hierarchy::Owner,
+            &options.owner_hierarchy_auth,
+            "owner_hierarchy_auth (at most 64 bytes)",
+        ),
+        (
+            Hierarchy::Endorsement,
+            &options.endorsement_hierarchy_auth,
+            "endorsement_hierarchy_auth (at most 64 bytes)",
+        ),
+    ];
+    for (hierarchy, auth, what) in hierarchies {
+        if let Some(auth) = auth {
+            let auth = Auth::try_from(auth.as_bytes().to_vec())
+                .command(what)
+                .map_err(refused)?;
+            ctx.tr_set_auth(hierarchy.into(), auth)
+                .command("Esys_TR_SetAuth")
+                .map_err(refused)?;
+        }
+    }
+    // An unsalted session carries the owner authorization as an HMAC, never in clear.
+    let first = start_session(&mut ctx, None).map_err(refused)?;
+    ctx.set_sessions((Some(first), None, None));
+    let primary_auth = random_auth(&mut ctx).map_err(refused)?;
+    let primary = ctx
+        .create_primary(
+            Hierarchy::Owner,
+            primary_template()
+                .command("primary template")
+                .map_err(refused)?,
+            Some(primary_auth),
+            None,
+            None,
+            None,
+        )
+        .command("TPM2_CreatePrimary")
+        .map_err(refused)?
+        .key_handle;
+    // Then a session salted with the primary key, so its session key is secret even to
+    // someone who saw every command: it encrypts the first parameter each way.
+    let salted = ctx
+        .execute_without_session(|ctx| start_session(ctx, Some(primary)))
+        .map_err(refused)?;
+    ctx.set_sessions((Some(salted), None, None));
+    ctx.flush_context(tss_esapi::handles::SessionHandle::from(first).into())
+        .command("TPM2_FlushContext")
+        .map_err(refused)?;
+    let primary_name = ctx
+        .tr_get_name(primary.into())
+        .command("Esys_TR_GetName")
+        .map_err(refused)?
+        .value()
+        .to_vec();
+    let inner = Inner {
+        ctx,
+        primary,
+        ek_public: None,
+        loaded: None,
+    };
+    Ok((inner, primary_name))
+}
+
 impl Inner {
-    /// Runs `f` with the key (`public`, `private`) loaded under the primary with `auth`,
-    /// then flushes it, whatever `f` answered.
+    /// Runs `f` with the key (`public`, `private`) loaded under the primary with `auth`. The
+    /// key stays loaded for the next command (and is flushed when another key is loaded);
+    /// its authorization is set again for each command, so the TPM checks it every time.
     pub(crate) fn with_key<T>(
         &mut self,
         public: &Public,
@@ -147,21 +247,38 @@ impl Inner {
         auth: &[u8],
         f: impl FnOnce(&mut Context, KeyHandle) -> Result<T, TpmError>,
     ) -> Result<T, TpmError> {
-        let private = Private::try_from(private.to_vec()).command("TPM2B_PRIVATE")?;
-        let handle = self
-            .ctx
-            .load(self.primary, private, public.clone())
-            .command("TPM2_Load")?;
-        let result = Auth::try_from(auth.to_vec())
+        let handle = match &self.loaded {
+            Some(loaded) if loaded.private == private && loaded.public == *public => loaded.handle,
+            _ => {
+                self.evict();
+                let tpm_private = Private::try_from(private.to_vec()).command("TPM2B_PRIVATE")?;
+                let handle = self
+                    .ctx
+                    .load(self.primary, tpm_private, public.clone())
+                    .command("TPM2_Load")?;
+                self.loaded = Some(Loaded {
+                    public: public.clone(),
+                    private: private.to_vec(),
+                    handle,
+                });
+                handle
+            }
+        };
+        Auth::try_from(auth.to_vec())
             .command("key authorization")
             .and_then(|auth| {
                 self.ctx
                     .tr_set_auth(handle.into(), auth)
                     .command("Esys_TR_SetAuth")
             })
-            .and_then(|()| f(&mut self.ctx, handle));
-        self.flush(handle);
-        result
+            .and_then(|()| f(&mut self.ctx, handle))
+    }
+
+    /// Flushes the key left loaded, if any: before a command that needs every slot.
+    pub(crate) fn evict(&mut self) {
+        if let Some(loaded) = self.loaded.take() {
+            self.flush(loaded.handle.into());
+        }
     }
 
     /// Runs `f` with `public` loaded as an external public key (null hierarchy, no session),
@@ -183,9 +300,10 @@ impl Inner {
         })
     }
 
-    fn flush(&mut self, handle: KeyHandle) {
-        if let Err(e) = self.ctx.flush_context(handle.into()) {
-            tracing::warn!(error = %e, "TPM2_FlushContext of a key failed");
+    /// Flushes a transient object or session, logging a failure.
+    pub(crate) fn flush(&mut self, handle: tss_esapi::handles::ObjectHandle) {
+        if let Err(e) = self.ctx.flush_context(handle) {
+            tracing::warn!(error = %e, "TPM2_FlushContext failed");
         }
     }
 }

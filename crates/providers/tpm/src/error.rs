@@ -40,7 +40,44 @@ impl TpmError {
             TssError::WrapperError(_) => None,
         }
     }
+
+    /// Whether the connection to the TPM is gone: the TCTI failed (swtpm stopped, the
+    /// device removed), or the ESAPI context it left is unusable. The context is then
+    /// dropped, and the next request connects again.
+    pub fn connection_lost(&self) -> bool {
+        if self.command == INITIALIZE {
+            return true;
+        }
+        let Some(code) = self.response_code() else {
+            return false;
+        };
+        let (layer, base) = ((code >> 16) & 0xff, code & 0xffff);
+        match layer {
+            TCTI_LAYER => true,
+            ESAPI_LAYER => matches!(
+                base,
+                BAD_SEQUENCE
+                    | NO_CONNECTION
+                    | IO_ERROR
+                    | MALFORMED_RESPONSE
+                    | INSUFFICIENT_RESPONSE
+            ),
+            _ => false,
+        }
+    }
 }
+
+/// Connecting to the TPM: when it fails, the TPM is unreachable.
+pub(crate) const INITIALIZE: &str = "Esys_Initialize (TCTI)";
+
+// The TSS's layers and base response codes (tss2_common.h), for `connection_lost`.
+const ESAPI_LAYER: u32 = 7;
+const TCTI_LAYER: u32 = 10;
+const BAD_SEQUENCE: u32 = 7;
+const NO_CONNECTION: u32 = 8;
+const IO_ERROR: u32 = 10;
+const MALFORMED_RESPONSE: u32 = 17;
+const INSUFFICIENT_RESPONSE: u32 = 19;
 
 impl fmt::Display for TpmError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -71,8 +108,12 @@ impl<T> Command<T> for Result<T, TssError> {
 
 /// The status a failed command answers, in general: refused arguments are the caller's,
 /// an unreachable or failing device is a hardware failure, a key the TPM does not accept
-/// (wrong parent, wrong authorization, tampered blob) is corrupt.
+/// (wrong parent, wrong authorization, tampered blob) is corrupt; a lost connection is a
+/// communication failure.
 pub(crate) fn status_of(error: &TpmError) -> Status {
+    if error.connection_lost() {
+        return Status::PsaErrorCommunicationFailure;
+    }
     match error.kind() {
         Some(Kind::AuthFail | Kind::BadAuth | Kind::Integrity | Kind::Key | Kind::Handle) => {
             Status::PsaErrorDataCorrupt

@@ -14,6 +14,7 @@
 //! | RSA | 2048 (and 3072, 4096 where the TPM has them) generated; key pairs (TPM2_Import) and public keys imported | PKCS#1 v1.5 and PSS signatures, PKCS#1 v1.5 and OAEP encryption, SHA-256/384/512 |
 //! | ECC | SECP-R1 P-256, P-384 (P-521 where the TPM has it) generated; key pairs (TPM2_Import) and public keys imported | ECDSA, SHA-256/384/512; raw ECDH (TPM2_ECDH_ZGen) |
 //! | random | — | TPM2_GetRandom, in chunks |
+//! | attestation | key pairs | ActivateCredential against the TCG default RSA-2048 endorsement key (`attest.rs`) |
 //!
 //! What the TPM cannot do answers `NotSupported`, and CanDoCrypto answers from what the
 //! TPM itself said at start (TPM2_TestParms for key sizes, TPM2_Hash for hashes): RSA-1024,
@@ -22,16 +23,19 @@
 //! private-key export.
 //!
 //! One ESAPI context serves every request, behind a mutex (swtpm and `/dev/tpm0` serve one
-//! client); every operation may wait for the device, so [`Provider::cost`] answers
-//! [`Cost::Slow`] for all but reading a public key from its blob.
+//! client), with the last key used left loaded; a lost connection is dropped and the next
+//! request connects again. Every operation may wait for the device, so [`Provider::cost`]
+//! answers [`Cost::Slow`] for all but reading a public key from its blob.
 
 use psc_provider_api::{
-    AsymmetricCrypt, Check, Cost, KeyLifecycle, OpenError, Operation, Provider, ProviderError,
-    ProviderInfo, ProviderOptions, RandomSource, RawAgreement, RootCheck, SignHash, SignMessage,
+    AsymmetricCrypt, Check, Cost, KeyAttestation, KeyLifecycle, OpenError, Operation, Provider,
+    ProviderError, ProviderInfo, ProviderOptions, RandomSource, RawAgreement, RootCheck, SignHash,
+    SignMessage,
 };
 use psc_psa::{Algorithm, Attributes, KeyType};
 use uuid::Uuid;
 
+mod attest;
 mod blob;
 mod device;
 mod error;
@@ -137,6 +141,10 @@ impl Provider for TpmProvider {
     }
 
     fn random(&self) -> Option<&dyn RandomSource> {
+        Some(self)
+    }
+
+    fn key_attestation(&self) -> Option<&dyn KeyAttestation> {
         Some(self)
     }
 

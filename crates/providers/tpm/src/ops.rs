@@ -34,7 +34,11 @@ fn not_supported(what: impl Into<String>) -> ProviderError {
 }
 
 impl TpmProvider {
-    fn open_key(&self, key: KeyRef<'_>, binding: Binding<'_>) -> Result<Blob, ProviderError> {
+    pub(crate) fn open_key(
+        &self,
+        key: KeyRef<'_>,
+        binding: Binding<'_>,
+    ) -> Result<Blob, ProviderError> {
         Blob::decode(key.blob, binding, key.attributes)
     }
 
@@ -45,14 +49,15 @@ impl TpmProvider {
     }
 
     fn fill_random(&self, out: &mut [u8]) -> Result<(), ProviderError> {
-        let mut inner = self.device.lock();
         let mut filled = 0;
         while filled < out.len() {
             let want = (out.len() - filled).min(RANDOM_CHUNK);
-            let bytes = inner
-                .ctx
-                .execute_without_session(|ctx| ctx.get_random(want))
-                .command("TPM2_GetRandom")?;
+            let bytes = self.device.with(|inner| {
+                inner
+                    .ctx
+                    .execute_without_session(|ctx| ctx.get_random(want))
+                    .command("TPM2_GetRandom")
+            })?;
             let bytes = bytes.value();
             // The TPM may answer fewer bytes than asked: ask again for the rest.
             let take = bytes.len().min(want);
@@ -138,29 +143,25 @@ impl TpmProvider {
             .and_then(|buffer| buffer.marshall())
             .and_then(|bytes| Private::try_from(Zeroizing::new(bytes).to_vec()))
             .command("TPM2B_SENSITIVE")?;
-        let imported = {
-            let mut inner = self.device.lock();
+        let imported = self.device.with(|inner| {
             let primary = inner.primary;
-            inner.ctx.import(
-                primary.into(),
-                None,
-                template.clone(),
-                duplicate,
-                EncryptedSecret::default(),
-                SymmetricDefinitionObject::Null,
-            )
-        };
-        let private = imported.map_err(|error| {
-            let error = TpmError {
-                command: "TPM2_Import",
-                error,
-            };
-            match error.kind() {
-                Some(Kind::Binding | Kind::Value | Kind::Size | Kind::KeySize | Kind::EccPoint) => {
-                    ProviderError::InvalidArgument(format!("the TPM refused the key: {error}"))
-                }
-                _ => error.into(),
+            inner
+                .ctx
+                .import(
+                    primary.into(),
+                    None,
+                    template.clone(),
+                    duplicate,
+                    EncryptedSecret::default(),
+                    SymmetricDefinitionObject::Null,
+                )
+                .command("TPM2_Import")
+        });
+        let private = imported.map_err(|error| match error.kind() {
+            Some(Kind::Binding | Kind::Value | Kind::Size | Kind::KeySize | Kind::EccPoint) => {
+                ProviderError::InvalidArgument(format!("the TPM refused the key: {error}"))
             }
+            _ => error.into(),
         })?;
         let blob = Blob {
             kind: BlobKind::Pair,
@@ -171,7 +172,6 @@ impl TpmProvider {
         // The TPM checks the private key against the public one when it loads it.
         let auth = blob.auth(binding, &attributes);
         self.device
-            .lock()
             .with_key(&blob.public, &blob.private, &auth, |_, _| Ok(()))
             .map_err(|e| match e.kind() {
                 Some(Kind::Binding | Kind::Value | Kind::Size | Kind::KeySize | Kind::EccPoint) => {
@@ -204,15 +204,14 @@ impl KeyLifecycle for TpmProvider {
         let template = keys::template(&self.device.capabilities, attributes, None)?;
         let seed = self.seed()?;
         let auth = blob::auth(&seed, binding, attributes);
-        let created = {
-            let mut inner = self.device.lock();
+        let auth = Auth::try_from(auth.to_vec()).command("key authorization")?;
+        let created = self.device.with(|inner| {
             let primary = inner.primary;
-            let auth = Auth::try_from(auth.to_vec()).command("key authorization")?;
             inner
                 .ctx
                 .create(primary, template, Some(auth), None, None, None)
-                .command("TPM2_Create")?
-        };
+                .command("TPM2_Create")
+        })?;
         let blob = Blob {
             kind: BlobKind::Pair,
             seed,
@@ -246,7 +245,6 @@ impl KeyLifecycle for TpmProvider {
         let template = keys::template(&self.device.capabilities, &attributes, Some(unique))?;
         // The TPM checks the key (an ECC point on its curve, an RSA modulus of its size).
         self.device
-            .lock()
             .with_public(&template, |_, _| Ok(()))
             .map_err(|e| match e.kind() {
                 Some(Kind::EccPoint | Kind::Value | Kind::Size | Kind::KeySize | Kind::Key) => {
@@ -317,7 +315,6 @@ impl SignHash for TpmProvider {
         let auth = blob.auth(binding, key.attributes);
         let signature =
             self.device
-                .lock()
                 .with_key(&blob.public, &blob.private, &auth, |ctx, handle| {
                     ctx.sign(handle, digest, SignatureScheme::Null, hashcheck()?)
                         .command("TPM2_Sign")
@@ -386,7 +383,7 @@ impl SignHash for TpmProvider {
             }
         };
         let digest = Digest::try_from(hash.to_vec()).command("TPM2B_DIGEST")?;
-        let verified = self.device.lock().with_public(&blob.public, |ctx, handle| {
+        let verified = self.device.with_public(&blob.public, |ctx, handle| {
             ctx.verify_signature(handle, digest, signature)
                 .command("TPM2_VerifySignature")
         });
@@ -446,13 +443,10 @@ impl AsymmetricCrypt for TpmProvider {
             )));
         }
         let message = PublicKeyRsa::try_from(plaintext.to_vec()).command("TPM2B_PUBLIC_KEY_RSA")?;
-        let ciphertext = self
-            .device
-            .lock()
-            .with_public(&blob.public, |ctx, handle| {
-                ctx.rsa_encrypt(handle, message, RsaDecryptionScheme::Null, label)
-                    .command("TPM2_RSA_Encrypt")
-            })?;
+        let ciphertext = self.device.with_public(&blob.public, |ctx, handle| {
+            ctx.rsa_encrypt(handle, message, RsaDecryptionScheme::Null, label)
+                .command("TPM2_RSA_Encrypt")
+        })?;
         keys::left_pad(ciphertext.value(), k)
     }
 
@@ -479,13 +473,12 @@ impl AsymmetricCrypt for TpmProvider {
         }
         let input = PublicKeyRsa::try_from(ciphertext.to_vec()).command("TPM2B_PUBLIC_KEY_RSA")?;
         let auth = blob.auth(binding, key.attributes);
-        let decrypted =
-            self.device
-                .lock()
-                .with_key(&blob.public, &blob.private, &auth, |ctx, handle| {
-                    ctx.rsa_decrypt(handle, input, RsaDecryptionScheme::Null, label)
-                        .command("TPM2_RSA_Decrypt")
-                });
+        let decrypted = self
+            .device
+            .with_key(&blob.public, &blob.private, &auth, |ctx, handle| {
+                ctx.rsa_decrypt(handle, input, RsaDecryptionScheme::Null, label)
+                    .command("TPM2_RSA_Decrypt")
+            });
         match decrypted {
             Ok(plaintext) => Ok(SecretBytes::from(plaintext.value())),
             // A bad padding is TPM_RC_VALUE; swtpm answers TPM_RC_FAILURE for some.
@@ -536,12 +529,11 @@ impl RawAgreement for TpmProvider {
             EccParameter::try_from(y.to_vec()).command("TPM2B_ECC_PARAMETER")?,
         );
         let auth = blob.auth(binding, key.attributes);
-        let shared =
-            self.device
-                .lock()
-                .with_key(&blob.public, &blob.private, &auth, |ctx, handle| {
-                    ctx.ecdh_z_gen(handle, point).command("TPM2_ECDH_ZGen")
-                });
+        let shared = self
+            .device
+            .with_key(&blob.public, &blob.private, &auth, |ctx, handle| {
+                ctx.ecdh_z_gen(handle, point).command("TPM2_ECDH_ZGen")
+            });
         match shared {
             // The shared secret is the x coordinate of the product, at the curve's size.
             Ok(point) => Ok(SecretBytes::new(keys::left_pad(point.x().value(), n)?)),

@@ -5,7 +5,7 @@
 //! [`KeyRef`]s. Attestation reveals no key material and uses no algorithm of the key's
 //! policy, so no usage flag is checked.
 
-use psc_provider_api::{KeyAttestation, KeyRef};
+use psc_provider_api::{Binding, KeyAttestation, KeyRef};
 use psc_wire::Opcode;
 use psc_wire::ops::attest_key::{AttestationOutput, AttestationParams};
 use psc_wire::ops::prepare_key_attestation::{PrepareOutput, PrepareParams};
@@ -17,7 +17,7 @@ use psc_wire::ops::{
 use super::slots::Slot;
 use crate::auth::Application;
 use crate::error::Error;
-use crate::keystore::KeyRecord;
+use crate::keystore::{KeyRecord, binding};
 
 /// The slot's attestation capability, or NotSupported.
 fn capability(slot: &Slot, opcode: Opcode) -> Result<&dyn KeyAttestation, Error> {
@@ -27,17 +27,21 @@ fn capability(slot: &Slot, opcode: Opcode) -> Result<&dyn KeyAttestation, Error>
     })
 }
 
-/// The attesting key, or `None` (the provider's default) for an empty name.
-fn attesting(
-    slot: &Slot,
-    app: &Application,
-    name: &str,
-) -> Result<Option<std::sync::Arc<KeyRecord>>, Error> {
+/// A key as resolved for the provider: its record and its binding.
+type Bound = (std::sync::Arc<KeyRecord>, Vec<u8>);
+
+/// The attesting key and its binding, or `None` (the provider's default) for an empty name.
+fn attesting(slot: &Slot, app: &Application, name: &str) -> Result<Option<Bound>, Error> {
     if name.is_empty() {
         Ok(None)
     } else {
-        slot.key(app, name).map(Some)
+        Ok(Some((slot.key(app, name)?, binding(app, name))))
     }
+}
+
+/// The attesting key as the provider takes it.
+fn attesting_ref(attesting: Option<&Bound>) -> Option<(KeyRef<'_>, Binding<'_>)> {
+    attesting.map(|(record, owner)| (key_ref(record), Binding(owner)))
 }
 
 fn key_ref(record: &KeyRecord) -> KeyRef<'_> {
@@ -63,9 +67,14 @@ pub(crate) fn prepare(
         attesting_key_name,
     } = &r.parameters;
     let attested = slot.key(app, attested_key_name)?;
+    let owner = binding(app, attested_key_name);
     let attesting = attesting(slot, app, attesting_key_name)?;
     let challenge = attestation
-        .prepare_activate_credential(key_ref(&attested), attesting.as_deref().map(key_ref))
+        .prepare_activate_credential(
+            key_ref(&attested),
+            Binding(&owner),
+            attesting_ref(attesting.as_ref()),
+        )
         .map_err(provider_error(slot))?;
     Ok(PrepareKeyAttestationResponse {
         output: PrepareOutput::ActivateCredential {
@@ -87,11 +96,13 @@ pub(crate) fn attest(
         secret,
     } = &r.parameters;
     let attested = slot.key(app, &r.attested_key_name)?;
+    let owner = binding(app, &r.attested_key_name);
     let attesting = attesting(slot, app, &r.attesting_key_name)?;
     let credential = attestation
         .activate_credential(
             key_ref(&attested),
-            attesting.as_deref().map(key_ref),
+            Binding(&owner),
+            attesting_ref(attesting.as_ref()),
             credential_blob,
             secret,
         )

@@ -360,24 +360,26 @@ impl KeyAttestation for TestProvider {
     fn prepare_activate_credential(
         &self,
         attested: KeyRef<'_>,
-        attesting: Option<KeyRef<'_>>,
+        _binding: Binding<'_>,
+        attesting: Option<(KeyRef<'_>, Binding<'_>)>,
     ) -> Result<CredentialChallenge, ProviderError> {
         Ok(CredentialChallenge {
             name: attested.blob.to_vec(),
             public: self.contents(attested)?,
-            attesting_key_pub: self.attesting(attesting)?,
+            attesting_key_pub: self.attesting(attesting.map(|(key, _)| key))?,
         })
     }
 
     fn activate_credential(
         &self,
         attested: KeyRef<'_>,
-        attesting: Option<KeyRef<'_>>,
+        _binding: Binding<'_>,
+        attesting: Option<(KeyRef<'_>, Binding<'_>)>,
         credential_blob: &[u8],
         secret: &[u8],
     ) -> Result<SecretBytes, ProviderError> {
         let mut expected = self.contents(attested)?;
-        expected.extend(self.attesting(attesting)?);
+        expected.extend(self.attesting(attesting.map(|(key, _)| key))?);
         if secret != expected.as_slice() {
             return Err(ProviderError::InvalidArgument(
                 "the credential was not made for these keys".into(),
