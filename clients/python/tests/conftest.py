@@ -76,14 +76,13 @@ def _daemon_binary() -> Path:
     return path
 
 
-@pytest.fixture(scope="session")
-def daemon(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Daemon]:
+def start_daemon(directory: Path, config_text: str) -> Iterator[Daemon]:
+    """Runs the daemon on ``config_text`` (``{socket}`` and ``{store}`` filled in with paths
+    in ``directory``) until the generator is closed."""
     binary = _daemon_binary()
-    # A short directory: Unix socket paths are limited to 107 bytes.
-    directory = tmp_path_factory.mktemp("psc")
     socket_path = directory / "parsec.sock"
     config = directory / "config.toml"
-    config.write_text(CONFIG.format(socket=socket_path, store=directory / "keys.sqlite3"))
+    config.write_text(config_text.format(socket=socket_path, store=directory / "keys.sqlite3"))
     log = directory / "daemon.log"
     with open(log, "wb") as out:
         process = subprocess.Popen(
@@ -110,6 +109,12 @@ def daemon(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Daemon]:
     except subprocess.TimeoutExpired:
         process.kill()
         process.wait()
+
+
+@pytest.fixture(scope="session")
+def daemon(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Daemon]:
+    # A short directory: Unix socket paths are limited to 107 bytes.
+    yield from start_daemon(tmp_path_factory.mktemp("psc"), CONFIG)
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ from __future__ import annotations
 import hashlib
 import os
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field as dataclass_field
 from typing import Any, Callable, Dict, FrozenSet, List, Optional, Tuple, TypeVar, Union
 
 from . import _der
@@ -14,6 +14,7 @@ from ._proto import DecodeError, Fields, Writer
 from ._wire import Header, Transport, endpoint_from_env, parse_endpoint
 from .errors import (
     InvalidArgument,
+    JwtSvidUnreadable,
     KeyNotFound,
     MalformedResponse,
     NoAuthenticator,
@@ -58,13 +59,25 @@ TAG_LEN = 16
 T = TypeVar("T")
 
 
+#: The environment variable holding this workload's JWT-SVID (the token itself).
+JWT_SVID_ENV = "PARSEC_JWT_SVID"
+#: The environment variable naming a file that holds it, re-read at every request so a
+#: rotated token is used at once.
+JWT_SVID_FILE_ENV = "PARSEC_JWT_SVID_FILE"
+#: The largest token file read (a JWT-SVID is a few hundred bytes).
+MAX_TOKEN_FILE_LEN = 64 * 1024
+
+
 @dataclass(frozen=True)
 class Auth:
-    """The identity a request carries: use :meth:`none`, :meth:`direct` or
-    :meth:`unix_peer`."""
+    """The identity a request carries: use :meth:`none`, :meth:`direct`,
+    :meth:`unix_peer`, :meth:`jwt_svid` or :meth:`jwt_svid_file`."""
 
     type: AuthType
     name: Optional[str] = None
+    # A bearer token is a credential: never in a repr.
+    token: Optional[str] = dataclass_field(default=None, repr=False)
+    token_file: Optional[str] = None
 
     @staticmethod
     def none() -> "Auth":
@@ -83,6 +96,31 @@ class Auth:
         """This process's Unix user ID, which the service checks with the kernel."""
         return Auth(AuthType.UNIX_PEER_CREDENTIALS)
 
+    @staticmethod
+    def jwt_svid(token: str) -> "Auth":
+        """A SPIFFE JWT-SVID (JWS compact form); the service checks it against its trust
+        bundle and the token's SPIFFE ID becomes the application's identity."""
+        token = token.strip()
+        if not token:
+            raise ValueError("a JWT-SVID cannot be empty")
+        return Auth(AuthType.JWT_SVID, token=token)
+
+    @staticmethod
+    def jwt_svid_file(path: str) -> "Auth":
+        """A JWT-SVID read from ``path`` at every request, as a SPIFFE workload receives
+        it (spiffe-helper rewrites the file before the token expires)."""
+        return Auth(AuthType.JWT_SVID, token_file=os.fspath(path))
+
+    @staticmethod
+    def jwt_svid_from_env() -> Optional["Auth"]:
+        """:data:`JWT_SVID_ENV` (the token) if set and not empty, else
+        :data:`JWT_SVID_FILE_ENV` (a file holding it); ``None`` when neither is set."""
+        token = os.environ.get(JWT_SVID_ENV, "").strip()
+        if token:
+            return Auth.jwt_svid(token)
+        path = os.environ.get(JWT_SVID_FILE_ENV, "")
+        return Auth.jwt_svid_file(path) if path else None
+
     def field(self) -> bytes:
         """The request's auth field."""
         if self.type == AuthType.DIRECT:
@@ -90,7 +128,26 @@ class Auth:
             return self.name.encode("utf-8")
         if self.type == AuthType.UNIX_PEER_CREDENTIALS:
             return os.getuid().to_bytes(4, "little")
+        if self.type == AuthType.JWT_SVID:
+            if self.token is not None:
+                return self.token.encode("ascii", errors="replace")
+            assert self.token_file is not None
+            return _read_token(self.token_file)
         return b""
+
+
+def _read_token(path: str) -> bytes:
+    try:
+        with open(path, "rb") as file:
+            text = file.read(MAX_TOKEN_FILE_LEN + 1)
+    except OSError as error:
+        raise JwtSvidUnreadable(path, error.strerror or str(error)) from None
+    if len(text) > MAX_TOKEN_FILE_LEN:
+        raise JwtSvidUnreadable(path, f"it is larger than {MAX_TOKEN_FILE_LEN} bytes")
+    token = text.strip()
+    if not token:
+        raise JwtSvidUnreadable(path, "it is empty")
+    return token
 
 
 @dataclass(frozen=True)
@@ -135,7 +192,8 @@ class Client:
     ``Client("my-app")`` connects to ``PARSEC_SERVICE_ENDPOINT`` (default
     ``unix:/run/parsec/parsec.sock``) and, as the Rust client does, picks the service's
     first crypto provider and the first authenticator this client can satisfy: Unix peer
-    credentials, or Direct with ``app_name``. Pass ``provider`` and ``auth`` to choose
+    credentials, Direct with ``app_name``, or a JWT-SVID from ``PARSEC_JWT_SVID`` /
+    ``PARSEC_JWT_SVID_FILE``. Pass ``provider`` and ``auth`` to choose
     yourself (then nothing is asked of the service up front).
 
     Connections are kept open between requests when the service supports it (ours does:
@@ -181,6 +239,10 @@ class Client:
                 return provider, Auth.unix_peer()
             if authenticator.id == AuthType.DIRECT and app_name:
                 return provider, Auth.direct(app_name)
+            if authenticator.id == AuthType.JWT_SVID:
+                from_env = Auth.jwt_svid_from_env()
+                if from_env is not None:
+                    return provider, from_env
         raise NoAuthenticator()
 
     # --- lifecycle ---

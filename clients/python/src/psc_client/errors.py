@@ -32,6 +32,7 @@ __all__ = [
     "ResponseTimeout",
     "MalformedResponse",
     "NoCryptoProvider",
+    "JwtSvidUnreadable",
     "NoAuthenticator",
     "UnsuitableKey",
     "SealedFormatError",
@@ -350,8 +351,21 @@ class NoAuthenticator(ClientError):
     def __init__(self) -> None:
         super().__init__(
             "the Parsec service accepts none of the authenticators this client supports "
-            "(Direct with an application name, Unix peer credentials): give the Client an "
-            "app_name, or check the service's [[authenticator]] configuration"
+            "(Direct with an application name, Unix peer credentials, a JWT-SVID in "
+            "PARSEC_JWT_SVID or PARSEC_JWT_SVID_FILE): give the Client an app_name, or check "
+            "the service's [[authenticator]] configuration"
+        )
+
+
+class JwtSvidUnreadable(ClientError):
+    """The file said to hold this workload's JWT-SVID cannot be used."""
+
+    def __init__(self, path: str, reason: str) -> None:
+        self.path = path
+        super().__init__(
+            f"the JWT-SVID file {path!r} cannot be used: {reason}; check the path in "
+            "PARSEC_JWT_SVID_FILE (or the one given to Auth.jwt_svid_file) and whatever "
+            "writes the token there (spiffe-helper, a SPIFFE agent)"
         )
 
 
