@@ -7,9 +7,13 @@
 // Test code: a failed expectation is a failed test.
 #![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic)]
 
+mod common;
+
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
+
+use common::openssl_verifies;
 
 struct Daemon {
     child: Child,
@@ -163,34 +167,3 @@ fn the_published_parsec_tool_works_unchanged() {
     assert!(!String::from_utf8_lossy(&after.stdout).contains("tool-key"));
 }
 
-/// `openssl dgst -verify` accepts the tool's base64 DER signature under the exported key.
-fn openssl_verifies(dir: &Path, pem: &str, signature_b64: &str, message: &[u8]) {
-    std::fs::write(dir.join("pub.pem"), pem).unwrap();
-    std::fs::write(dir.join("sig.b64"), format!("{signature_b64}\n")).unwrap();
-    std::fs::write(dir.join("message"), message).unwrap();
-    let decoded = Command::new("openssl")
-        .args(["base64", "-d", "-in"])
-        .arg(dir.join("sig.b64"))
-        .arg("-out")
-        .arg(dir.join("sig.der"))
-        .status()
-        .unwrap();
-    assert!(decoded.success());
-    let verified = Command::new("openssl")
-        .args(["dgst", "-sha256", "-verify"])
-        .arg(dir.join("pub.pem"))
-        .arg("-signature")
-        .arg(dir.join("sig.der"))
-        .arg(dir.join("message"))
-        .output()
-        .unwrap();
-    assert!(
-        verified.status.success(),
-        "{}",
-        String::from_utf8_lossy(&verified.stdout)
-    );
-    assert_eq!(
-        String::from_utf8_lossy(&verified.stdout).trim(),
-        "Verified OK"
-    );
-}

@@ -23,7 +23,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
-use common::{Daemon, ECDSA_SHA256, Site, app_client, ecc_attributes, our_uid};
+use common::{Daemon, ECDSA_SHA256, Site, app_client, ecc_attributes, openssl_verifies, our_uid};
 use parsec_client::core::interface::operations::psa_algorithm::AsymmetricEncryption;
 use parsec_client::core::interface::operations::psa_key_attributes::{
     Attributes, Lifetime, Policy, Type, UsageFlags,
@@ -363,33 +363,6 @@ fn the_published_parsec_tool_drives_the_token_with_provider_2() {
     }
     assert_eq!(key_objects(&hsm), 0);
     daemon.stop();
-}
-
-/// `openssl dgst -verify` accepts the tool's base64 DER signature under the exported key.
-fn openssl_verifies(dir: &Path, pem: &str, signature_b64: &str, message: &[u8]) {
-    std::fs::write(dir.join("pub.pem"), pem).unwrap();
-    std::fs::write(dir.join("sig.b64"), format!("{signature_b64}\n")).unwrap();
-    std::fs::write(dir.join("message"), message).unwrap();
-    let decoded = Command::new("openssl")
-        .args(["base64", "-d", "-in"])
-        .arg(dir.join("sig.b64"))
-        .arg("-out")
-        .arg(dir.join("sig.der"))
-        .status()
-        .unwrap();
-    assert!(decoded.success());
-    let verified = Command::new("openssl")
-        .args(["dgst", "-sha256", "-verify"])
-        .arg(dir.join("pub.pem"))
-        .arg("-signature")
-        .arg(dir.join("sig.der"))
-        .arg(dir.join("message"))
-        .output()
-        .unwrap();
-    assert_eq!(
-        String::from_utf8_lossy(&verified.stdout).trim(),
-        "Verified OK"
-    );
 }
 
 /// Debian's `p11-kit-modules` client module: a PKCS#11 library that forwards every call to a

@@ -540,3 +540,33 @@ pub(crate) fn app_client(socket: &Path) -> BasicClient {
 pub(crate) fn our_uid() -> String {
     rustix::process::getuid().as_raw().to_string()
 }
+
+/// `openssl dgst -sha256 -verify` accepts `signature_b64` (base64 DER, as parsec-tool prints
+/// it) over `message` under the PEM public key, working in `dir`.
+pub(crate) fn openssl_verifies(dir: &Path, pem: &str, signature_b64: &str, message: &[u8]) {
+    std::fs::write(dir.join("pub.pem"), pem).unwrap();
+    std::fs::write(dir.join("sig.b64"), format!("{signature_b64}\n")).unwrap();
+    std::fs::write(dir.join("message"), message).unwrap();
+    let decoded = Command::new("openssl")
+        .args(["base64", "-d", "-in"])
+        .arg(dir.join("sig.b64"))
+        .arg("-out")
+        .arg(dir.join("sig.der"))
+        .status()
+        .unwrap();
+    assert!(decoded.success(), "openssl base64 -d failed");
+    let verified = Command::new("openssl")
+        .args(["dgst", "-sha256", "-verify"])
+        .arg(dir.join("pub.pem"))
+        .arg("-signature")
+        .arg(dir.join("sig.der"))
+        .arg(dir.join("message"))
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&verified.stdout);
+    assert!(
+        verified.status.success() && stdout.trim() == "Verified OK",
+        "openssl did not verify: {stdout}{}",
+        String::from_utf8_lossy(&verified.stderr)
+    );
+}

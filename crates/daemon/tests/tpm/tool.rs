@@ -3,40 +3,13 @@
 //! Set PSC_SKIP_PARSEC_TOOL=1 to switch it off (see the README); PSC_PARSEC_TOOL names the
 //! tool (`scripts/test` installs it).
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::Command;
 
-use super::common::{Daemon, Site};
+use super::common::{Daemon, Site, openssl_verifies};
 use super::daemon::config;
 use super::serial;
 use super::swtpm::Swtpm;
-
-/// `openssl dgst -verify` accepts the tool's base64 DER signature under the exported key.
-fn openssl_verifies(dir: &Path, pem: &str, signature_b64: &str, message: &[u8]) {
-    std::fs::write(dir.join("pub.pem"), pem).unwrap();
-    std::fs::write(dir.join("sig.b64"), format!("{signature_b64}\n")).unwrap();
-    std::fs::write(dir.join("message"), message).unwrap();
-    let decoded = Command::new("openssl")
-        .args(["base64", "-d", "-in"])
-        .arg(dir.join("sig.b64"))
-        .arg("-out")
-        .arg(dir.join("sig.der"))
-        .status()
-        .unwrap();
-    assert!(decoded.success());
-    let verified = Command::new("openssl")
-        .args(["dgst", "-sha256", "-verify"])
-        .arg(dir.join("pub.pem"))
-        .arg("-signature")
-        .arg(dir.join("sig.der"))
-        .arg(dir.join("message"))
-        .output()
-        .unwrap();
-    assert_eq!(
-        String::from_utf8_lossy(&verified.stdout).trim(),
-        "Verified OK"
-    );
-}
 
 #[test]
 fn the_published_parsec_tool_drives_the_tpm_with_provider_3() {
