@@ -166,4 +166,3 @@ fn the_published_parsec_tool_works_unchanged() {
         .unwrap();
     assert!(!String::from_utf8_lossy(&after.stdout).contains("tool-key"));
 }
-
