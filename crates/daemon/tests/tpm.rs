@@ -62,6 +62,11 @@ impl Bench {
     fn provider(&self) -> &TpmProvider {
         self.provider.as_ref().unwrap()
     }
+
+    /// A software provider beside the TPM, to check what each makes with the other.
+    fn software(&self) -> psc_provider_software::SoftwareProvider {
+        psc_provider_software::SoftwareProvider::open(&self.dir.path().join("master.key")).unwrap()
+    }
 }
 
 fn open(swtpm: &Swtpm) -> TpmProvider {
@@ -332,9 +337,7 @@ fn can_do_crypto_refuses_what_a_tpm_cannot_do() {
 fn the_software_provider_verifies_what_the_tpm_signs() {
     let bench = Bench::new();
     let tpm = bench.provider();
-    let software =
-        psc_provider_software::SoftwareProvider::open(&bench.dir.path().join("master.key"))
-            .unwrap();
+    let software = bench.software();
     let cases = [
         (P256, 256, ecdsa(Hash::Sha256)),
         (P256, 384, ecdsa(Hash::Sha384)),
@@ -390,9 +393,7 @@ fn the_software_provider_verifies_what_the_tpm_signs() {
 fn oaep_from_the_software_provider_decrypts_on_the_tpm() {
     let bench = Bench::new();
     let tpm = bench.provider();
-    let software =
-        psc_provider_software::SoftwareProvider::open(&bench.dir.path().join("master.key"))
-            .unwrap();
+    let software = bench.software();
     let alg = AsymmetricEncryption::RsaOaep { hash: Hash::Sha256 };
     let pair = attributes(
         KeyType::RsaKeyPair,
@@ -698,9 +699,7 @@ owner_hierarchy_auth = ""
 fn key_pairs_import_with_tpm2_import() {
     let bench = Bench::new();
     let tpm = bench.provider();
-    let software =
-        psc_provider_software::SoftwareProvider::open(&bench.dir.path().join("master.key"))
-            .unwrap();
+    let software = bench.software();
     let cases = [
         (P256, 256, ecdsa(Hash::Sha256)),
         (P256, 384, ecdsa(Hash::Sha384)),
