@@ -73,6 +73,10 @@ pub struct Config {
     /// the next request does not wait for a halted CPU to wake (zero, the default: off;
     /// never on a single CPU). See `front/idle_poll.rs`.
     pub idle_poll: Duration,
+    /// How long a call to a provider on a slow thread may take once started before its
+    /// client is answered `PsaErrorCommunicationFailure` and the provider is stalled until
+    /// the call returns (`core_settings.device_timeout_ms`; see `front/deadline.rs`).
+    pub device_timeout: Duration,
     /// The log level (`off`, `error`, `warn`, `info`, `debug`, `trace`) when `RUST_LOG` is
     /// not set; `None` for the default (`info`).
     pub log_level: Option<String>,
@@ -155,6 +159,7 @@ impl Default for Config {
             allow_deprecated: false,
             threads: 0,
             idle_poll: Duration::from_micros(DEFAULT_IDLE_POLL_US),
+            device_timeout: Duration::from_millis(DEFAULT_DEVICE_TIMEOUT_MS),
             log_level: None,
             authenticators: vec![AuthenticatorConfig::new(
                 AuthType::UnixPeerCredentials,
@@ -213,6 +218,12 @@ const DEFAULT_KEEP_ALIVE_TIMEOUT_MS: u64 = 30_000;
 const DEFAULT_IDLE_POLL_US: u64 = 0;
 /// The longest idle polling accepted (µs): beyond, it is a busy loop, not a bridge.
 const MAX_IDLE_POLL_US: u64 = 100_000;
+/// How long a device call may take (ms): under the published clients' own 60 s, so that
+/// they get our status and not their timeout; well above the slowest ordinary device work
+/// (an RSA-2048 key generation on a slow discrete TPM takes seconds, rarely over 20).
+const DEFAULT_DEVICE_TIMEOUT_MS: u64 = 30_000;
+/// The range accepted for `core_settings.device_timeout_ms`.
+const DEVICE_TIMEOUT_MS: std::ops::RangeInclusive<u64> = 100..=600_000;
 
 impl Config {
     /// Reads and validates a configuration file.
@@ -286,6 +297,7 @@ struct RawCoreSettings {
     allow_deprecated: bool,
     max_connections: Option<usize>,
     idle_poll_us: Option<u64>,
+    device_timeout_ms: Option<u64>,
     memory_budget_bytes: Option<usize>,
     max_keys_per_application: Option<usize>,
 }
@@ -351,6 +363,18 @@ impl RawConfig {
                 ),
             ));
         }
+        let device_timeout_ms = core.device_timeout_ms.unwrap_or(DEFAULT_DEVICE_TIMEOUT_MS);
+        if !DEVICE_TIMEOUT_MS.contains(&device_timeout_ms) {
+            return Err(invalid(
+                "core_settings.device_timeout_ms",
+                format!(
+                    "{device_timeout_ms} is outside {}..={} milliseconds (a device call that \
+                     takes longer is answered PsaErrorCommunicationFailure)",
+                    DEVICE_TIMEOUT_MS.start(),
+                    DEVICE_TIMEOUT_MS.end()
+                ),
+            ));
+        }
         let listener = self.listener;
         if let Some(kind) = listener.listener_type.filter(|k| k != "DomainSocket") {
             return Err(invalid(
@@ -397,6 +421,7 @@ impl RawConfig {
             idle_poll: core
                 .idle_poll_us
                 .map_or(defaults.idle_poll, Duration::from_micros),
+            device_timeout: Duration::from_millis(device_timeout_ms),
             log_level: core.log_level,
             authenticators,
             providers: provider_configs,

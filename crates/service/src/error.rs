@@ -72,6 +72,32 @@ pub enum Error {
     /// The bytes held in requests and answers reached `core_settings.memory_budget_bytes`.
     #[error("the memory budget (core_settings.memory_budget_bytes) is spent")]
     MemoryBudget,
+    /// The provider's call did not return within `core_settings.device_timeout_ms`: its
+    /// device may hang. The call goes on, and the provider is stalled until it returns.
+    #[error(
+        "provider {provider:?} did not answer {opcode:?} within core_settings.device_timeout_ms \
+         ({ms} ms): its device may hang; the provider is stalled until the call returns"
+    )]
+    DeviceTimedOut {
+        /// The provider.
+        provider: ProviderId,
+        /// The operation asked.
+        opcode: Opcode,
+        /// The deadline, in milliseconds.
+        ms: u128,
+    },
+    /// The provider has a call stuck past `core_settings.device_timeout_ms`: its requests
+    /// are refused at once until that call returns.
+    #[error(
+        "provider {provider:?} is stalled (a call has not returned past \
+         core_settings.device_timeout_ms): {opcode:?} refused at once"
+    )]
+    DeviceStalled {
+        /// The provider.
+        provider: ProviderId,
+        /// The operation refused.
+        opcode: Opcode,
+    },
 }
 
 /// An error and its causes, `: `-separated.

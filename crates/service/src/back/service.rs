@@ -29,6 +29,16 @@ impl Prepared {
         self.placement
     }
 
+    /// The provider it is addressed to.
+    pub fn provider(&self) -> ProviderId {
+        self.provider
+    }
+
+    /// The operation it asks.
+    pub fn opcode(&self) -> Opcode {
+        self.request.opcode()
+    }
+
     /// Whose request it is (`None`: no identity, for the open operations): the unit of
     /// fair sharing of slow work.
     pub fn tenant(&self) -> Option<&Application> {

@@ -78,6 +78,13 @@ fn idle_polling_is_off_by_default_and_can_be_set() {
 }
 
 #[test]
+fn the_device_deadline_is_30_s_by_default_and_can_be_set() {
+    assert_eq!(parse("").unwrap().device_timeout, Duration::from_secs(30));
+    let config = parse("[core_settings]\ndevice_timeout_ms = 1000\n").unwrap();
+    assert_eq!(config.device_timeout, Duration::from_secs(1));
+}
+
+#[test]
 fn several_authenticators_are_kept_in_order() {
     let config = parse(
         r#"
@@ -124,6 +131,14 @@ fn bad_values_are_errors_naming_the_option() {
         (
             "[core_settings]\nidle_poll_us = 100001\n",
             "core_settings.idle_poll_us",
+        ),
+        (
+            "[core_settings]\ndevice_timeout_ms = 0\n",
+            "core_settings.device_timeout_ms",
+        ),
+        (
+            "[core_settings]\ndevice_timeout_ms = 600001\n",
+            "core_settings.device_timeout_ms",
         ),
         (
             "[listener]\nlistener_type = \"Tcp\"\n",

@@ -24,6 +24,7 @@ use tokio::sync::{Semaphore, watch};
 use zeroize::{Zeroize, Zeroizing};
 
 use super::budget::{self, Budget, Held};
+use super::deadline::{self, Watch};
 use super::idle_poll::Activity;
 use super::idle_set::IdleSet;
 use super::slow::Slow;
@@ -306,16 +307,25 @@ async fn serve(
             .await
         }
         Placement::Slow => {
+            let watch = Watch {
+                provider: prepared.provider(),
+                opcode: prepared.opcode(),
+                deadline: service.config().device_timeout,
+            };
+            if shared.slow.stalled(watch.provider) {
+                return Err(deadline::stalled(watch));
+            }
             let copy = take_copy()?;
             let tenant = prepared.tenant().cloned();
+            let job = move || {
+                let _copy = copy;
+                run(&service, prepared)
+            };
             shared
                 .slow
-                .run(tenant, move || {
-                    let _copy = copy;
-                    run(&service, prepared)
-                })
+                .run(tenant, watch, job)
                 .await
-                .unwrap_or_else(|| Err(Error::Io(std::io::Error::other("slow work failed"))))
+                .unwrap_or_else(|unfinished| Err(deadline::error(unfinished, watch)))
         }
     }
 }

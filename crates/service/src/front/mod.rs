@@ -3,6 +3,7 @@
 
 mod budget;
 mod connection;
+mod deadline;
 mod idle_poll;
 mod idle_set;
 mod listener;
@@ -37,5 +38,8 @@ pub(crate) fn status_of(error: &Error) -> Status {
         Error::Provider { source, .. } => source.status(),
         Error::ResponseTooLarge => Status::ResponseTooLarge,
         Error::MemoryBudget => Status::PsaErrorInsufficientMemory,
+        Error::DeviceTimedOut { .. } | Error::DeviceStalled { .. } => {
+            Status::PsaErrorCommunicationFailure
+        }
     }
 }
