@@ -12,6 +12,8 @@ mod common;
 mod fairness;
 #[path = "tpm/resilience.rs"]
 mod resilience;
+#[path = "tpm/stall.rs"]
+mod stall;
 #[path = "tpm/swtpm.rs"]
 mod swtpm;
 #[path = "tpm/tool.rs"]

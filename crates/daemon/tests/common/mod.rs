@@ -570,3 +570,50 @@ pub(crate) fn openssl_verifies(dir: &Path, pem: &str, signature_b64: &str, messa
         String::from_utf8_lossy(&verified.stderr)
     );
 }
+
+/// A client of the software provider that pings and signs with `key` in a loop until
+/// stopped, keeping the slowest answer: proof that the rest of the service serves while
+/// one provider is stalled.
+pub(crate) struct Heartbeat {
+    stop: Arc<std::sync::atomic::AtomicBool>,
+    thread: Option<JoinHandle<(usize, Duration)>>,
+}
+
+impl Heartbeat {
+    /// Starts beating against `socket`, with the software provider's `key` (ECDSA SHA-256).
+    pub(crate) fn start(socket: &Path, key: &str) -> Heartbeat {
+        use parsec_client::core::interface::requests::ProviderId;
+        let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let mut client = app_client(socket);
+        client.set_implicit_provider(ProviderId::MbedCrypto);
+        let (key, flag) = (key.to_owned(), Arc::clone(&stop));
+        let thread = std::thread::spawn(move || {
+            let (mut beats, mut slowest) = (0, Duration::ZERO);
+            while !flag.load(std::sync::atomic::Ordering::SeqCst) {
+                let started = Instant::now();
+                client.ping().expect("a ping answers");
+                client
+                    .psa_sign_hash(&key, &[7; 32], ECDSA_SHA256)
+                    .expect("a software signature");
+                slowest = slowest.max(started.elapsed());
+                beats += 1;
+                std::thread::sleep(Duration::from_millis(20));
+            }
+            (beats, slowest)
+        });
+        Heartbeat {
+            stop,
+            thread: Some(thread),
+        }
+    }
+
+    /// Stops it: how many ping-and-sign rounds it made, and the slowest.
+    pub(crate) fn stop(mut self) -> (usize, Duration) {
+        self.stop.store(true, std::sync::atomic::Ordering::SeqCst);
+        self.thread
+            .take()
+            .expect("beating")
+            .join()
+            .expect("every beat answered")
+    }
+}

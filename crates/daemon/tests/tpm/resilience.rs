@@ -42,7 +42,7 @@ pub(super) fn rsa_2048() -> Attributes {
     }
 }
 
-fn status(result: Result<impl std::fmt::Debug, ClientError>) -> ResponseStatus {
+pub(super) fn status(result: Result<impl std::fmt::Debug, ClientError>) -> ResponseStatus {
     match result {
         Err(ClientError::Service(status)) => status,
         other => panic!("a service status, not {other:?}"),

@@ -129,11 +129,29 @@ impl Swtpm {
         }
     }
 
+    /// SIGSTOP, as a TPM that hangs: its connection stays open and nothing answers.
+    /// [`resume`](Self::resume) lets it go on.
+    pub(crate) fn pause(&self) {
+        self.signal(Signal::STOP);
+    }
+
+    /// SIGCONT: a paused swtpm answers what it was sent.
+    pub(crate) fn resume(&self) {
+        self.signal(Signal::CONT);
+    }
+
+    fn signal(&self, signal: Signal) {
+        let child = self.child.as_ref().expect("swtpm runs");
+        kill_process(pid(child), signal).expect("signal swtpm");
+    }
+
     /// SIGTERM, then waits for the exit (swtpm saves its state and needs about a second).
     pub(crate) fn stop(&mut self) {
         if let Some(mut child) = self.child.take() {
-            let pid = Pid::from_raw(i32::try_from(child.id()).expect("pid")).expect("pid");
+            let pid = pid(&child);
             let _ = kill_process(pid, Signal::TERM);
+            // A paused swtpm acts on the SIGTERM only once it runs again.
+            let _ = kill_process(pid, Signal::CONT);
             let deadline = Instant::now() + Duration::from_secs(10);
             loop {
                 if child.try_wait().ok().flatten().is_some() {
@@ -148,6 +166,10 @@ impl Swtpm {
             }
         }
     }
+}
+
+fn pid(child: &Child) -> Pid {
+    Pid::from_raw(i32::try_from(child.id()).expect("pid")).expect("pid")
 }
 
 impl Drop for Swtpm {
