@@ -21,7 +21,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use common::{Daemon, ECDSA_SHA256, Site, app_client, ecc_attributes, openssl_verifies, our_uid};
 use parsec_client::core::interface::operations::psa_algorithm::AsymmetricEncryption;
@@ -405,9 +405,25 @@ impl TokenServer {
     }
 
     fn kill(&mut self) {
-        let group = rustix::process::Pid::from_child(&self.child);
-        let _ = rustix::process::kill_process_group(group, Signal::TERM);
+        self.signal(Signal::TERM);
+        // A paused server acts on the SIGTERM only once it runs again.
+        self.signal(Signal::CONT);
         let _ = self.child.wait();
+    }
+
+    /// SIGSTOP to the server and every process it forked: a token that hangs, its
+    /// connection open and nothing answering. [`resume`](Self::resume) lets it go on.
+    fn pause(&self) {
+        self.signal(Signal::STOP);
+    }
+
+    fn resume(&self) {
+        self.signal(Signal::CONT);
+    }
+
+    fn signal(&self, signal: Signal) {
+        let group = rustix::process::Pid::from_child(&self.child);
+        let _ = rustix::process::kill_process_group(group, signal);
     }
 }
 
@@ -424,13 +440,10 @@ impl Drop for TokenServer {
 /// `PsaErrorHardwareFailure` and the log names the PKCS#11 call and its `CKR_` value, the
 /// software provider keeps serving, and once it is back the same key signs again, with no
 /// restart of the daemon.
-#[test]
-fn a_token_that_goes_away_fails_fast_and_serves_again_when_it_comes_back() {
-    let _turn = one_at_a_time();
-    let hsm = SoftHsm::new("psc-away");
-    let site = Site::new();
-    let server_socket = site.path().join("p11-kit.sock");
-    let server = TokenServer::start(&hsm, &server_socket);
+/// The daemon with the token of `hsm` served by a `p11-kit server` on `server_socket`
+/// (loaded through [`P11_KIT_CLIENT`]) and the software provider, with `core_settings` lines
+/// added to the configuration.
+fn behind_p11_kit(hsm: &SoftHsm, site: &Site, server_socket: &Path, core: &str) -> Daemon {
     let table = hsm
         .provider_table(Some("sqlite-manager"))
         .replace(SOFTHSM2_LIBRARY, P11_KIT_CLIENT);
@@ -440,16 +453,28 @@ fn a_token_that_goes_away_fails_fast_and_serves_again_when_it_comes_back() {
         site.master_key().display()
     );
     site.write_config(
-        &format!("{}{software}", config(&site, &hsm, USER_PIN))
-            .replace(&hsm.provider_table(Some("sqlite-manager")), &table),
+        &format!("{}{software}", config(site, hsm, USER_PIN))
+            .replace(&hsm.provider_table(Some("sqlite-manager")), &table)
+            .replacen("[core_settings]\n", &format!("[core_settings]\n{core}"), 1),
     );
-    let mut command = Daemon::command(&site, &[]);
+    let mut command = Daemon::command(site, &[]);
     command.env(
         "P11_KIT_SERVER_ADDRESS",
         format!("unix:path={}", server_socket.display()),
     );
     let mut daemon = Daemon::spawn(command);
     daemon.wait_serving(&site.socket());
+    daemon
+}
+
+#[test]
+fn a_token_that_goes_away_fails_fast_and_serves_again_when_it_comes_back() {
+    let _turn = one_at_a_time();
+    let hsm = SoftHsm::new("psc-away");
+    let site = Site::new();
+    let server_socket = site.path().join("p11-kit.sock");
+    let server = TokenServer::start(&hsm, &server_socket);
+    let mut daemon = behind_p11_kit(&hsm, &site, &server_socket, "");
     let token = app_client(&site.socket());
     assert_eq!(token.implicit_provider(), ProviderId::Pkcs11);
     let mut soft = app_client(&site.socket());
@@ -468,7 +493,7 @@ fn a_token_that_goes_away_fails_fast_and_serves_again_when_it_comes_back() {
     server.stop();
     // The first request meets a dead session, the next ones a token that is not listed.
     for _ in 0..3 {
-        let asked = std::time::Instant::now();
+        let asked = Instant::now();
         let away = token.psa_sign_hash("on-token", &hash, ECDSA_SHA256);
         assert_eq!(status(away), ResponseStatus::PsaErrorHardwareFailure);
         assert!(
@@ -503,6 +528,71 @@ fn a_token_that_goes_away_fails_fast_and_serves_again_when_it_comes_back() {
     assert_eq!(token.psa_export_public_key("on-token").unwrap(), public);
     token.psa_destroy_key("on-token").unwrap();
     soft.psa_destroy_key("in-software").unwrap();
+    daemon.stop();
+}
+
+/// A token that hangs (its `p11-kit server` under SIGSTOP, the connection open): the sign
+/// waiting for it is answered `PsaErrorCommunicationFailure` at `core_settings.device_timeout_ms`
+/// (1 s here), the next requests for the token are refused at once while that call is stuck,
+/// the software provider serves throughout, and after SIGCONT the token serves again with no
+/// restart.
+#[test]
+fn a_token_that_hangs_answers_a_clean_status_at_the_deadline_and_serves_again() {
+    const DEVICE_TIMEOUT: Duration = Duration::from_secs(1);
+    let _turn = one_at_a_time();
+    let hsm = SoftHsm::new("psc-hang");
+    let site = Site::new();
+    let server_socket = site.path().join("p11-kit.sock");
+    let server = TokenServer::start(&hsm, &server_socket);
+    let core = format!("device_timeout_ms = {}\n", DEVICE_TIMEOUT.as_millis());
+    let mut daemon = behind_p11_kit(&hsm, &site, &server_socket, &core);
+    let token = app_client(&site.socket());
+    let mut soft = app_client(&site.socket());
+    soft.set_implicit_provider(ProviderId::MbedCrypto);
+    token
+        .psa_generate_key("on-token", ecc_attributes())
+        .unwrap();
+    soft.psa_generate_key("in-software", ecc_attributes())
+        .unwrap();
+    let heartbeat = common::Heartbeat::start(&site.socket(), "in-software");
+    let hash = [0x42; 32];
+
+    server.pause();
+    let asked = Instant::now();
+    let hung = status(token.psa_sign_hash("on-token", &hash, ECDSA_SHA256));
+    let waited = asked.elapsed();
+    eprintln!("signature on a hung token: {hung:?} after {waited:?}");
+    assert_eq!(hung, ResponseStatus::PsaErrorCommunicationFailure);
+    assert!(
+        waited >= DEVICE_TIMEOUT && waited < DEVICE_TIMEOUT * 3,
+        "{waited:?}"
+    );
+    for _ in 0..5 {
+        let asked = Instant::now();
+        let refused = status(token.psa_sign_hash("on-token", &hash, ECDSA_SHA256));
+        assert_eq!(refused, ResponseStatus::PsaErrorCommunicationFailure);
+        assert!(
+            asked.elapsed() < Duration::from_millis(300),
+            "{:?}",
+            asked.elapsed()
+        );
+    }
+    let (beats, slowest) = heartbeat.stop();
+    eprintln!("during the stall: {beats} software pings and signatures, the slowest {slowest:?}");
+    assert!(beats >= 10, "{beats}");
+    assert!(slowest < Duration::from_millis(500), "{slowest:?}");
+
+    server.resume();
+    let again = common::poll("the token to serve again", || {
+        token.psa_sign_hash("on-token", &hash, ECDSA_SHA256).ok()
+    });
+    token
+        .psa_verify_hash("on-token", &hash, ECDSA_SHA256, &again)
+        .unwrap();
+    let log = daemon.wait_stderr("a call stuck past core_settings.device_timeout_ms returned");
+    assert!(log.contains("did not answer PsaSignHash within"), "{log}");
+    assert!(!log.contains(USER_PIN), "the PIN is never logged:\n{log}");
+    token.psa_destroy_key("on-token").unwrap();
     daemon.stop();
 }
 
