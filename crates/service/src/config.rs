@@ -355,26 +355,10 @@ impl RawConfig {
         let limits = core_limits(&core, &defaults.limits, &invalid)?;
         check_memory_budget(&limits)
             .map_err(|r| invalid("core_settings.memory_budget_bytes", r))?;
-        if let Some(us) = core.idle_poll_us.filter(|us| *us > MAX_IDLE_POLL_US) {
-            return Err(invalid(
-                "core_settings.idle_poll_us",
-                format!(
-                    "{us} is above the maximum of {MAX_IDLE_POLL_US} microseconds (0 turns polling off)"
-                ),
-            ));
-        }
-        let device_timeout_ms = core.device_timeout_ms.unwrap_or(DEFAULT_DEVICE_TIMEOUT_MS);
-        if !DEVICE_TIMEOUT_MS.contains(&device_timeout_ms) {
-            return Err(invalid(
-                "core_settings.device_timeout_ms",
-                format!(
-                    "{device_timeout_ms} is outside {}..={} milliseconds (a device call that \
-                     takes longer is answered PsaErrorCommunicationFailure)",
-                    DEVICE_TIMEOUT_MS.start(),
-                    DEVICE_TIMEOUT_MS.end()
-                ),
-            ));
-        }
+        let idle_poll = idle_poll(core.idle_poll_us, defaults.idle_poll)
+            .map_err(|r| invalid("core_settings.idle_poll_us", r))?;
+        let device_timeout = device_timeout(core.device_timeout_ms)
+            .map_err(|r| invalid("core_settings.device_timeout_ms", r))?;
         let listener = self.listener;
         if let Some(kind) = listener.listener_type.filter(|k| k != "DomainSocket") {
             return Err(invalid(
@@ -418,10 +402,8 @@ impl RawConfig {
             allow_root: core.allow_root,
             allow_deprecated: core.allow_deprecated,
             threads: core.thread_pool_size.unwrap_or(0),
-            idle_poll: core
-                .idle_poll_us
-                .map_or(defaults.idle_poll, Duration::from_micros),
-            device_timeout: Duration::from_millis(device_timeout_ms),
+            idle_poll,
+            device_timeout,
             log_level: core.log_level,
             authenticators,
             providers: provider_configs,
@@ -464,6 +446,31 @@ fn nonzero<T: Default + PartialEq>(value: Option<T>, default: T) -> Option<T> {
         Some(v) if v == T::default() => None,
         Some(v) => Some(v),
     }
+}
+
+/// `core_settings.idle_poll_us`, at most [`MAX_IDLE_POLL_US`].
+fn idle_poll(us: Option<u64>, default: Duration) -> Result<Duration, String> {
+    match us {
+        Some(us) if us > MAX_IDLE_POLL_US => Err(format!(
+            "{us} is above the maximum of {MAX_IDLE_POLL_US} microseconds (0 turns polling off)"
+        )),
+        Some(us) => Ok(Duration::from_micros(us)),
+        None => Ok(default),
+    }
+}
+
+/// `core_settings.device_timeout_ms`, within [`DEVICE_TIMEOUT_MS`].
+fn device_timeout(ms: Option<u64>) -> Result<Duration, String> {
+    let ms = ms.unwrap_or(DEFAULT_DEVICE_TIMEOUT_MS);
+    if !DEVICE_TIMEOUT_MS.contains(&ms) {
+        return Err(format!(
+            "{ms} is outside {}..={} milliseconds (a device call that takes longer is \
+             answered PsaErrorCommunicationFailure)",
+            DEVICE_TIMEOUT_MS.start(),
+            DEVICE_TIMEOUT_MS.end()
+        ));
+    }
+    Ok(Duration::from_millis(ms))
 }
 
 /// The budget must hold the largest request and the largest answer, or they could never be

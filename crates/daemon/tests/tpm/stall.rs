@@ -7,6 +7,7 @@
 
 use std::time::{Duration, Instant};
 
+use parsec_client::BasicClient;
 use parsec_client::core::interface::requests::{ProviderId, ResponseStatus};
 
 use super::common::{Daemon, ECDSA_SHA256, Heartbeat, Site, app_client, ecc_attributes, poll};
@@ -23,21 +24,7 @@ fn a_tpm_that_hangs_answers_a_clean_status_at_the_deadline_and_serves_again() {
     let _serial = serial();
     let site = Site::new();
     let swtpm = Swtpm::start(&site.path().join("tpm-state"));
-    let software = format!(
-        "\n[[provider]]\nprovider_type = \"MbedCrypto\"\nkey_info_manager = \"sqlite-manager\"\n\
-         master_key_path = \"{}\"\n",
-        site.master_key().display()
-    );
-    let tpm_config = config(&site, &swtpm.tcti()).replacen(
-        "[core_settings]\n",
-        &format!(
-            "[core_settings]\ndevice_timeout_ms = {}\n",
-            DEVICE_TIMEOUT.as_millis()
-        ),
-        1,
-    );
-    site.write_config(&format!("{tpm_config}{software}"));
-    let mut daemon = Daemon::start(&site);
+    let mut daemon = start(&site, &swtpm);
     let tpm = app_client(&site.socket());
     assert_eq!(tpm.implicit_provider(), ProviderId::Tpm);
     let mut soft = app_client(&site.socket());
@@ -100,8 +87,33 @@ fn a_tpm_that_hangs_answers_a_clean_status_at_the_deadline_and_serves_again() {
     );
     assert!(stderr.contains("is stalled"), "{stderr}");
 
-    // The caught generation ended whole: its key committed (it signs) or rolled back (the
-    // name is free again), never a name held by a half-made key.
+    the_caught_key_is_whole(&tpm);
+    tpm.psa_generate_key("after", ecc_attributes()).unwrap();
+    daemon.stop();
+}
+
+/// The daemon with the TPM of `swtpm` and the software provider, at the test's deadline.
+fn start(site: &Site, swtpm: &Swtpm) -> Daemon {
+    let software = format!(
+        "\n[[provider]]\nprovider_type = \"MbedCrypto\"\nkey_info_manager = \"sqlite-manager\"\n\
+         master_key_path = \"{}\"\n",
+        site.master_key().display()
+    );
+    let tpm_config = config(site, &swtpm.tcti()).replacen(
+        "[core_settings]\n",
+        &format!(
+            "[core_settings]\ndevice_timeout_ms = {}\n",
+            DEVICE_TIMEOUT.as_millis()
+        ),
+        1,
+    );
+    site.write_config(&format!("{tpm_config}{software}"));
+    Daemon::start(site)
+}
+
+/// The generation caught in the hang ended whole: its key committed (it signs) or rolled
+/// back (the name is free again), never a name held by a half-made key.
+fn the_caught_key_is_whole(tpm: &BasicClient) {
     let listed = tpm.list_keys().unwrap();
     let committed = listed.iter().any(|k| k.name == "caught");
     eprintln!(
@@ -119,6 +131,4 @@ fn a_tpm_that_hangs_answers_a_clean_status_at_the_deadline_and_serves_again() {
     } else {
         tpm.psa_generate_key("caught", ecc_attributes()).unwrap();
     }
-    tpm.psa_generate_key("after", ecc_attributes()).unwrap();
-    daemon.stop();
 }

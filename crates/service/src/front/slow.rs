@@ -270,7 +270,7 @@ mod tests {
     async fn stuck_calls_time_out_stall_their_provider_and_leave_room_for_others() {
         let slow = Arc::new(Slow::per_cpu().unwrap());
         let device = watch(ProviderId::Tpm, Duration::from_millis(100));
-        let (release, held) = std::sync::mpsc::channel::<()>();
+        let (release, held) = mpsc::channel::<()>();
         let held = Arc::new(Mutex::new(held));
         let mut stuck = Vec::new();
         for _ in 0..threads() {
