@@ -7,7 +7,9 @@
 //! already gone succeeds), then remove the row. If the provider is not configured, or the
 //! destroy fails (device absent, wrong PIN), the row stays in the file, the name stays
 //! held, and the operation is parked in the store; [`retry`] tries again on a later request
-//! to that provider. A row is removed only once its object is known to be gone.
+//! to that provider, where that request runs off the connection's task (`Service::run`): a
+//! device that hangs in the retry holds a slow thread, under its deadline, never an async
+//! worker. A row is removed only once its object is known to be gone.
 
 use psc_provider_api::{KeyRef, Provider};
 

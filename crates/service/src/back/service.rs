@@ -153,6 +153,14 @@ impl Service {
     /// # Errors
     /// The operation's own failure.
     pub fn run(&self, prepared: Prepared) -> Result<Response, Error> {
+        // The provider's interrupted operations are retried here, off the connection's task
+        // and within the request's deadline, as device work is: a device that hangs in the
+        // retry must not hold an async worker.
+        if prepared.placement != Placement::Inline
+            && let Ok(slot) = self.slot(prepared.provider)
+        {
+            super::recovery::retry(slot);
+        }
         self.dispatch(prepared.provider, prepared.app.as_ref(), prepared.request)
     }
 
@@ -161,7 +169,7 @@ impl Service {
     /// after the identity checks, as the original does.
     fn route(&self, provider: ProviderId, opcode: Opcode) -> Result<(), Error> {
         if provider != ProviderId::Core {
-            super::recovery::retry(self.slot(provider)?);
+            self.slot(provider)?;
         }
         if (provider == ProviderId::Core) != (opcode.spec().scope == Scope::Core) {
             return Err(Error::NotSupported { opcode, provider });
