@@ -42,6 +42,23 @@ pub(crate) enum Unfinished {
     TimedOut,
 }
 
+/// Waits for `answer`, the outcome of the job `ticket` follows, until that job has run past
+/// its deadline: `None` then (the job is stuck, its provider stalled).
+pub(crate) async fn within<H, F: Future>(ticket: &Ticket<H>, answer: F) -> Option<F::Output> {
+    let mut answer = std::pin::pin!(answer);
+    let mut look = Instant::now() + ticket.watch.deadline;
+    loop {
+        if let Ok(out) = tokio::time::timeout_at(look.into(), &mut answer).await {
+            return Some(out);
+        }
+        match ticket.overdue(Instant::now()) {
+            Overdue::Not(then) => look = then,
+            Overdue::Finished => return Some(answer.await),
+            Overdue::Stuck => return None,
+        }
+    }
+}
+
 /// The service error for slow work that gave no answer.
 pub(crate) fn error(unfinished: Unfinished, watch: Watch) -> Error {
     match unfinished {

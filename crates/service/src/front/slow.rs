@@ -12,7 +12,6 @@ use std::panic::AssertUnwindSafe;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc::{self, Receiver, Sender};
 use std::sync::{Arc, Mutex, PoisonError};
-use std::time::Instant;
 
 use psc_wire::ProviderId;
 use thread_priority::ThreadPriority;
@@ -22,7 +21,7 @@ use thread_priority::unix::{
 };
 use tokio::sync::oneshot;
 
-use super::deadline::{Overdue, Stalls, Ticket, Unfinished, Watch};
+use super::deadline::{self, Stalls, Ticket, Unfinished, Watch};
 use crate::auth::Application;
 use crate::back::fair::{Fair, Turn};
 
@@ -122,20 +121,11 @@ impl Slow {
             ticket: Arc::clone(&ticket),
         };
         self.jobs.send(task).map_err(|_| Unfinished::Failed)?;
-        let mut look = Instant::now() + watch.deadline;
-        loop {
-            let waited = tokio::time::timeout_at(look.into(), &mut result).await;
-            let overdue = match waited {
-                Ok(answer) => return answer.map_err(|_| refusal(&ticket)),
-                Err(_) => ticket.overdue(Instant::now()),
-            };
-            match overdue {
-                Overdue::Not(then) => look = then,
-                Overdue::Finished => return result.await.map_err(|_| refusal(&ticket)),
-                Overdue::Stuck => {
-                    self.replace(&ticket, watch);
-                    return Err(Unfinished::TimedOut);
-                }
+        match deadline::within(&ticket, &mut result).await {
+            Some(answer) => answer.map_err(|_| refusal(&ticket)),
+            None => {
+                self.replace(&ticket, watch);
+                Err(Unfinished::TimedOut)
             }
         }
     }
@@ -216,7 +206,7 @@ fn lower_priority() -> Result<(), thread_priority::Error> {
 
 #[cfg(test)]
 mod tests {
-    use std::time::Duration;
+    use std::time::{Duration, Instant};
 
     use psc_wire::Opcode;
 
