@@ -7,8 +7,8 @@
 //! a buffer the connection keeps from one request to the next.
 //!
 //! Short operations run on the connection's task; those that wait for the disk go to the
-//! blocking pool, and slow ones (as their provider says) wait for their application's turn
-//! on the capacity for slow work (see [`serve`]).
+//! blocking pool, and device and slow ones (as their provider says) wait for their
+//! application's turn on the threads for that work (see [`serve`]).
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -24,6 +24,7 @@ use tokio::sync::{Semaphore, watch};
 use zeroize::{Zeroize, Zeroizing};
 
 use super::budget::{self, Budget, Held};
+use super::device::Device;
 use super::idle_poll::Activity;
 use super::idle_set::IdleSet;
 use super::slow::Slow;
@@ -43,6 +44,8 @@ pub(crate) struct Shared {
     pub(crate) workers: Arc<Semaphore>,
     /// The capacity for slow work, shared in turn between applications.
     pub(crate) slow: Arc<Slow>,
+    /// The threads for short device work, shared in turn between applications.
+    pub(crate) device: Arc<Device>,
     /// Turns true at shutdown: idle kept-open connections close at once.
     pub(crate) stopping: watch::Receiver<bool>,
     /// Told of every response written (idle polling).
@@ -269,7 +272,8 @@ struct Request<'a> {
 
 /// Prepares the request on this task (authentication, checks, decoding: short), then runs
 /// it where its [`Placement`] says: on this task, on the blocking pool bounded by the worker
-/// permits, or in its application's turn on the capacity for slow work.
+/// permits, or in its application's turn on the device threads or the capacity for slow
+/// work.
 async fn serve(
     service: &Arc<Service>,
     shared: &Shared,
@@ -304,6 +308,18 @@ async fn serve(
                 run(&service, prepared)
             })
             .await
+        }
+        Placement::Device => {
+            let copy = take_copy()?;
+            let tenant = prepared.tenant().cloned();
+            shared
+                .device
+                .run(tenant, move || {
+                    let _copy = copy;
+                    run(&service, prepared)
+                })
+                .await
+                .unwrap_or_else(|| Err(Error::Io(std::io::Error::other("device work failed"))))
         }
         Placement::Slow => {
             let copy = take_copy()?;

@@ -3,6 +3,7 @@
 
 mod budget;
 mod connection;
+mod device;
 mod idle_poll;
 mod idle_set;
 mod listener;

@@ -24,7 +24,8 @@ use crate::back::fair::Fair;
 
 /// The measurement switch: `PSC_SLOW_QUEUE=fifo` serves slow work in one queue, in
 /// arrival order, whoever asked (what the fair queue is measured against; see docs/TPM.md).
-const QUEUE_SWITCH: &str = "PSC_SLOW_QUEUE";
+/// It applies to device work too (`device.rs`).
+pub(super) const QUEUE_SWITCH: &str = "PSC_SLOW_QUEUE";
 
 /// The niceness of the slow threads, on Linux's scale from -20 (first) to 19 (last).
 const NICENESS: u8 = 10;
