@@ -7,8 +7,14 @@ pub enum Cost {
     /// Short and CPU-bound (up to about a millisecond): may run on the service's async
     /// workers, where it costs no thread hop.
     Inline,
-    /// Long (milliseconds of CPU or more) or may block on a device: runs off the async
-    /// workers, on a bounded number of threads shared fairly between applications.
+    /// Short work on a device: it may wait for the device (so never on the async workers),
+    /// but holds a CPU for little of that time (well under a millisecond of CPU: a signature
+    /// on a local HSM, a smart card or a software token). Runs on threads of its own at
+    /// normal priority, shared fairly between applications.
+    Device,
+    /// Long (milliseconds of CPU or more, or a device that may take long: a TPM): runs off
+    /// the async workers, on a bounded number of threads below the rest of the service,
+    /// shared fairly between applications.
     Slow,
 }
 

@@ -109,10 +109,12 @@ pub trait Provider: Send + Sync + fmt::Debug {
 
     /// How long `operation` on a key like `key` (`None`: no key involved) may take, which
     /// decides where the service runs it: [`Cost::Inline`] on its async workers, next to
-    /// the discovery operations; [`Cost::Slow`] off them, on a bounded pool shared fairly
-    /// between applications. A back end whose calls may wait for a device answers `Slow`
-    /// (the default); one that computes in process answers `Inline` for what takes at most
-    /// about a millisecond.
+    /// the discovery operations; [`Cost::Device`] off them, on threads at normal priority;
+    /// [`Cost::Slow`] off them, on a few threads below the rest of the service. Both are
+    /// shared fairly between applications. A back end whose calls may wait for a device
+    /// answers `Slow` (the default), or `Device` for what the device answers quickly; one
+    /// that computes in process answers `Inline` for what takes at most about a
+    /// millisecond.
     fn cost(&self, operation: Operation, key: Option<&Attributes>) -> Cost {
         let _ = (operation, key);
         Cost::Slow

@@ -32,6 +32,7 @@
 //! | `token.rs` | the library, the slot, the session pool and the login |
 //! | `mechanisms.rs` | what the token can do, read at start |
 //! | `can_do.rs` | the support predicates and CanDoCrypto |
+//! | `cost.rs` | where each request runs (short device work or slow) |
 //! | `blob.rs` | the stored blob |
 //! | `objects.rs` | object templates and lookups |
 //! | `keys.rs` | key lifecycle |
@@ -52,6 +53,7 @@ use uuid::Uuid;
 mod agreement;
 mod blob;
 mod can_do;
+mod cost;
 mod crypt;
 mod ec;
 mod error;
@@ -166,10 +168,10 @@ impl Provider for Pkcs11Provider {
         Some(self)
     }
 
-    /// Every request may wait for the token.
+    /// Every request may wait for the token: short device work, but key generation and
+    /// large RSA keys are slow (`cost.rs`).
     fn cost(&self, operation: Operation, key: Option<&Attributes>) -> Cost {
-        let _ = (operation, key);
-        Cost::Slow
+        cost::cost(operation, key)
     }
 
     fn can_do(&self, check: Check, attributes: &Attributes) -> Result<(), ProviderError> {

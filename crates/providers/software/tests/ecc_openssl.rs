@@ -641,37 +641,16 @@ fn ecdsa_with_every_other_hash_cross_checks_with_openssl() -> TestResult {
         let scalar = curve.openssl_key(work, "key")?;
         for (hash, name) in OTHER_HASHES {
             let input = psc_provider_api::HashCompute::compute(&provider, hash, message)?;
-            let dgst = format!("-{name}");
             for alg in [ecdsa(hash), deterministic(hash)] {
                 let pair = import(&provider, curve.pair(), alg, &scalar)?;
                 let point = provider.export_public(key_ref(&pair), BINDING)?;
-                fs::write(work.join("public.pem"), curve.public_pem(&point))?;
-                let signature = sign(&provider, &pair, alg, &input)?;
-                fs::write(work.join("signature.der"), der_signature(&signature))?;
-                let args = [
-                    "dgst",
-                    &dgst,
-                    "-verify",
-                    "public.pem",
-                    "-signature",
-                    "signature.der",
-                    "message.bin",
-                ];
-                let out = openssl(&args, work)?;
-                assert!(out.contains("Verified OK"), "{curve:?} {alg:?}: {out}");
-                let args = [
-                    "dgst",
-                    &dgst,
-                    "-sign",
-                    "key.pem",
-                    "-out",
-                    "theirs.der",
-                    "message.bin",
-                ];
-                openssl(&args, work)?;
-                let theirs = fixed_signature(&fs::read(work.join("theirs.der"))?, curve.len)?;
                 let public = import(&provider, curve.public(), alg, &point)?;
-                verify(&provider, &public, alg, &input, &theirs)?;
+                let openssl = OpensslSide {
+                    work,
+                    digest: name,
+                    key_file: "key.pem",
+                };
+                openssl.both_ways(&provider, curve, (&pair, &public), alg, &input)?;
             }
         }
     }
@@ -740,44 +719,18 @@ fn ecdsa_both_ways(
         &point,
         BINDING,
     )?;
-    fs::write(work.join("public.pem"), curve.public_pem(&point))?;
     let input = psc_provider_api::HashCompute::compute(provider, hash, message)?;
-    let name = format!(
-        "-{}",
-        if hash == Hash::Sha3_256 {
-            "sha3-256"
-        } else if hash == Hash::Sha256 {
-            "sha256"
-        } else {
-            "sha384"
-        }
-    );
-    let ours = sign(provider, &pair, alg, &input)?;
-    assert_eq!(ours.len(), 2 * curve.len);
-    fs::write(work.join("signature.der"), der_signature(&ours))?;
-    let check = [
-        "dgst",
-        &name,
-        "-verify",
-        "public.pem",
-        "-signature",
-        "signature.der",
-        "message.bin",
-    ];
-    let out = openssl(&check, work)?;
-    assert!(out.contains("Verified OK"), "{curve:?} {hash:?}: {out}");
-    let make = [
-        "dgst",
-        &name,
-        "-sign",
-        "theirs.pem",
-        "-out",
-        "theirs.der",
-        "message.bin",
-    ];
-    openssl(&make, work)?;
-    let theirs = fixed_signature(&fs::read(work.join("theirs.der"))?, curve.len)?;
-    verify(provider, &public, alg, &input, &theirs)?;
+    let digest = match hash {
+        Hash::Sha3_256 => "sha3-256",
+        Hash::Sha256 => "sha256",
+        _ => "sha384",
+    };
+    let openssl = OpensslSide {
+        work,
+        digest,
+        key_file: "theirs.pem",
+    };
+    let theirs = openssl.both_ways(provider, curve, (&pair, &public), alg, &input)?;
     let mut bad = theirs;
     bad[1] ^= 1;
     let refused = verify(provider, &public, alg, &input, &bad);
@@ -790,6 +743,59 @@ fn ecdsa_both_ways(
         Err(ProviderError::InvalidArgument(_))
     ));
     Ok(())
+}
+
+/// openssl's half of an ECDSA cross-check, in `work` (which holds `message.bin` and the
+/// openssl key `key_file`), with `openssl dgst -<digest>`.
+struct OpensslSide<'a> {
+    work: &'a Path,
+    digest: &'a str,
+    key_file: &'a str,
+}
+
+impl OpensslSide<'_> {
+    /// Our signature of `input` by `pair` verifies with openssl, and openssl's signature
+    /// (returned, fixed-length) verifies with our `public`.
+    fn both_ways(
+        &self,
+        provider: &SoftwareProvider,
+        curve: Curve,
+        (pair, public): (&NewKey, &NewKey),
+        alg: AsymmetricSignature,
+        input: &[u8],
+    ) -> Result<Vec<u8>, Failure> {
+        let work = self.work;
+        let dgst = format!("-{}", self.digest);
+        let point = provider.export_public(key_ref(pair), BINDING)?;
+        fs::write(work.join("public.pem"), curve.public_pem(&point))?;
+        let ours = sign(provider, pair, alg, input)?;
+        assert_eq!(ours.len(), 2 * curve.len, "{curve:?}");
+        fs::write(work.join("signature.der"), der_signature(&ours))?;
+        let check = [
+            "dgst",
+            &dgst,
+            "-verify",
+            "public.pem",
+            "-signature",
+            "signature.der",
+            "message.bin",
+        ];
+        let out = openssl(&check, work)?;
+        assert!(out.contains("Verified OK"), "{curve:?} {alg:?}: {out}");
+        let make = [
+            "dgst",
+            &dgst,
+            "-sign",
+            self.key_file,
+            "-out",
+            "theirs.der",
+            "message.bin",
+        ];
+        openssl(&make, work)?;
+        let theirs = fixed_signature(&fs::read(work.join("theirs.der"))?, curve.len)?;
+        verify(provider, public, alg, input, &theirs)?;
+        Ok(theirs)
+    }
 }
 
 /// ECDH on an OpenSSL curve with openssl's key `scalar` (`theirs.pem`).

@@ -18,6 +18,9 @@ pub enum Placement {
     /// On the blocking pool, bounded by the worker permits: short work that waits for a
     /// commit to the key store's disk.
     Blocking,
+    /// Off the async workers, on the threads for short device work (normal priority),
+    /// shared in turn between applications (see [`Queues`](crate::back::fair::Queues)).
+    Device,
     /// Off the async workers, on the bounded capacity for slow work, shared in turn between
     /// applications (see [`Fair`](crate::back::fair::Fair)).
     Slow,
@@ -40,6 +43,7 @@ pub(crate) fn crypto(slot: &Slot, app: Option<&Application>, request: &Request) 
     let writes_store = request.opcode().spec().commits;
     match slot.provider.cost(operation, key.as_ref()) {
         Cost::Slow => Placement::Slow,
+        Cost::Device => Placement::Device,
         Cost::Inline if writes_store => Placement::Blocking,
         Cost::Inline => Placement::Inline,
     }

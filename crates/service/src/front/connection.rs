@@ -7,8 +7,8 @@
 //! a buffer the connection keeps from one request to the next.
 //!
 //! Short operations run on the connection's task; those that wait for the disk go to the
-//! blocking pool, and slow ones (as their provider says) wait for their application's turn
-//! on the capacity for slow work (see [`serve`]).
+//! blocking pool, and device and slow ones (as their provider says) wait for their
+//! application's turn on the threads for that work (see [`serve`]).
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -24,7 +24,8 @@ use tokio::sync::{Semaphore, watch};
 use zeroize::{Zeroize, Zeroizing};
 
 use super::budget::{self, Budget, Held};
-use super::deadline::{self, Watch};
+use super::deadline::{self, Ticket, Watch};
+use super::device::Device;
 use super::idle_poll::Activity;
 use super::idle_set::IdleSet;
 use super::slow::Slow;
@@ -44,6 +45,8 @@ pub(crate) struct Shared {
     pub(crate) workers: Arc<Semaphore>,
     /// The capacity for slow work, shared in turn between applications.
     pub(crate) slow: Arc<Slow>,
+    /// The threads for short device work, shared in turn between applications.
+    pub(crate) device: Arc<Device>,
     /// Turns true at shutdown: idle kept-open connections close at once.
     pub(crate) stopping: watch::Receiver<bool>,
     /// Told of every response written (idle polling).
@@ -270,7 +273,8 @@ struct Request<'a> {
 
 /// Prepares the request on this task (authentication, checks, decoding: short), then runs
 /// it where its [`Placement`] says: on this task, on the blocking pool bounded by the worker
-/// permits, or in its application's turn on the capacity for slow work.
+/// permits, or in its application's turn on the device threads or the capacity for slow
+/// work.
 async fn serve(
     service: &Arc<Service>,
     shared: &Shared,
@@ -306,13 +310,42 @@ async fn serve(
             })
             .await
         }
+        Placement::Device => {
+            let watch = Watch {
+                provider: prepared.provider(),
+                opcode: prepared.opcode(),
+                deadline: service.config().device_timeout,
+            };
+            if shared.slow.stalls().is_stalled(watch.provider) {
+                return Err(deadline::stalled(watch));
+            }
+            let copy = take_copy()?;
+            let tenant = prepared.tenant().cloned();
+            // The job marks its own start and end on the ticket: a stuck one stalls its
+            // provider, shared with slow work. The device threads are not replaced (their
+            // count bounds what a hung device holds; see `front/device.rs`).
+            let ticket = Arc::new(Ticket::new(watch, shared.slow.stalls(), ()));
+            let follows = Arc::clone(&ticket);
+            let job = move || {
+                let _copy = copy;
+                let Some(_running) = follows.begin() else {
+                    return Err(deadline::stalled(watch));
+                };
+                run(&service, prepared)
+            };
+            match deadline::within(&ticket, shared.device.run(tenant, job)).await {
+                Some(answer) => answer
+                    .unwrap_or_else(|| Err(Error::Io(std::io::Error::other("device work failed")))),
+                None => Err(deadline::error(deadline::Unfinished::TimedOut, watch)),
+            }
+        }
         Placement::Slow => {
             let watch = Watch {
                 provider: prepared.provider(),
                 opcode: prepared.opcode(),
                 deadline: service.config().device_timeout,
             };
-            if shared.slow.stalled(watch.provider) {
+            if shared.slow.stalls().is_stalled(watch.provider) {
                 return Err(deadline::stalled(watch));
             }
             let copy = take_copy()?;

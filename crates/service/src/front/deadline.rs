@@ -140,6 +140,15 @@ pub(crate) struct Ticket<H> {
     state: Mutex<(Phase, Option<H>)>,
 }
 
+/// A job running under its ticket ([`Ticket::begin`]): marks its end when dropped.
+pub(crate) struct Running<H>(Arc<Ticket<H>>);
+
+impl<H> Drop for Running<H> {
+    fn drop(&mut self) {
+        self.0.finish();
+    }
+}
+
 /// What the waiter finds when its deadline passes.
 #[derive(Debug, PartialEq, Eq)]
 pub(crate) enum Overdue {
@@ -204,6 +213,12 @@ impl<H> Ticket<H> {
             "a call stuck past core_settings.device_timeout_ms returned"
         );
         replaced
+    }
+
+    /// For a job that marks its own start and end (device work): [`start`](Self::start),
+    /// and a guard that marks the end when dropped, even if the job panics.
+    pub(crate) fn begin(self: &Arc<Self>) -> Option<Running<H>> {
+        self.start().then(|| Running(Arc::clone(self)))
     }
 
     /// Whether the job was refused because its provider was stalled.

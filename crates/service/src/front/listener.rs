@@ -10,6 +10,7 @@ use tokio::task::JoinSet;
 
 use super::budget::Budget;
 use super::connection::{self, Shared};
+use super::device::Device;
 use super::idle_poll::IdlePoll;
 use super::idle_set::IdleSet;
 use super::slow::Slow;
@@ -94,6 +95,7 @@ async fn accept_loop(
         services,
         workers: Arc::new(Semaphore::new(workers)),
         slow: Arc::new(Slow::per_cpu()?),
+        device: Arc::new(Device::start(workers)?),
         stopping,
         activity,
         budget: Budget::new(config.limits.memory_budget),

@@ -4,6 +4,7 @@
 mod budget;
 mod connection;
 mod deadline;
+mod device;
 mod idle_poll;
 mod idle_set;
 mod listener;

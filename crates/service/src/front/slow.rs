@@ -13,7 +13,6 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc::{self, Receiver, Sender};
 use std::sync::{Arc, Mutex, PoisonError};
 
-use psc_wire::ProviderId;
 use thread_priority::ThreadPriority;
 use thread_priority::unix::{
     NormalThreadSchedulePolicy, ThreadSchedulePolicy, set_thread_priority_and_policy,
@@ -27,7 +26,8 @@ use crate::back::fair::{Fair, Turn};
 
 /// The measurement switch: `PSC_SLOW_QUEUE=fifo` serves slow work in one queue, in
 /// arrival order, whoever asked (what the fair queue is measured against; see docs/TPM.md).
-const QUEUE_SWITCH: &str = "PSC_SLOW_QUEUE";
+/// It applies to device work too (`device.rs`).
+pub(super) const QUEUE_SWITCH: &str = "PSC_SLOW_QUEUE";
 
 /// The niceness of the slow threads, on Linux's scale from -20 (first) to 19 (last).
 const NICENESS: u8 = 10;
@@ -96,9 +96,10 @@ impl Slow {
             .map(drop)
     }
 
-    /// Whether `provider` has a call stuck past its deadline: its work is refused at once.
-    pub(crate) fn stalled(&self, provider: ProviderId) -> bool {
-        self.stalls.is_stalled(provider)
+    /// The providers with a call stuck past its deadline (their work is refused at once),
+    /// shared with device work.
+    pub(crate) fn stalls(&self) -> Arc<Stalls> {
+        Arc::clone(&self.stalls)
     }
 
     /// Runs `job` for `tenant` on a slow thread, in the tenant's turn, waiting for it at
@@ -208,7 +209,7 @@ fn lower_priority() -> Result<(), thread_priority::Error> {
 mod tests {
     use std::time::{Duration, Instant};
 
-    use psc_wire::Opcode;
+    use psc_wire::{Opcode, ProviderId};
 
     use super::*;
 
@@ -277,7 +278,7 @@ mod tests {
             assert_eq!(call.await.unwrap(), Err(Unfinished::TimedOut));
             assert!(started.elapsed() < Duration::from_secs(5));
         }
-        assert!(slow.stalled(ProviderId::Tpm));
+        assert!(slow.stalls().is_stalled(ProviderId::Tpm));
         assert_eq!(slow.run(None, device, || 1).await, Err(Unfinished::Stalled));
         let soft = watch(ProviderId::MbedCrypto, LONG);
         for n in 0..threads() * 3 {
@@ -291,7 +292,7 @@ mod tests {
             release.send(()).unwrap();
         }
         let deadline = Instant::now() + Duration::from_secs(5);
-        while slow.stalled(ProviderId::Tpm) {
+        while slow.stalls().is_stalled(ProviderId::Tpm) {
             assert!(
                 Instant::now() < deadline,
                 "the stall clears once the calls return"
