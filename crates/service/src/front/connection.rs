@@ -24,7 +24,7 @@ use tokio::sync::{Semaphore, watch};
 use zeroize::{Zeroize, Zeroizing};
 
 use super::budget::{self, Budget, Held};
-use super::deadline::{self, Ticket, Watch};
+use super::deadline::{self, Watch};
 use super::device::Device;
 use super::idle_poll::Activity;
 use super::idle_set::IdleSet;
@@ -310,36 +310,7 @@ async fn serve(
             })
             .await
         }
-        Placement::Device => {
-            let watch = Watch {
-                provider: prepared.provider(),
-                opcode: prepared.opcode(),
-                deadline: service.config().device_timeout,
-            };
-            if shared.slow.stalls().is_stalled(watch.provider) {
-                return Err(deadline::stalled(watch));
-            }
-            let copy = take_copy()?;
-            let tenant = prepared.tenant().cloned();
-            // The job marks its own start and end on the ticket: a stuck one stalls its
-            // provider, shared with slow work. The device threads are not replaced (their
-            // count bounds what a hung device holds; see `front/device.rs`).
-            let ticket = Arc::new(Ticket::new(watch, shared.slow.stalls(), ()));
-            let follows = Arc::clone(&ticket);
-            let job = move || {
-                let _copy = copy;
-                let Some(_running) = follows.begin() else {
-                    return Err(deadline::stalled(watch));
-                };
-                run(&service, prepared)
-            };
-            match deadline::within(&ticket, shared.device.run(tenant, job)).await {
-                Some(answer) => answer
-                    .unwrap_or_else(|| Err(Error::Io(std::io::Error::other("device work failed")))),
-                None => Err(deadline::error(deadline::Unfinished::TimedOut, watch)),
-            }
-        }
-        Placement::Slow => {
+        placement @ (Placement::Device | Placement::Slow) => {
             let watch = Watch {
                 provider: prepared.provider(),
                 opcode: prepared.opcode(),
@@ -354,11 +325,12 @@ async fn serve(
                 let _copy = copy;
                 run(&service, prepared)
             };
-            shared
-                .slow
-                .run(tenant, watch, job)
-                .await
-                .unwrap_or_else(|unfinished| Err(deadline::error(unfinished, watch)))
+            let answer = if placement == Placement::Device {
+                shared.device.run(tenant, watch, job).await
+            } else {
+                shared.slow.run(tenant, watch, job).await
+            };
+            answer.unwrap_or_else(|unfinished| Err(deadline::error(unfinished, watch)))
         }
     }
 }

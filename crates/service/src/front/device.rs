@@ -13,6 +13,9 @@
 //! There are as many threads as worker permits (twice the CPUs by default): enough for a
 //! device that answers in milliseconds of its own time (a smart card, a network HSM) to
 //! serve several requests at once, and a bound on how many requests a hung device holds.
+//! Each request is waited for within its deadline, as slow work is (`deadline.rs`), with
+//! the same stalled providers; unlike slow threads, a stuck device thread is not replaced:
+//! their count is that bound.
 
 use std::collections::VecDeque;
 use std::panic::AssertUnwindSafe;
@@ -20,6 +23,7 @@ use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
 
 use tokio::sync::oneshot;
 
+use super::deadline::{self, Stalls, Ticket, Unfinished, Watch};
 use crate::auth::Application;
 use crate::back::fair::Queues;
 
@@ -29,6 +33,8 @@ type Job = Box<dyn FnOnce() + Send>;
 #[derive(Debug)]
 pub(crate) struct Device {
     inner: Arc<Inner>,
+    /// The providers with a call stuck past its deadline, shared with slow work.
+    stalls: Arc<Stalls>,
     /// One queue for everyone (`PSC_SLOW_QUEUE=fifo`, as for slow work).
     fifo: bool,
 }
@@ -64,12 +70,12 @@ impl Inner {
 }
 
 impl Device {
-    /// Starts `threads` (at least one) device threads. They end once this is dropped, after
-    /// the request they run.
+    /// Starts `threads` (at least one) device threads, whose stuck calls mark their provider
+    /// in `stalls`. They end once this is dropped, after the request they run.
     ///
     /// # Errors
     /// If a thread cannot be started.
-    pub(crate) fn start(threads: usize) -> std::io::Result<Device> {
+    pub(crate) fn start(threads: usize, stalls: Arc<Stalls>) -> std::io::Result<Device> {
         let threads = threads.max(1);
         let inner = Arc::new(Inner {
             state: Mutex::new(State {
@@ -86,18 +92,34 @@ impl Device {
                 .spawn(move || work(&inner))?;
         }
         let fifo = std::env::var_os(super::slow::QUEUE_SWITCH).is_some_and(|v| v == "fifo");
-        Ok(Device { inner, fifo })
+        Ok(Device {
+            inner,
+            stalls,
+            fifo,
+        })
     }
 
-    /// Runs `job` for `tenant` on a device thread, in the tenant's turn. `None` if the job
-    /// panicked or the threads are gone. A job whose caller went away before its turn
-    /// (dropped this future) is not run.
+    /// Runs `job` for `tenant` on a device thread, in the tenant's turn, waiting for it at
+    /// most `watch.deadline` once it has started. A job whose caller went away before its
+    /// turn (dropped this future) is not run.
     pub(crate) async fn run<T: Send + 'static>(
         &self,
         tenant: Option<Application>,
+        watch: Watch,
         job: impl FnOnce() -> T + Send + 'static,
-    ) -> Option<T> {
-        self.submit(tenant, job).await.ok()
+    ) -> Result<T, Unfinished> {
+        let ticket = Arc::new(Ticket::new(watch, Arc::clone(&self.stalls), ()));
+        let follows = Arc::clone(&ticket);
+        let answer = self.submit(tenant, move || {
+            let _running = follows.begin()?;
+            Some(job())
+        });
+        match deadline::within(&ticket, answer).await {
+            Some(Ok(Some(out))) => Ok(out),
+            Some(Ok(None)) => Err(Unfinished::Stalled),
+            Some(Err(_)) => Err(Unfinished::Failed),
+            None => Err(Unfinished::TimedOut),
+        }
     }
 
     /// Queues `job` for `tenant`; its answer comes on the receiver (closed if it panicked).

@@ -91,11 +91,13 @@ async fn accept_loop(
     let (stop, stopping) = watch::channel(false);
     // Polls until the loop ends (after the drain).
     let (_poller, activity) = IdlePoll::start(config.idle_poll);
+    let slow = Slow::per_cpu()?;
+    let device = Device::start(workers, slow.stalls())?;
     let shared = Shared {
         services,
         workers: Arc::new(Semaphore::new(workers)),
-        slow: Arc::new(Slow::per_cpu()?),
-        device: Arc::new(Device::start(workers)?),
+        slow: Arc::new(slow),
+        device: Arc::new(device),
         stopping,
         activity,
         budget: Budget::new(config.limits.memory_budget),

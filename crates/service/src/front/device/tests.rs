@@ -3,9 +3,29 @@
 use std::sync::mpsc;
 use std::time::Duration;
 
-use psc_wire::AuthType;
+use std::time::Instant;
+
+use psc_wire::{AuthType, Opcode, ProviderId};
 
 use super::*;
+
+const LONG: Duration = Duration::from_secs(30);
+
+fn watch(provider: ProviderId, deadline: Duration) -> Watch {
+    Watch {
+        provider,
+        opcode: Opcode::PsaSignHash,
+        deadline,
+    }
+}
+
+fn start(threads: usize) -> Device {
+    Device::start(threads, Arc::default()).unwrap()
+}
+
+fn soft() -> Watch {
+    watch(ProviderId::MbedCrypto, LONG)
+}
 
 fn app(name: &str) -> Option<Application> {
     Some(Application {
@@ -25,10 +45,10 @@ fn gate(device: &Device) -> (mpsc::Sender<()>, oneshot::Receiver<()>) {
 
 #[tokio::test]
 async fn device_work_runs_on_its_own_threads_at_the_services_priority() {
-    let device = Device::start(2).unwrap();
+    let device = start(2);
     let ours = rustix::process::getpriority_process(None).unwrap();
     let (name, niceness) = device
-        .run(None, || {
+        .run(None, soft(), || {
             let name = std::thread::current().name().map(str::to_owned);
             (name, rustix::process::getpriority_process(None).unwrap())
         })
@@ -40,7 +60,7 @@ async fn device_work_runs_on_its_own_threads_at_the_services_priority() {
 
 #[tokio::test]
 async fn applications_are_served_in_turn_by_the_thread_that_frees_up() {
-    let device = Device::start(1).unwrap();
+    let device = start(1);
     let (open, held) = gate(&device);
     let (log, order) = mpsc::channel();
     let queued: Vec<_> = [("a", 1), ("a", 2), ("a", 3), ("b", 1), ("c", 1), ("b", 2)]
@@ -64,7 +84,7 @@ async fn applications_are_served_in_turn_by_the_thread_that_frees_up() {
 
 #[tokio::test]
 async fn a_job_whose_caller_left_before_its_turn_is_not_run() {
-    let device = Device::start(1).unwrap();
+    let device = start(1);
     let (open, held) = gate(&device);
     let (log, ran) = mpsc::channel();
     let abandoned = device.submit(app("a"), move || log.send(()).unwrap());
@@ -72,27 +92,70 @@ async fn a_job_whose_caller_left_before_its_turn_is_not_run() {
     assert!(waited.is_err(), "it waits behind the gate");
     open.send(()).unwrap();
     held.await.unwrap();
-    assert_eq!(device.run(app("b"), || 7).await, Some(7));
+    assert_eq!(device.run(app("b"), soft(), || 7).await, Ok(7));
     assert!(ran.try_recv().is_err(), "the abandoned job did not run");
 }
 
 #[tokio::test]
 async fn a_panicking_job_fails_alone() {
-    let device = Device::start(2).unwrap();
+    let device = start(2);
     for _ in 0..3 {
         assert_eq!(
-            device.run(None, || panic!("a provider bug")).await,
-            None::<()>
+            device.run(None, soft(), || panic!("a provider bug")).await,
+            Err::<(), _>(Unfinished::Failed)
         );
     }
-    assert_eq!(device.run(None, || 7).await, Some(7), "the threads go on");
+    assert_eq!(
+        device.run(None, soft(), || 7).await,
+        Ok(7),
+        "the threads go on"
+    );
 }
 
 #[tokio::test]
 async fn a_hung_job_holds_one_thread_and_the_others_go_on() {
-    let device = Device::start(2).unwrap();
+    let device = start(2);
     let (_open, _held) = gate(&device);
     for n in 0..5 {
-        assert_eq!(device.run(app("a"), move || n).await, Some(n));
+        assert_eq!(device.run(app("a"), soft(), move || n).await, Ok(n));
     }
+}
+
+/// A job stuck past its deadline: its waiter gets `TimedOut` in time, its provider's next
+/// job is refused without running while it is stuck, another provider's work runs on the
+/// other thread, and once the call returns the provider serves again.
+#[tokio::test]
+async fn a_job_past_its_deadline_times_out_and_stalls_its_provider_until_it_returns() {
+    let device = Arc::new(start(2));
+    let token = watch(ProviderId::Pkcs11, Duration::from_millis(100));
+    let (release, held) = mpsc::channel::<()>();
+    let started = Instant::now();
+    let stuck = device
+        .run(app("a"), token, move || {
+            let _ = held.recv();
+        })
+        .await;
+    assert_eq!(stuck, Err(Unfinished::TimedOut));
+    assert!(started.elapsed() < Duration::from_secs(5));
+    let (log, ran) = mpsc::channel();
+    let refused = device
+        .run(app("b"), token, move || log.send(()).unwrap())
+        .await;
+    assert_eq!(refused, Err(Unfinished::Stalled));
+    assert!(ran.try_recv().is_err(), "refused without running");
+    assert_eq!(
+        device.run(app("b"), soft(), || 3).await,
+        Ok(3),
+        "others run"
+    );
+    release.send(()).unwrap();
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while device.stalls.is_stalled(ProviderId::Pkcs11) {
+        assert!(
+            Instant::now() < deadline,
+            "the stall clears once the call returns"
+        );
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    assert_eq!(device.run(app("b"), token, || 4).await, Ok(4));
 }
