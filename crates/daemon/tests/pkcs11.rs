@@ -556,6 +556,7 @@ fn a_token_that_hangs_answers_a_clean_status_at_the_deadline_and_serves_again() 
         .unwrap();
     let heartbeat = common::Heartbeat::start(&site.socket(), "in-software");
     let hash = [0x42; 32];
+    let public = token.psa_export_public_key("on-token").unwrap();
 
     server.pause();
     let asked = Instant::now();
@@ -577,6 +578,11 @@ fn a_token_that_hangs_answers_a_clean_status_at_the_deadline_and_serves_again() 
             asked.elapsed()
         );
     }
+    assert_eq!(
+        token.psa_export_public_key("on-token").unwrap(),
+        public,
+        "the public key comes from its blob, the token stalled or not"
+    );
     let (beats, slowest) = heartbeat.stop();
     eprintln!("during the stall: {beats} software pings and signatures, the slowest {slowest:?}");
     assert!(beats >= 10, "{beats}");

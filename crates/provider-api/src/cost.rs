@@ -26,8 +26,10 @@ pub enum Operation {
     Generate,
     /// Importing key material.
     Import,
-    /// Exporting a key or its public part.
+    /// Exporting a key (ExportKey).
     Export,
+    /// Exporting the public part of a key (ExportPublicKey).
+    ExportPublic,
     /// Destroying a key.
     Destroy,
     /// Signing a hash or a message.

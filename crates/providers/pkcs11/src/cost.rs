@@ -4,7 +4,8 @@
 //! priority. Key generation (RSA takes seconds on a software token) and any private-key work
 //! with an RSA key over 2048 bits (RSA-4096 signing: about 6 ms of CPU on SoftHSM2) are
 //! [`Cost::Slow`]: the few threads below the rest of the service, so that they never take a
-//! CPU from short work.
+//! CPU from short work. Exporting a public key reads the key's blob and never calls the token:
+//! [`Cost::Inline`], so it answers even while the token hangs.
 
 use psc_provider_api::{Cost, Operation};
 use psc_psa::{Attributes, KeyType};
@@ -14,8 +15,10 @@ const DEVICE_RSA_BITS: u32 = 2048;
 
 /// The cost of `operation` on a key like `key`.
 pub(crate) fn cost(operation: Operation, key: Option<&Attributes>) -> Cost {
-    if operation == Operation::Generate {
-        return Cost::Slow;
+    match operation {
+        Operation::Generate => return Cost::Slow,
+        Operation::ExportPublic => return Cost::Inline,
+        _ => {}
     }
     let Some(key) = key else {
         return Cost::Device;
@@ -45,7 +48,7 @@ mod tests {
     }
 
     #[test]
-    fn generation_and_large_rsa_work_are_slow_the_rest_is_short_device_work() {
+    fn generation_and_large_rsa_work_are_slow_public_export_inline_the_rest_device_work() {
         let p256 = key(
             KeyType::EccKeyPair {
                 curve_family: EccFamily::SecpR1,
@@ -64,6 +67,10 @@ mod tests {
         assert_eq!(cost(Operation::Sign, Some(&rsa(2048))), Cost::Device);
         assert_eq!(cost(Operation::Destroy, Some(&rsa(4096))), Cost::Device);
         assert_eq!(cost(Operation::Export, Some(&rsa(4096))), Cost::Device);
+        assert_eq!(
+            cost(Operation::ExportPublic, Some(&rsa(4096))),
+            Cost::Inline
+        );
         assert_eq!(
             cost(Operation::Symmetric, Some(&key(KeyType::Aes, 256))),
             Cost::Device

@@ -16,7 +16,10 @@ pub(crate) fn cost(operation: Operation, key: Option<&Attributes>) -> Cost {
     let Some(key) = key else {
         return Cost::Inline;
     };
-    if matches!(operation, Operation::Destroy | Operation::Export) {
+    if matches!(
+        operation,
+        Operation::Destroy | Operation::Export | Operation::ExportPublic
+    ) {
         return Cost::Inline;
     }
     // Finite-field Diffie-Hellman exponentiates modulo a prime of 2048 to 8192 bits:

@@ -149,8 +149,9 @@ impl Provider for TpmProvider {
     }
 
     fn cost(&self, operation: Operation, key: Option<&Attributes>) -> Cost {
-        // Exporting a public key reads its blob; everything else waits for the TPM.
-        if operation == Operation::Export && key.is_some() {
+        // Exporting a public key reads its blob (ExportKey serves only public keys here);
+        // everything else waits for the TPM.
+        if matches!(operation, Operation::Export | Operation::ExportPublic) && key.is_some() {
             Cost::Inline
         } else {
             Cost::Slow

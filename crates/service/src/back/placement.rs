@@ -62,7 +62,7 @@ fn work(
     match request {
         Request::PsaGenerateKey(r) => (Operation::Generate, Some(r.attributes)),
         Request::PsaImportKey(r) => (Operation::Import, Some(r.attributes)),
-        Request::PsaExportPublicKey(r) => (Operation::Export, stored(&r.key_name)),
+        Request::PsaExportPublicKey(r) => (Operation::ExportPublic, stored(&r.key_name)),
         Request::PsaExportKey(r) => (Operation::Export, stored(&r.key_name)),
         Request::PsaDestroyKey(r) => (Operation::Destroy, stored(&r.key_name)),
         Request::PsaSignHash(r) => (Operation::Sign, stored(&r.key_name)),
