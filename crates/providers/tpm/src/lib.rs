@@ -149,8 +149,9 @@ impl Provider for TpmProvider {
     }
 
     fn cost(&self, operation: Operation, key: Option<&Attributes>) -> Cost {
-        // Exporting a public key reads its blob (ExportKey serves only public keys here);
-        // everything else waits for the TPM.
+        // ExportPublicKey reads the key's blob, and ExportKey answers NotSupported at once
+        // (a TPM releases no key material): neither calls the TPM. Everything else waits
+        // for it.
         if matches!(operation, Operation::Export | Operation::ExportPublic) && key.is_some() {
             Cost::Inline
         } else {
